@@ -1,0 +1,95 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from notorious.core.indexes import PostgresGinIndex
+from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
+from notorious.search import Searchable
+
+
+class CompanyQuerySet(PublishableQuerySet):
+    def matching_name(self, name):
+        """Companies whose name or one of whose aliases is `name`, ignoring case and spaces."""
+        name = " ".join((name or "").split())
+        if not name:
+            return self.none()
+        folded = name.casefold()
+        candidates = self.filter(Q(name__iexact=name) | Q(aliases__icontains=name))
+        return self.filter(
+            pk__in=[c.pk for c in candidates if folded in {n.casefold() for n in c.all_names}]
+        )
+
+
+class Company(Searchable, Aliased, Publishable):
+    """A company that operates markets, directly or through subsidiaries."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = CountryField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+        help_text="The company that owns this one, e.g. Alibaba Group.",
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="In the editors' own words.")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    search_fields = (("name", "A"), ("aliases", "A"), ("description", "C"))
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+        constraints = [unique_name_constraint("company")]
+        indexes = [
+            PostgresGinIndex(fields=["search_vector"], name="company_search_vector"),
+            PostgresGinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="company_name_trgm"),
+            PostgresGinIndex(
+                fields=["aliases"], opclasses=["gin_trgm_ops"], name="company_aliases_trgm"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("companies:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.clean_aliases()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A company cannot own itself, even indirectly."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def parent_chain(self):
+        """The owners above this company, nearest first."""
+        chain, seen, ancestor = [], {self.pk}, self.parent
+        while ancestor is not None and ancestor.pk not in seen:
+            chain.append(ancestor)
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        return chain
+
+    def family_ids(self):
+        """This company's id and those of all its subsidiaries, however deep."""
+        ids, frontier = {self.pk}, {self.pk}
+        while frontier:
+            frontier = set(
+                Company.objects.filter(parent_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids |= frontier
+        return ids

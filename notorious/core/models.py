@@ -1,0 +1,90 @@
+"""Building blocks shared by every public entity: slugs, timestamps, the published flag."""
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def drafts(self):
+        return self.filter(is_published=False)
+
+    def visible_to(self, user):
+        """Everything for staff (who may preview drafts), published entries for everyone else."""
+        if user is not None and user.is_active and user.is_staff:
+            return self
+        return self.published()
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Timestamped):
+    """A public entity: readers see it only once an editor has published it."""
+
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        db_index=True,
+        help_text="Readers see only published entries; drafts are visible to staff only.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def split_aliases(text):
+    """Aliases as a list: one per line (or separated by ';'), trimmed, deduplicated up to case."""
+    seen = set()
+    aliases = []
+    for raw in (text or "").replace(";", "\n").splitlines():
+        alias = " ".join(raw.split())
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            aliases.append(alias)
+    return aliases
+
+
+class Aliased(models.Model):
+    """A named thing with other names (native-script names included), one per line."""
+
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names, one per line (native-script names included, e.g. 微信).",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
+
+    @property
+    def all_names(self):
+        return [self.name, *self.alias_list]
+
+    def clean_aliases(self):
+        """Trim and deduplicate aliases, and drop any that merely repeat the name."""
+        name = (self.name or "").strip().casefold()
+        self.aliases = "\n".join(a for a in split_aliases(self.aliases) if a.casefold() != name)
+
+
+
+def unique_name_constraint(model_name):
+    """A database constraint: no two entries share a name, whatever its case."""
+    return models.UniqueConstraint(
+        Lower("name"),
+        name=f"{model_name}_unique_name_ci",
+        violation_error_message=f"A {model_name} with this name already exists (names are "
+        "compared regardless of case).",
+    )

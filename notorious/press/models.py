@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from notorious.core.indexes import PostgresGinIndex
+from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
+from notorious.search import Searchable
+
+
+class Outlet(Aliased, Publishable):
+    """A news organisation whose coverage the site records, e.g. TSF or Da Ji Yuan (大紀元)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = CountryField(blank=True)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="In the editors' own words.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [unique_name_constraint("outlet")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("press:outlet", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.clean_aliases()
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def about_market(self, market):
+        return self.filter(markets=market)
+
+    def about_company(self, company):
+        """Coverage of the company, its subsidiaries, or any market they operate."""
+        ids = company.family_ids()
+        return self.filter(
+            models.Q(companies__in=ids) | models.Q(markets__operator__in=ids)
+        ).distinct()
+
+    def newest_first(self):
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "-created_at")
+
+
+class Article(Searchable, Publishable):
+    """One piece of press coverage, linked to the markets, companies and editions it covers."""
+
+    headline = models.CharField(max_length=400)
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Who published it; leave empty when the page does not say.",
+    )
+    republishes = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="republished_articles",
+        verbose_name="republication of",
+        help_text="The outlet whose story this page republishes (e.g. one ending 'Source: TSF').",
+    )
+    cited_outlets = models.ManyToManyField(
+        Outlet,
+        blank=True,
+        related_name="citing_articles",
+        help_text="Other outlets the article cites as its sources.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField("publication date", null=True, blank=True)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True, help_text="In the editors' own words.")
+    markets = models.ManyToManyField("markets.Market", blank=True, related_name="articles")
+    companies = models.ManyToManyField("companies.Company", blank=True, related_name="articles")
+    reports = models.ManyToManyField("reports.Report", blank=True, related_name="articles")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    search_fields = (("headline", "A"), ("summary", "B"), ("author", "C"))
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_on").desc(nulls_last=True), "headline"]
+        indexes = [PostgresGinIndex(fields=["search_vector"], name="article_search_vector")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("press:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.headline = " ".join(self.headline.split())
+        if self.outlet_id and self.outlet_id == self.republishes_id:
+            raise ValidationError(
+                {"republishes": "An article cannot be a republication of its own outlet."}
+            )

@@ -1,0 +1,201 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from notorious.core.models import Publishable, PublishableQuerySet
+from notorious.markets.models import Kind
+
+# USTR's first out-of-cycle review of notorious markets covered 2010; leave room either side.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def year_validators():
+    return [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class ReportQuerySet(PublishableQuerySet):
+    def edition_years(self, include_drafts=False):
+        """Years reviewed by the editions on record, oldest first."""
+        qs = self if include_drafts else self.published()
+        return list(qs.order_by("year").values_list("year", flat=True))
+
+    def latest_edition(self):
+        """The most recent published edition, or None."""
+        return self.published().order_by("-year").first()
+
+
+class Report(Publishable):
+    """One annual edition of USTR's Review of Notorious Markets for Counterfeiting and Piracy.
+
+    An edition is named by the year it reviews and published months later: the 2021
+    review came out in February 2022. Both facts are kept.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        unique=True, validators=year_validators(), help_text="The year the edition reviews."
+    )
+    slug = models.SlugField(max_length=20, unique=True, editable=False)
+    published_on = models.DateField(
+        "publication date", null=True, blank=True, help_text="When USTR released it."
+    )
+    published_on_precision = models.CharField(
+        "publication date is known to the",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="If only the month is known, enter its first day and choose 'Month'.",
+    )
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(
+        max_length=200, default="Office of the United States Trade Representative (USTR)"
+    )
+    source_url = models.URLField("source URL", blank=True)
+    online_count_stated = models.PositiveIntegerField(
+        "online markets (as stated)",
+        null=True,
+        blank=True,
+        help_text="How many online markets the report says it lists.",
+    )
+    physical_count_stated = models.PositiveIntegerField(
+        "physical markets (as stated)",
+        null=True,
+        blank=True,
+        help_text="How many physical markets the report says it lists.",
+    )
+    issue_focus = models.CharField("issue focus", max_length=300, blank=True)
+    summary = models.TextField(blank=True, help_text="In the editors' own words.")
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title or self.default_title()
+
+    def default_title(self):
+        return f"{self.year} Review of Notorious Markets for Counterfeiting and Piracy"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", kwargs={"year": self.year})
+
+    def save(self, *args, **kwargs):
+        self.slug = str(self.year)
+        if not self.title:
+            self.title = self.default_title()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.published_on and self.year and self.published_on.year < self.year:
+            raise ValidationError(
+                {
+                    "published_on": f"The {self.year} review cannot have been published before "
+                    f"{self.year}: an edition is published after the year it reviews."
+                }
+            )
+        if self.published_on and self.published_on > datetime.date.today():
+            raise ValidationError({"published_on": "The publication date is in the future."})
+        if self.published_on and self.published_on_precision == DatePrecision.MONTH:
+            self.published_on = self.published_on.replace(day=1)
+        if self.published_on and self.published_on_precision == DatePrecision.YEAR:
+            self.published_on = self.published_on.replace(month=1, day=1)
+
+    @property
+    def publication_date_display(self):
+        """The publication date to the precision it is known, e.g. 'February 2022'."""
+        if not self.published_on:
+            return ""
+        if self.published_on_precision == DatePrecision.YEAR:
+            return str(self.published_on.year)
+        if self.published_on_precision == DatePrecision.MONTH:
+            return self.published_on.strftime("%B %Y")
+        return f"{self.published_on.day} {self.published_on.strftime('%B %Y')}"
+
+    def previous_edition(self):
+        """The published edition reviewing the closest earlier year, or None."""
+        return (
+            Report.objects.published().filter(year__lt=self.year).order_by("-year").first()
+        )
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        """Listings readers may see: the listing, its report and its market all published."""
+        return self.filter(is_published=True, report__is_published=True, market__is_published=True)
+
+    def in_year(self, year):
+        return self.filter(report__year=year)
+
+
+class Listing(models.Model):
+    """One market named in one edition, with the report's reasons."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="listings")
+    market = models.ForeignKey(
+        "markets.Market", on_delete=models.CASCADE, related_name="listings"
+    )
+    section = models.CharField(
+        max_length=10, choices=Kind.choices, help_text="The report section it appears in."
+    )
+    reasons = models.TextField(
+        blank=True, help_text="Why the report names it, in the editors' own words."
+    )
+    quotation = models.TextField(
+        blank=True, help_text="An optional short quotation from the report."
+    )
+    quotation_page = models.PositiveSmallIntegerField(
+        "page", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    is_published = models.BooleanField(
+        "published",
+        default=True,
+        help_text="Readers see a listing only when it, its report and its market are published.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-report__year", "market__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "market"],
+                name="listing_unique_market_per_report",
+                violation_error_message="This market is already listed in this edition.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.market} in the {self.report.year} review"
+
+    def get_absolute_url(self):
+        return f"{self.market.get_absolute_url()}#listing-{self.report.year}"
+
+    def clean(self):
+        self.quotation = self.quotation.strip()
+        if self.quotation_page and not self.quotation:
+            raise ValidationError({"quotation_page": "A page number needs a quotation."})
+        if self.market_id and self.section and self.market.kind != self.section:
+            raise ValidationError(
+                {
+                    "section": f"{self.market} is a {self.market.get_kind_display().lower()} "
+                    f"market, so it belongs in the {self.market.get_kind_display().lower()} "
+                    "section."
+                }
+            )
+
+    @property
+    def status(self):
+        """New, continuing or returning, against the published editions."""
+        return self.market.listing_history().status_in(self.report.year)
