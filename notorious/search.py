@@ -8,8 +8,6 @@ column stays empty and search falls back to case-insensitive matching.
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Value
-from django.db.models.functions import Coalesce
 
 # 'simple' rather than 'english': names such as Pinduoduo or 微信 must not be stemmed.
 SEARCH_CONFIG = "simple"
@@ -19,7 +17,7 @@ def search_vector_expression(model):
     """The weighted vector of a model's `search_fields`, e.g. (("name", "A"), ("summary", "B"))."""
     vector = None
     for field, weight in model.search_fields:
-        part = SearchVector(Coalesce(field, Value("")), weight=weight, config=SEARCH_CONFIG)
+        part = SearchVector(field, weight=weight, config=SEARCH_CONFIG)
         vector = part if vector is None else vector + part
     return vector
 

@@ -77,5 +77,7 @@ def make_figure(value="75", unit="%", **fields):
     fields.setdefault("measures", "Share of seized counterfeit goods")
     fields.setdefault("is_published", True)
     if "source_report" not in fields and "source_article" not in fields:
-        fields["source_report"] = Report.objects.get_or_create(year=2021, defaults={"is_published": True})[0]
+        fields["source_report"] = Report.objects.get_or_create(
+            year=2021, defaults={"is_published": True}
+        )[0]
     return Figure.objects.create(value=value, unit=unit, **fields)

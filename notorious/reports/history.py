@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 NEW = "new"
 CONTINUING = "continuing"
 RETURNING = "returning"
+UNRECORDED = "unrecorded"  # an edition before a market's first entered listing, when it was
+# named in earlier editions whose listings are not entered: neither listed nor not listed.
 STATUS_CHOICES = [(NEW, "New"), (CONTINUING, "Continuing"), (RETURNING, "Returning")]
 
 
@@ -17,10 +19,12 @@ STATUS_CHOICES = [(NEW, "New"), (CONTINUING, "Continuing"), (RETURNING, "Returni
 class TimelineCell:
     year: int
     listed: bool
-    status: str = ""  # NEW / CONTINUING / RETURNING when listed
+    status: str = ""  # NEW / CONTINUING / RETURNING when listed, else "" or UNRECORDED
 
     @property
     def label(self):
+        if self.status == UNRECORDED:
+            return "Not recorded"
         return self.status.capitalize() if self.listed else "Not listed"
 
 
@@ -29,7 +33,7 @@ class ListingHistory:
     edition_years: tuple  # every edition considered, oldest first
     listed_years: tuple  # the editions naming the market, oldest first
     statuses: dict = field(default_factory=dict)  # year -> status
-    listed_earlier: bool = False  # named in editions older than any on record
+    listed_earlier: bool = False  # named in editions before its first entered listing
 
     @property
     def first_year(self):
@@ -63,13 +67,15 @@ class ListingHistory:
         return run
 
     def status_in(self, year):
+        if self.listed_earlier and self.listed_years and year < self.listed_years[0]:
+            return UNRECORDED
         return self.statuses.get(year, "")
 
     def cells(self, since=None):
         """One cell per edition (from `since`, if given) for a timeline strip."""
         listed = set(self.listed_years)
         return [
-            TimelineCell(year, year in listed, self.statuses.get(year, ""))
+            TimelineCell(year, year in listed, self.status_in(year))
             for year in self.edition_years
             if since is None or year >= since
         ]
@@ -78,16 +84,17 @@ class ListingHistory:
 def compute_history(edition_years, listed_years, listed_earlier=False):
     """Work out statuses from the editions on record and the years a market is named in.
 
-    `listed_earlier` says the market was named in editions older than the first on record,
-    so its first recorded listing continues a run rather than starting one.
+    `listed_earlier` says the market was named in editions before its first entered listing
+    (whose listings are not entered), so that listing continues a run rather than starting
+    one, and the editions before it are unrecorded rather than "not listed".
     """
     editions = tuple(sorted(set(edition_years)))
     listed = set(listed_years) & set(editions)
-    statuses, previous_listed, seen = {}, listed_earlier, listed_earlier
+    statuses, previous_listed, seen = {}, False, False
     for year in editions:
         if year in listed:
             if not seen:
-                statuses[year] = NEW
+                statuses[year] = CONTINUING if listed_earlier else NEW
             elif previous_listed:
                 statuses[year] = CONTINUING
             else:
