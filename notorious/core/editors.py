@@ -29,9 +29,7 @@ def sync_editors_group(apps, schema_editor=None):
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     wanted = [
-        Permission.objects.get(
-            content_type__app_label=app_label, codename=f"{action}_{model}"
-        )
+        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
         for app_label, model in CONTENT_MODELS
         for action in ACTIONS
     ]

@@ -79,7 +79,6 @@ class Aliased(models.Model):
         self.aliases = "\n".join(a for a in split_aliases(self.aliases) if a.casefold() != name)
 
 
-
 def unique_name_constraint(model_name):
     """A database constraint: no two entries share a name, whatever its case."""
     return models.UniqueConstraint(
