@@ -1,0 +1,44 @@
+"""Filters for lists of companies, shared by the HTML list page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django_countries import countries
+
+from .models import Company
+
+
+def published_companies(request):
+    return Company.objects.published()
+
+
+class CompanyFilter(django_filters.FilterSet):
+    """Companies by name, country and owner."""
+
+    q = django_filters.CharFilter(
+        label="Name", method="filter_name", help_text="Part of a name or alias."
+    )
+    country = django_filters.ChoiceFilter(
+        choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. CN."
+    )
+    parent = django_filters.ModelChoiceFilter(
+        label="Owned by",
+        queryset=published_companies,
+        to_field_name="slug",
+        method="filter_parent",
+        help_text="A company's slug: the companies it owns, directly or indirectly.",
+    )
+
+    class Meta:
+        model = Company
+        fields = ["q", "country", "parent"]
+
+    def filter_name(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
+
+    def filter_parent(self, queryset, name, company):
+        if not company:
+            return queryset
+        return queryset.filter(pk__in=company.family_ids() - {company.pk})

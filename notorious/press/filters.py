@@ -1,0 +1,111 @@
+"""Filters for lists of coverage and outlets, shared by the HTML pages and the API."""
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q
+from django_countries import countries
+
+from notorious.companies.models import Company
+from notorious.markets.models import Market
+from notorious.reports.models import Report
+
+from .models import Article, Outlet
+
+
+def published_outlets(request):
+    return Outlet.objects.published()
+
+
+def published_markets(request):
+    return Market.objects.published()
+
+
+def published_companies(request):
+    return Company.objects.published()
+
+
+def published_reports(request):
+    return Report.objects.published()
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Coverage by words in the headline, outlet, language, date, and what it is about."""
+
+    q = django_filters.CharFilter(
+        label="Words", method="filter_words", help_text="Part of the headline or summary."
+    )
+    outlet = django_filters.ModelChoiceFilter(
+        queryset=published_outlets,
+        to_field_name="slug",
+        method="filter_outlet",
+        help_text="An outlet's slug: its articles and its stories republished elsewhere.",
+    )
+    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+    since = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", label="From", help_text="YYYY-MM-DD."
+    )
+    until = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
+    )
+    market = django_filters.ModelChoiceFilter(
+        queryset=published_markets,
+        to_field_name="slug",
+        method="filter_market",
+        help_text="A market's slug: coverage about it.",
+    )
+    company = django_filters.ModelChoiceFilter(
+        queryset=published_companies,
+        to_field_name="slug",
+        method="filter_company",
+        help_text="A company's slug: coverage of it, its subsidiaries or the markets they operate.",
+    )
+    report = django_filters.ModelChoiceFilter(
+        label="Edition",
+        field_name="reports",
+        queryset=published_reports,
+        to_field_name="year",
+        help_text="The year an edition reviews: coverage of that edition.",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["q", "outlet", "language", "since", "until", "market", "company", "report"]
+
+    def filter_words(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        return queryset.filter(Q(headline__icontains=value) | Q(summary__icontains=value))
+
+    def filter_outlet(self, queryset, name, outlet):
+        if not outlet:
+            return queryset
+        return queryset.filter(Q(outlet=outlet) | Q(republishes=outlet))
+
+    def filter_market(self, queryset, name, market):
+        return queryset.about_market(market) if market else queryset
+
+    def filter_company(self, queryset, name, company):
+        return queryset.about_company(company) if company else queryset
+
+
+class OutletFilter(django_filters.FilterSet):
+    """Outlets by name, country and language."""
+
+    q = django_filters.CharFilter(
+        label="Name", method="filter_name", help_text="Part of a name or alias."
+    )
+    country = django_filters.ChoiceFilter(
+        choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. TW."
+    )
+    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+
+    class Meta:
+        model = Outlet
+        fields = ["q", "country", "language"]
+
+    def filter_name(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))

@@ -1,0 +1,87 @@
+"""Filters for lists of editions and of listings, shared by the HTML pages and the API."""
+
+import django_filters
+from django_countries import countries
+
+from notorious.companies.models import Company
+from notorious.markets.models import Category, Kind, Market
+
+from .models import FIRST_YEAR, LAST_YEAR, Listing, Report
+
+
+def published_companies(request):
+    return Company.objects.published()
+
+
+def published_markets(request):
+    return Market.objects.published()
+
+
+def published_reports(request):
+    return Report.objects.published()
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Editions by the years they review."""
+
+    since = django_filters.NumberFilter(
+        field_name="year",
+        lookup_expr="gte",
+        label="From year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text="Editions reviewing this year or later.",
+    )
+    until = django_filters.NumberFilter(
+        field_name="year",
+        lookup_expr="lte",
+        label="To year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text="Editions reviewing this year or earlier.",
+    )
+
+    class Meta:
+        model = Report
+        fields = ["since", "until"]
+
+
+class ListingFilter(django_filters.FilterSet):
+    """Listings by edition, section, and the listed market's category, country and operator."""
+
+    year = django_filters.ModelChoiceFilter(
+        label="Edition",
+        field_name="report",
+        queryset=published_reports,
+        to_field_name="year",
+        help_text="The year an edition reviews.",
+    )
+    section = django_filters.ChoiceFilter(choices=Kind.choices, help_text="Online or physical.")
+    category = django_filters.ChoiceFilter(
+        field_name="market__category", choices=Category.choices, label="Category"
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="market__country",
+        choices=lambda: list(countries),
+        label="Country",
+        help_text="ISO 3166 alpha-2 code, e.g. CN.",
+    )
+    market = django_filters.ModelChoiceFilter(
+        queryset=published_markets, to_field_name="slug", help_text="A market's slug."
+    )
+    company = django_filters.ModelChoiceFilter(
+        label="Company",
+        queryset=published_companies,
+        to_field_name="slug",
+        method="filter_company",
+        help_text="A company's slug: listings of its markets and those of its subsidiaries.",
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["year", "section", "category", "country", "market", "company"]
+
+    def filter_company(self, queryset, name, company):
+        if not company:
+            return queryset
+        return queryset.filter(market__operator_id__in=company.family_ids())
