@@ -1,10 +1,11 @@
 """Filters for lists of markets, shared by the HTML list page and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django_countries import countries
 
 from notorious.companies.models import Company
+from notorious.reports.history import STATUS_CHOICES
 from notorious.reports.models import Report
 
 from .models import Category, Kind, Market
@@ -16,6 +17,29 @@ def published_companies(request):
 
 def published_reports(request):
     return Report.objects.published()
+
+
+LATEST_CHOICES = [("yes", "In the latest edition"), ("no", "Not in the latest edition")]
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorts with empty values (markets never listed) last either way, then by name.
+
+    PostgreSQL and SQLite disagree on where NULLs sort; this puts them last on both, and
+    the tie-break on name keeps pagination stable.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            expression = F(self.param_map[param.lstrip("-")])
+            descending = param.startswith("-")
+            ordering.append(
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            )
+        return qs.order_by(*ordering, "name", "pk")
 
 
 class MarketFilter(django_filters.FilterSet):
@@ -48,9 +72,44 @@ class MarketFilter(django_filters.FilterSet):
         help_text="The year an edition reviews: the markets it names.",
     )
 
+    status = django_filters.ChoiceFilter(
+        label="Status in that edition",
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        help_text="New, continuing or returning in the chosen edition (else the latest).",
+    )
+    latest = django_filters.ChoiceFilter(
+        label="Latest edition",
+        choices=LATEST_CHOICES,
+        method="filter_latest",
+        help_text="yes: named in the latest edition; no: not named in it.",
+    )
+    sort = NullsLastOrderingFilter(
+        label="Sort by",
+        fields=(
+            ("name", "name"),
+            ("first_year", "first_year"),
+            ("years_listed", "years_listed"),
+        ),
+        field_labels={
+            "name": "Name",
+            "first_year": "First year listed",
+            "years_listed": "Years listed",
+        },
+        help_text="name, first_year or years_listed; prefix '-' to reverse.",
+    )
+
     class Meta:
         model = Market
-        fields = ["q", "kind", "category", "country", "company", "year"]
+        fields = ["q", "kind", "category", "country", "company", "year", "status", "latest"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Market.objects.published()
+        # Sorting needs the listing summary (first_year, years_listed); add it once.
+        if "years_listed" not in queryset.query.annotations:
+            queryset = queryset.with_listing_summary()
+        super().__init__(data, queryset, **kwargs)
 
     def filter_name(self, queryset, name, value):
         value = " ".join(value.split())
@@ -68,3 +127,22 @@ class MarketFilter(django_filters.FilterSet):
             return queryset
         # Only listings readers may see: a draft listing does not name a market yet.
         return queryset.filter(pk__in=report.listings.published().values("market_id"))
+
+    def filter_status(self, queryset, name, status):
+        year = self.status_year
+        return queryset.with_status_in(year, status) if year else queryset.none()
+
+    def filter_latest(self, queryset, name, value):
+        in_latest = Market.objects.in_latest_edition().values("pk")
+        if value == "yes":
+            return queryset.filter(pk__in=in_latest)
+        return queryset.exclude(pk__in=in_latest)
+
+    @property
+    def status_year(self):
+        """The edition statuses refer to: the one chosen with `year`, else the latest."""
+        report = self.form.cleaned_data.get("year") if self.is_valid() else None
+        if report:
+            return report.year
+        latest = Report.objects.latest_edition()
+        return latest.year if latest else None

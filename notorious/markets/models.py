@@ -1,7 +1,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -33,6 +33,13 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def _published_listings():
+    """Published listings of the market in the outer query (for `Exists` subqueries)."""
+    from notorious.reports.models import Listing
+
+    return Listing.objects.published().filter(market=OuterRef("pk"))
+
+
 class MarketQuerySet(PublishableQuerySet):
     def for_company(self, company):
         """Markets the company operates, directly or through any of its subsidiaries."""
@@ -51,6 +58,96 @@ class MarketQuerySet(PublishableQuerySet):
 
     def online(self):
         return self.filter(kind=Kind.ONLINE)
+
+    # Listing-derived filters. Each is one subquery over *published* listings (listing,
+    # edition and market all published), so they compose, and never run a query per market.
+
+    def with_listing_summary(self):
+        """Annotate `first_year`, `last_year` and `years_listed` from published listings."""
+        published = Q(
+            listings__is_published=True,
+            listings__report__is_published=True,
+        )
+        return self.annotate(
+            first_year=Min("listings__report__year", filter=published),
+            last_year=Max("listings__report__year", filter=published),
+            years_listed=Count("listings", filter=published, distinct=True),
+        )
+
+    def with_listings_prefetched(self):
+        """Prefetch published listings and their editions, for `listing_history` and strips."""
+        from notorious.reports.models import Listing
+
+        return self.prefetch_related(
+            Prefetch(
+                "listings",
+                queryset=Listing.objects.filter(
+                    is_published=True, report__is_published=True
+                ).select_related("report"),
+            )
+        )
+
+    def listed_in(self, year):
+        """Markets named in the published edition reviewing `year`."""
+        return self.filter(Exists(_published_listings().filter(report__year=year)))
+
+    def in_latest_edition(self):
+        from notorious.reports.models import Report
+
+        latest = Report.objects.latest_edition()
+        return self.listed_in(latest.year) if latest else self.none()
+
+    def with_status_in(self, year, status):
+        """Markets whose listing in the `year` edition is new, continuing or returning.
+
+        The same rules as `reports.history.compute_history`, worked out in SQL: a first
+        entered listing is new (or continuing, for markets named in editions not entered);
+        a later one continues when the market was in the previous published edition and
+        returns otherwise.
+        """
+        from notorious.reports.history import CONTINUING, NEW, RETURNING
+        from notorious.reports.models import Report
+
+        if status not in (NEW, CONTINUING, RETURNING):
+            return self.none()
+        previous = (
+            Report.objects.published()
+            .filter(year__lt=year)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        listings = _published_listings()
+        earlier = Exists(listings.filter(report__year__lt=year))
+        in_previous = Exists(listings.filter(report__year=previous))
+        listed = self.listed_in(year)
+        if status == NEW:
+            return listed.filter(~earlier, listed_before_first_entry=False)
+        if status == CONTINUING:
+            first_but_earlier = Q(~earlier, listed_before_first_entry=True)
+            if previous is None:
+                return listed.filter(first_but_earlier)
+            return listed.filter(first_but_earlier | Q(in_previous))
+        if previous is None:
+            return self.none()
+        return listed.filter(earlier, ~in_previous)
+
+    def dropped_in(self, year):
+        """Markets in the previous published edition that the `year` edition leaves out."""
+        from notorious.reports.models import Report
+
+        previous = (
+            Report.objects.published()
+            .filter(year__lt=year)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if previous is None:
+            return self.none()
+        return self.listed_in(previous).exclude(
+            Exists(_published_listings().filter(report__year=year))
+        )
 
     def physical(self):
         return self.filter(kind=Kind.PHYSICAL)
