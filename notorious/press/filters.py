@@ -28,6 +28,12 @@ def published_reports(request):
     return Report.objects.published()
 
 
+def article_year_choices():
+    """The years some published article came out in, newest first."""
+    dates = Article.objects.published().dates("published_on", "year", order="DESC")
+    return [(str(d.year), str(d.year)) for d in dates]
+
+
 class ArticleFilter(django_filters.FilterSet):
     """Coverage by words in the headline, outlet, language, date, and what it is about."""
 
@@ -59,6 +65,12 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_company",
         help_text="A company's slug: coverage of it, its subsidiaries or the markets they operate.",
     )
+    year = django_filters.ChoiceFilter(
+        label="Year published",
+        choices=article_year_choices,
+        method="filter_year",
+        help_text="The year the article came out, e.g. 2022.",
+    )
     report = django_filters.ModelChoiceFilter(
         label="Edition",
         field_name="reports",
@@ -69,7 +81,17 @@ class ArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Article
-        fields = ["q", "outlet", "language", "since", "until", "market", "company", "report"]
+        fields = [
+            "q",
+            "outlet",
+            "language",
+            "since",
+            "until",
+            "year",
+            "market",
+            "company",
+            "report",
+        ]
 
     def filter_words(self, queryset, name, value):
         value = " ".join(value.split())
@@ -81,6 +103,9 @@ class ArticleFilter(django_filters.FilterSet):
         if not outlet:
             return queryset
         return queryset.filter(Q(outlet=outlet) | Q(republishes=outlet))
+
+    def filter_year(self, queryset, name, year):
+        return queryset.filter(published_on__year=int(year))
 
     def filter_market(self, queryset, name, market):
         return queryset.about_market(market) if market else queryset
