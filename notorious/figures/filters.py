@@ -42,6 +42,7 @@ class FigureFilter(django_filters.FilterSet):
         help_text="The slug of the article that reports it.",
     )
     market = django_filters.ModelChoiceFilter(
+        field_name="source_article__markets",
         queryset=published_markets,
         to_field_name="slug",
         method="filter_market",

@@ -59,6 +59,7 @@ class MarketFilter(django_filters.FilterSet):
     )
     company = django_filters.ModelChoiceFilter(
         label="Company",
+        field_name="operator",
         queryset=published_companies,
         to_field_name="slug",
         method="filter_company",
@@ -66,6 +67,7 @@ class MarketFilter(django_filters.FilterSet):
     )
     year = django_filters.ModelChoiceFilter(
         label="Listed in",
+        field_name="listings__report",
         queryset=published_reports,
         to_field_name="year",
         method="filter_year",

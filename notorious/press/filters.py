@@ -4,6 +4,8 @@ import django_filters
 from django.conf import settings
 from django.db.models import Q
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from notorious.companies.models import Company
 from notorious.markets.models import Market
@@ -54,12 +56,14 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="published_on", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
     )
     market = django_filters.ModelChoiceFilter(
+        field_name="markets",
         queryset=published_markets,
         to_field_name="slug",
         method="filter_market",
         help_text="A market's slug: coverage about it.",
     )
     company = django_filters.ModelChoiceFilter(
+        field_name="companies",
         queryset=published_companies,
         to_field_name="slug",
         method="filter_company",
@@ -104,6 +108,7 @@ class ArticleFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(outlet=outlet) | Q(republishes=outlet))
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API schema: a year, not a free string
     def filter_year(self, queryset, name, year):
         return queryset.filter(published_on__year=int(year))
 

@@ -71,6 +71,7 @@ class ListingFilter(django_filters.FilterSet):
     )
     company = django_filters.ModelChoiceFilter(
         label="Company",
+        field_name="market__operator",
         queryset=published_companies,
         to_field_name="slug",
         method="filter_company",
