@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_countries",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "notorious.core",
     "notorious.companies",
     "notorious.markets",
@@ -127,3 +130,33 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
 
 SITE_NAME = "Notorious"
+
+# The read-only public API (notorious/api): published entries only, so no authentication.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "notorious.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Notorious API",
+    "DESCRIPTION": "Read-only data on USTR's Review of Notorious Markets for Counterfeiting and "
+    "Piracy: editions, markets, companies, listings, press coverage and sourced figures. "
+    "Published entries only; entities are identified by slug (editions by year).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # A market's kind and a listing's section share one set of choices.
+    "ENUM_NAME_OVERRIDES": {"KindEnum": "notorious.markets.models.Kind"},
+    # The documentation page's assets come from drf-spectacular-sidecar, served by the site.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would send the schema's address to swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("reports/", include("notorious.reports.urls")),
     path("coverage/", include("notorious.press.urls")),
     path("figures/", include("notorious.figures.urls")),
+    path("api/", include("notorious.api.urls")),
 ]

@@ -1,0 +1,183 @@
+"""The read-only API: published entries only, filtered with the HTML pages' FilterSets."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, viewsets
+
+from notorious.companies.filters import CompanyFilter
+from notorious.companies.models import Company
+from notorious.figures.filters import FigureFilter
+from notorious.figures.models import Figure
+from notorious.markets.filters import MarketFilter
+from notorious.markets.models import Kind, Market
+from notorious.press.filters import ArticleFilter, OutletFilter
+from notorious.press.models import Article, Outlet
+from notorious.reports.filters import ListingFilter, ReportFilter
+from notorious.reports.models import Listing, Report
+
+from . import serializers
+
+
+def published_listings_with_reports():
+    return Prefetch("listings", queryset=Listing.objects.published().select_related("report"))
+
+
+class EditionYearsMixin:
+    """Puts the published edition years in the serializer context, read once per request."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["edition_years"] = Report.objects.edition_years()
+        return context
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published companies"),
+    retrieve=extend_schema(summary="A published company, by slug"),
+)
+class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.CompanySerializer
+    filterset_class = CompanyFilter
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+    queryset = (
+        Company.objects.published()
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("subsidiaries", queryset=Company.objects.published()),
+            Prefetch("markets", queryset=Market.objects.published()),
+        )
+        .order_by("name", "slug")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published markets"),
+    retrieve=extend_schema(summary="A published market, by slug"),
+)
+class MarketViewSet(EditionYearsMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.MarketSerializer
+    filterset_class = MarketFilter
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+    queryset = (
+        Market.objects.published()
+        .select_related("operator")
+        .prefetch_related(published_listings_with_reports())
+        .order_by("name", "slug")
+    )
+
+
+def count_listings(section):
+    published = Q(
+        listings__is_published=True,
+        listings__market__is_published=True,
+        listings__section=section,
+    )
+    return Count("listings", filter=published)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published editions"),
+    retrieve=extend_schema(summary="A published edition, by the year it reviews"),
+)
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ReportSerializer
+    filterset_class = ReportFilter
+    lookup_field = "year"
+    lookup_value_converter = "int"
+    queryset = (
+        Report.objects.published()
+        .annotate(
+            online_count=count_listings(Kind.ONLINE),
+            physical_count=count_listings(Kind.PHYSICAL),
+        )
+        .order_by("-year")
+    )
+
+
+class ListingQuerysetMixin(EditionYearsMixin):
+    serializer_class = serializers.ListingSerializer
+
+    def get_queryset(self):
+        return (
+            Listing.objects.published()
+            .select_related("report", "market")
+            .prefetch_related(
+                Prefetch(
+                    "market__listings",
+                    queryset=Listing.objects.published().select_related("report"),
+                )
+            )
+            .order_by("-report__year", "market__name", "market__slug")
+        )
+
+
+@extend_schema_view(list=extend_schema(summary="List published listings"))
+class ListingViewSet(ListingQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    filterset_class = ListingFilter
+
+
+@extend_schema(summary="A published listing, by edition year and market slug")
+class ListingDetailView(ListingQuerysetMixin, generics.RetrieveAPIView):
+    filter_backends = []
+    pagination_class = None
+
+    def get_object(self):
+        return get_object_or_404(
+            self.get_queryset(),
+            report__year=self.kwargs["year"],
+            market__slug=self.kwargs["market"],
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published outlets"),
+    retrieve=extend_schema(summary="A published outlet, by slug"),
+)
+class OutletViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.OutletSerializer
+    filterset_class = OutletFilter
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+    queryset = Outlet.objects.published().order_by("name", "slug")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published coverage, newest first"),
+    retrieve=extend_schema(summary="A published article, by slug"),
+)
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ArticleSerializer
+    filterset_class = ArticleFilter
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+    queryset = (
+        Article.objects.published()
+        .select_related("outlet", "republishes")
+        .prefetch_related(
+            Prefetch("cited_outlets", queryset=Outlet.objects.published()),
+            Prefetch("markets", queryset=Market.objects.published()),
+            Prefetch("companies", queryset=Company.objects.published()),
+            Prefetch("reports", queryset=Report.objects.published()),
+        )
+        .newest_first()
+        .order_by(*Article._meta.ordering, "slug")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published figures"),
+    retrieve=extend_schema(summary="A published figure, by slug"),
+)
+class FigureViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.FigureSerializer
+    filterset_class = FigureFilter
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+    queryset = (
+        Figure.objects.published()
+        .select_related("source_report", "source_article")
+        .order_by("-year", "measures", "slug")
+    )

@@ -1,0 +1,352 @@
+"""The read-only JSON API: published entries only, slugs as identifiers, filters, schema, docs."""
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from drf_spectacular.validation import validate_schema
+
+from notorious.press.models import Outlet
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_figure,
+    make_listing,
+    make_market,
+    make_outlet,
+    make_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get_json(client, url, status=200, **params):
+    response = client.get(url, params, HTTP_ACCEPT="application/json")
+    assert response.status_code == status, response.content[:500]
+    return response.json()
+
+
+def slugs(data, key="slug"):
+    return [item[key] for item in data["results"]]
+
+
+@pytest.fixture
+def published_and_drafts():
+    """One published and one draft entry of every kind the API serves."""
+    report = make_report(2021)
+    draft_report = make_report(2022, is_published=False)
+    company = make_company("Visible Co")
+    make_company("Hidden Co", is_published=False)
+    market = make_market("Visible Market", operator=company)
+    make_market("Hidden Market", is_published=False)
+    outlet = make_outlet("Visible Outlet")
+    make_outlet("Hidden Outlet", is_published=False)
+    article = make_article("Visible story", outlet=outlet, markets=[market])
+    make_article("Hidden story", is_published=False)
+    make_figure(slug="visible-figure", source_report=report)
+    make_figure(slug="hidden-figure", source_report=report, is_published=False)
+    make_listing(market, report)
+    make_listing(market, draft_report)
+    return {"report": report, "market": market, "article": article}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "key", "visible", "hidden"),
+    [
+        ("/api/companies/", "slug", "visible-co", "hidden-co"),
+        ("/api/markets/", "slug", "visible-market", "hidden-market"),
+        ("/api/outlets/", "slug", "visible-outlet", "hidden-outlet"),
+        ("/api/articles/", "slug", "visible-story", "hidden-story"),
+        ("/api/figures/", "slug", "visible-figure", "hidden-figure"),
+        ("/api/reports/", "year", 2021, 2022),
+    ],
+)
+def test_lists_show_published_entries_only_and_drafts_are_404(
+    client, published_and_drafts, endpoint, key, visible, hidden
+):
+    data = get_json(client, endpoint)
+    assert slugs(data, key) == [visible]
+    assert get_json(client, f"{endpoint}{visible}/")[key] == visible
+    get_json(client, f"{endpoint}{hidden}/", status=404)
+
+
+def test_listings_need_the_listing_its_edition_and_its_market_published(client):
+    report = make_report(2021)
+    shown = make_market("Shown")
+    make_listing(shown, report)
+    make_listing(make_market("Draft market", is_published=False), report)
+    make_listing(make_market("Draft listing"), report, is_published=False)
+    make_listing(shown, make_report(2022, is_published=False))
+
+    data = get_json(client, "/api/listings/")
+    assert [(item["year"], item["market"]) for item in data["results"]] == [(2021, "shown")]
+    detail = get_json(client, "/api/listings/2021/shown/")
+    assert detail["market_name"] == "Shown"
+    assert detail["status"] == "new"
+    assert detail["page_url"].endswith("/markets/shown/#listing-2021")
+    get_json(client, "/api/listings/2022/shown/", status=404)
+    get_json(client, "/api/listings/2021/draft-listing/", status=404)
+    get_json(client, "/api/listings/2021/draft-market/", status=404)
+
+
+def test_draft_related_entities_are_never_named(client):
+    draft_owner = make_company("Draft Owner", is_published=False)
+    company = make_company("Operator", parent=draft_owner)
+    make_company("Draft Subsidiary", parent=company, is_published=False)
+    market = make_market("Operated", operator=make_company("Secret Operator", is_published=False))
+    draft_market = make_market("Unpublished", is_published=False)
+    draft_outlet = make_outlet("Draft Outlet", is_published=False)
+    article = make_article(
+        "Story", outlet=draft_outlet, markets=[market, draft_market], companies=[company]
+    )
+    article.cited_outlets.set([draft_outlet])
+
+    assert get_json(client, "/api/markets/operated/")["operator"] is None
+    company_data = get_json(client, "/api/companies/operator/")
+    assert company_data["parent"] is None
+    assert company_data["subsidiaries"] == []
+    story = get_json(client, "/api/articles/story/")
+    assert story["outlet"] is None
+    assert story["cited_outlets"] == []
+    assert story["markets"] == ["operated"]
+    assert story["companies"] == ["operator"]
+
+
+def test_market_exposes_related_entities_by_slug_and_its_listing_history(client):
+    alibaba = make_company("Alibaba Group")
+    taobao_co = make_company("Taobao China", parent=alibaba)
+    market = make_market(
+        "Taobao", slug="taobao", operator=taobao_co, aliases="淘宝\nTaobao.com", country="CN"
+    )
+    make_report(2021)  # an edition not naming it
+    list_market(market, 2018, 2019, 2022)
+
+    data = get_json(client, "/api/markets/taobao/")
+    assert data["operator"] == "taobao-china"
+    assert data["aliases"] == ["淘宝", "Taobao.com"]
+    assert data["country"] == "CN"
+    assert data["country_name"] == "China"
+    assert data["listed_in"] == [2018, 2019, 2022]
+    assert data["first_year_listed"] == 2018
+    assert data["years_listed"] == 3
+    assert data["current_run"] == 1
+    assert data["in_latest_edition"] is True
+    assert data["api_url"] == "http://testserver/api/markets/taobao/"
+    assert data["page_url"] == "http://testserver/markets/taobao/"
+
+    company = get_json(client, "/api/companies/alibaba-group/")
+    assert company["subsidiaries"] == ["taobao-china"]
+    statuses = {
+        item["year"]: item["status"]
+        for item in get_json(client, "/api/listings/", market="taobao")["results"]
+    }
+    assert statuses == {2018: "new", 2019: "continuing", 2022: "returning"}
+
+
+def test_market_and_listing_lists_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    def make_markets(count, start):
+        for n in range(start, start + count):
+            list_market(make_market(f"Market {n}", operator=make_company(f"Co {n}")), 2020, 2021)
+
+    make_markets(2, 0)
+    with django_assert_max_num_queries(12) as few:
+        get_json(client, "/api/markets/")
+        get_json(client, "/api/listings/")
+    make_markets(20, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        data = get_json(client, "/api/markets/")
+        get_json(client, "/api/listings/")
+    assert data["count"] == 22
+
+
+def test_report_counts_and_listing_link(client):
+    report = make_report(2021, online_count_stated=2)
+    make_listing(make_market("Online one"), report)
+    make_listing(make_market("Stall", kind="physical"), report)
+    make_listing(make_market("Draft", is_published=False), report)
+
+    data = get_json(client, "/api/reports/2021/")
+    assert (data["online_count"], data["physical_count"]) == (1, 1)
+    assert data["online_count_stated"] == 2
+    listings = get_json(client, data["listings_url"])
+    assert sorted(slugs(listings, "market")) == ["online-one", "stall"]
+
+
+def test_company_filter_takes_in_subsidiaries(client):
+    group = make_company("Alibaba Group")
+    subsidiary = make_company("Taobao China", parent=group)
+    grandchild = make_company("Tmall Unit", parent=subsidiary)
+    make_market("Taobao", operator=subsidiary)
+    make_market("Tmall", operator=grandchild)
+    make_market("AliExpress", operator=group)
+    make_market("Other", operator=make_company("Unrelated"))
+    list_market(make_market("Listed Taobao Twin", operator=subsidiary), 2021)
+    article = make_article("About a subsidiary", companies=[grandchild])
+    make_article("Unrelated story")
+
+    markets = get_json(client, "/api/markets/", company="alibaba-group")
+    assert slugs(markets) == ["aliexpress", "listed-taobao-twin", "taobao", "tmall"]
+    assert slugs(get_json(client, "/api/markets/", company="tmall-unit")) == ["tmall"]
+    listings = get_json(client, "/api/listings/", company="alibaba-group")
+    assert slugs(listings, "market") == ["listed-taobao-twin"]
+    articles = get_json(client, "/api/articles/", company="alibaba-group")
+    assert slugs(articles) == [article.slug]
+    owned = get_json(client, "/api/companies/", parent="alibaba-group")
+    assert slugs(owned) == ["taobao-china", "tmall-unit"]
+
+
+def test_year_and_other_filters(client):
+    first, second = make_report(2020), make_report(2021)
+    online = make_market("Online", country="CN")
+    physical = make_market("Stall", kind="physical", country="MX")
+    make_listing(online, first)
+    make_listing(online, second)
+    make_listing(physical, second)
+    make_figure(slug="from-2020", source_report=first, year=2020)
+    make_figure(slug="from-2021", source_report=second, year=2021)
+    make_article("On the 2020 review", reports=[first])
+
+    assert slugs(get_json(client, "/api/markets/", year="2020")) == ["online"]
+    assert slugs(get_json(client, "/api/markets/", year="2021")) == ["online", "stall"]
+    assert slugs(get_json(client, "/api/markets/", kind="physical")) == ["stall"]
+    assert slugs(get_json(client, "/api/markets/", country="CN")) == ["online"]
+    assert slugs(get_json(client, "/api/markets/", q="stal")) == ["stall"]
+    listings = get_json(client, "/api/listings/", year="2021", section="physical")
+    assert slugs(listings, "market") == ["stall"]
+    assert slugs(get_json(client, "/api/figures/", report="2020")) == ["from-2020"]
+    assert slugs(get_json(client, "/api/figures/", year="2021")) == ["from-2021"]
+    assert slugs(get_json(client, "/api/reports/", since="2021"), "year") == [2021]
+    assert slugs(get_json(client, "/api/articles/", report="2020")) == ["on-the-2020-review"]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params", "field"),
+    [
+        ("/api/markets/", {"kind": "spaceship"}, "kind"),
+        ("/api/markets/", {"company": "no-such-company"}, "company"),
+        ("/api/markets/", {"year": "last year"}, "year"),
+        ("/api/markets/", {"year": "1999"}, "year"),
+        ("/api/markets/", {"country": "Narnia"}, "country"),
+        ("/api/listings/", {"year": "x"}, "year"),
+        ("/api/reports/", {"since": "soon"}, "since"),
+        ("/api/articles/", {"since": "2022-13-45"}, "since"),
+        ("/api/figures/", {"year": "1e9"}, "year"),
+        ("/api/companies/", {"parent": "<script>"}, "parent"),
+    ],
+)
+def test_bad_filter_values_are_a_400_naming_the_filter(client, endpoint, params, field):
+    make_report(2021)
+    data = get_json(client, endpoint, status=400, **params)
+    assert field in data
+    assert data[field][0]  # a message a person can read
+
+
+def test_drafts_cannot_be_used_as_filter_values(client):
+    make_company("Hidden", is_published=False)
+    data = get_json(client, "/api/markets/", status=400, company="hidden")
+    assert "company" in data
+
+
+def test_pagination(client):
+    for n in range(3):
+        make_outlet(f"Outlet {n}")
+    first = get_json(client, "/api/outlets/", page_size="2")
+    assert first["count"] == 3
+    assert slugs(first) == ["outlet-0", "outlet-1"]
+    assert first["previous"] is None
+    second = get_json(client, first["next"])
+    assert slugs(second) == ["outlet-2"]
+    assert second["next"] is None
+    get_json(client, "/api/outlets/", status=404, page="9")
+
+
+def test_page_size_is_capped(client):
+    Outlet.objects.bulk_create(
+        Outlet(name=f"Outlet {n:03}", slug=f"outlet-{n:03}", is_published=True) for n in range(205)
+    )
+    assert len(get_json(client, "/api/outlets/", page_size="1000")["results"]) == 200
+    assert len(get_json(client, "/api/outlets/")["results"]) == 50
+
+
+def test_api_root_lists_every_endpoint(client):
+    data = get_json(client, "/api/")
+    assert set(data) == {
+        "markets",
+        "companies",
+        "reports",
+        "listings",
+        "articles",
+        "outlets",
+        "figures",
+    }
+
+
+def test_schema_validates_and_documents_the_filters(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    validate_schema(schema)
+    paths = schema["paths"]
+    assert "/api/markets/{slug}/" in paths
+    assert "/api/reports/{year}/" in paths
+    assert "/api/listings/{year}/{market}/" in paths
+    parameters = {p["name"]: p for p in paths["/api/markets/"]["get"]["parameters"]}
+    assert {"company", "year", "kind", "page", "page_size"} <= set(parameters)
+    assert parameters["year"]["schema"]["type"] == "integer"
+
+
+def test_spectacular_command_validates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/listings/{year}/{market}/" in target.read_text()
+
+
+def test_docs_page_uses_only_the_sites_own_assets(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(url.endswith("swagger-ui-bundle.js") for url in assets)
+    for url in assets:
+        assert url.startswith("/static/"), url
+        assert client.get(url).status_code == 200, url
+    assert "/api/schema/" in html
+    assert "https://" not in html and "http://" not in html
+
+
+def test_browsable_api_renders_for_a_browser(client):
+    make_company("Alibaba Group")
+    response = client.get("/api/markets/", {"company": "alibaba-group"}, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "Alibaba Group" in response.content.decode()  # the filter form's choices
+
+
+@pytest.mark.browser
+def test_docs_page_works_in_a_browser_without_leaving_the_site(live_server):
+    from playwright.sync_api import sync_playwright
+
+    make_market("Taobao")
+    requested = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+            headless=True,
+        )
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(f"{live_server.url}/api/docs/")
+            page.get_by_text("List published markets").first.wait_for(timeout=15000)
+            page.get_by_text("/api/listings/{year}/{market}/").first.wait_for()
+        finally:
+            browser.close()
+    assert requested
+    assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requested), [
+        url for url in requested if not url.startswith(live_server.url)
+    ]
