@@ -1,23 +1,77 @@
-"""Search: the stored full-text vectors, and (later) the faceted search itself.
+"""Search: the stored full-text vectors, and the faceted search over companies, markets and
+coverage.
 
 The vectors live in a `search_vector` column on each searchable model, with a named GIN
 index. They are (re)built here and only here, by `update_search_vectors`, which models
 call from `save()` and the `rebuild_search` command calls for everything. On SQLite the
 column stays empty and search falls back to case-insensitive matching.
+
+`search(raw_query)` is the one entry point for readers' searches. It returns the published
+companies whose name or alias matches, every published market they or their subsidiaries
+operate (with the markets matching by name, alias, domain or description), and the
+published coverage whose headline or summary matches, each group ranked and counted.
+
+On PostgreSQL a term matches a row when any of these holds:
+- full-text: the stored vector matches `websearch_to_tsquery('simple', q)` (ranked by
+  `ts_rank`, coverage snippets highlighted by `ts_headline`);
+- substring: the name or an alias contains the query, ignoring case. The 'simple' parser
+  keeps a run of CJK characters as one word, so "淘宝" would not match "淘宝网" by
+  full-text alone; the trigram GIN indexes serve these ILIKE lookups;
+- trigram: the query is close to a word of the name or an alias (`word_similarity`), so
+  "alibba" still finds Alibaba Group and "tencnet" Tencent.
+On SQLite every word of the query must occur, ignoring case, in one of the same fields.
 """
 
-from django.contrib.postgres.search import SearchVector
-from django.db import connection
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, F, FloatField, Func, Prefetch, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils.safestring import mark_safe
 
 # 'simple' rather than 'english': names such as Pinduoduo or 微信 must not be stemmed.
 SEARCH_CONFIG = "simple"
+
+# Longer queries are refused with a message: no real name or headline is this long, and a
+# bound keeps trigram and full-text work per request small.
+MAX_QUERY_LENGTH = 200
+# Words beyond this many are ignored by the prefix query.
+MAX_QUERY_WORDS = 20
+# Each group shows at most this many results; its count is always the full number.
+RESULTS_PER_GROUP = 50
+# word_similarity above which a name counts as a typo of the query. pg_trgm's default
+# (0.6) misses "alibba" (0.57 against "Alibaba") and "tencnet" (0.5 against "Tencent").
+WORD_SIMILARITY_THRESHOLD = 0.45
+# Shorter queries are too short for trigrams to tell a typo from a different word.
+MIN_FUZZY_LENGTH = 3
+# Highlight delimiters from Unicode's private use area: `clean_query` strips them from
+# queries and they never occur in editors' text, so the snippet can be HTML-escaped first
+# and marked up afterwards.
+MARK_START, MARK_END = "\ue000", "\ue001"
+SNIPPET_LENGTH = 220
+
+# Scripts written without spaces between words; full-text search cannot split them.
+_UNSPACED_SCRIPT = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]"
+)
 
 
 def search_vector_expression(model):
     """The weighted vector of a model's `search_fields`, e.g. (("name", "A"), ("summary", "B"))."""
     vector = None
-    for field, weight in model.search_fields:
-        part = SearchVector(field, weight=weight, config=SEARCH_CONFIG)
+    for field_name, weight in model.search_fields:
+        part = SearchVector(field_name, weight=weight, config=SEARCH_CONFIG)
         vector = part if vector is None else vector + part
     return vector
 
@@ -29,9 +83,421 @@ def update_search_vectors(queryset):
     return queryset.update(search_vector=search_vector_expression(queryset.model))
 
 
+def searchable_models():
+    """Every installed model with a stored search vector."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, Searchable)]
+
+
 class Searchable:
     """Mixin for models with a `search_vector` column and a `search_fields` tuple."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         update_search_vectors(type(self)._default_manager.filter(pk=self.pk))
+
+
+# --- The query a reader typed -----------------------------------------------------------
+
+
+def clean_query(raw):
+    """The query to search for and a message for the reader (empty when all is well).
+
+    Control and format characters (NUL bytes included, which PostgreSQL rejects), private
+    use characters and surrogates are dropped and whitespace collapsed. A query that is
+    empty, longer than MAX_QUERY_LENGTH or without a single letter or digit comes back
+    as "" with a message saying why.
+    """
+    raw = raw or ""
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in raw
+        if char.isspace() or unicodedata.category(char) not in {"Cc", "Cf", "Co", "Cs"}
+    )
+    query = " ".join(kept.split())
+    if not query:
+        if raw.strip():
+            return "", "That search contained no letters or digits. Try a company or market name."
+        return "", ""
+    if len(query) > MAX_QUERY_LENGTH:
+        return "", (
+            f"That search is {len(query):,} characters long; searches are limited to "
+            f"{MAX_QUERY_LENGTH} characters. Try a company or market name, or a few words."
+        )
+    if not any(char.isalnum() for char in query):
+        return "", "That search contained no letters or digits. Try a company or market name."
+    return query, ""
+
+
+def query_words(query):
+    """The query's words, each with at least one letter or digit (punctuation dropped)."""
+    words = []
+    for word in re.split(r"\W+", query):
+        if word and word.casefold() not in {w.casefold() for w in words}:
+            words.append(word)
+    return words
+
+
+def prefix_tsquery(words):
+    """A raw tsquery requiring each word, as a prefix once it is MIN_FUZZY_LENGTH long.
+
+    Safe to pass as raw tsquery syntax: `query_words` keeps only letters, digits and
+    underscores, and each word is quoted.
+    """
+    terms = [
+        f"'{word}':*" if len(word) >= MIN_FUZZY_LENGTH else f"'{word}'"
+        for word in words[:MAX_QUERY_WORDS]
+    ]
+    return " & ".join(terms)
+
+
+def uses_search_operators(query):
+    """Whether the query uses websearch syntax: "quoted phrases", `or`, or -exclusions."""
+    return '"' in query or bool(re.search(r"(^|\s)-\w|\sor\s", query, re.IGNORECASE))
+
+
+def is_unspaced_script(query):
+    return bool(_UNSPACED_SCRIPT.search(query))
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResults:
+    """One search: the cleaned query, a message for the reader, and three ranked groups.
+
+    Each group holds at most RESULTS_PER_GROUP entries; the `*_count` fields give the full
+    number of matches.
+    """
+
+    query: str = ""
+    message: str = ""
+    companies: list = field(default_factory=list)
+    company_count: int = 0
+    markets: list = field(default_factory=list)
+    market_count: int = 0
+    articles: list = field(default_factory=list)
+    article_count: int = 0
+
+    @property
+    def total(self):
+        return self.company_count + self.market_count + self.article_count
+
+    @property
+    def truncated(self):
+        return max(self.company_count, self.market_count, self.article_count) > RESULTS_PER_GROUP
+
+
+def search(raw_query):
+    """Search published companies, markets and coverage for what a reader typed."""
+    query, message = clean_query(raw_query)
+    if not query:
+        return SearchResults(message=message)
+    backend = PostgresSearch(query) if connection.vendor == "postgresql" else SimpleSearch(query)
+    # One transaction, so the trigram threshold set for this search stays local to it.
+    with transaction.atomic():
+        results = backend.run()
+    if not results.total:
+        results.message = (
+            f"Nothing published matches “{query}”. Check the spelling, or try a company or "
+            "market name such as Alibaba or WeChat."
+        )
+    return results
+
+
+class SimpleSearch:
+    """Case-insensitive substring matching, for SQLite (and any database but PostgreSQL).
+
+    Every word of the query must occur in one of the model's searchable fields.
+    """
+
+    company_fields = ("name", "aliases", "description")
+    market_fields = ("name", "aliases", "domains", "description")
+    article_fields = ("headline", "summary", "author")
+
+    def __init__(self, query):
+        self.query = query
+        self.words = query_words(query) or [query]
+
+    def run(self):
+        from notorious.companies.models import Company
+        from notorious.markets.models import Market
+        from notorious.press.models import Article
+
+        companies = self.matching_companies(Company.objects.published())
+        # Only a match on a company's name or alias brings in its markets: a company
+        # whose description happens to mention a word is not what the reader named.
+        named = self.companies_named(Company.objects.published())
+        family = published_family_ids(named.values_list("pk", flat=True))
+        markets = (
+            Market.objects.published()
+            .filter(self.market_filter() | Q(operator_id__in=family))
+            .annotate(
+                # Markets found through their operator come first: searching for a
+                # company is searching for what it runs.
+                via_company=Case(
+                    When(operator_id__in=family, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+                score=self.name_score(),
+            )
+            .order_by("-via_company", "-score", "name")
+        )
+        articles = Article.objects.published().filter(self.article_filter())
+        ranked_articles = self.rank_articles(articles).select_related("outlet", "republishes")
+        return SearchResults(
+            query=self.query,
+            companies=list(
+                companies.annotate(score=self.name_score())
+                .order_by("-score", "name")
+                .select_related("parent")[:RESULTS_PER_GROUP]
+            ),
+            company_count=companies.count(),
+            markets=with_market_histories(list(with_market_details(markets)[:RESULTS_PER_GROUP])),
+            market_count=markets.count(),
+            articles=[self.add_snippet(a) for a in ranked_articles[:RESULTS_PER_GROUP]],
+            article_count=articles.count(),
+        )
+
+    def words_in(self, fields):
+        """Every word of the query in at least one of `fields`, ignoring case."""
+        condition = Q()
+        for word in self.words:
+            any_field = Q()
+            for name in fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            condition &= any_field
+        return condition
+
+    def matching_companies(self, companies):
+        return companies.filter(self.words_in(self.company_fields))
+
+    def companies_named(self, companies):
+        return companies.filter(self.words_in(("name", "aliases")))
+
+    def market_filter(self):
+        return self.words_in(self.market_fields)
+
+    def article_filter(self):
+        return self.words_in(self.article_fields)
+
+    def name_score(self):
+        """Exact names first, then names that start with the query, then the rest."""
+        return Case(
+            When(name__iexact=self.query, then=Value(2.0)),
+            When(name__istartswith=self.query, then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+
+    def rank_articles(self, articles):
+        return articles.newest_first()
+
+    def highlight_terms(self):
+        return self.words
+
+    def add_snippet(self, article):
+        article.headline_html = highlight(article.headline, self.highlight_terms())
+        article.snippet_html = snippet(article.summary, self.highlight_terms())
+        return article
+
+
+class NamesOnly(Func):
+    """The part of a stored vector weighted A: the name and aliases (see `search_fields`)."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
+
+
+class PostgresSearch(SimpleSearch):
+    """Full-text search on the stored vectors, ranked, with trigram matching for typos."""
+
+    def __init__(self, query):
+        super().__init__(query)
+        self.tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        self.exact = uses_search_operators(query)
+        if not self.exact:
+            # Also every word as a prefix, so "counterfeit" finds "counterfeiting" (the
+            # 'simple' configuration does not stem). Not when the reader used quotes,
+            # "or" or -exclusions: those mean exactly what websearch makes of them.
+            self.tsquery |= SearchQuery(
+                prefix_tsquery(self.words), config=SEARCH_CONFIG, search_type="raw"
+            )
+        # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
+        self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
+
+    def run(self):
+        with connection.cursor() as cursor:
+            # is_local=true: the setting ends with the transaction `search` opened.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(WORD_SIMILARITY_THRESHOLD)],
+            )
+        return super().run()
+
+    def name_filter(self):
+        """The name or an alias contains the query, or (for typos) nearly does."""
+        condition = Q(name__icontains=self.query) | Q(aliases__icontains=self.query)
+        if self.fuzzy:
+            # `%>` is served by the trigram GIN indexes, at the threshold set in `run`.
+            condition |= Q(name__trigram_word_similar=self.query) | Q(
+                aliases__trigram_word_similar=self.query
+            )
+        return condition
+
+    def matching_companies(self, companies):
+        return companies.filter(Q(search_vector=self.tsquery) | self.name_filter())
+
+    def companies_named(self, companies):
+        return companies.annotate(names_vector=NamesOnly("search_vector")).filter(
+            Q(names_vector=self.tsquery) | self.name_filter()
+        )
+
+    def market_filter(self):
+        return Q(search_vector=self.tsquery) | self.name_filter()
+
+    def article_filter(self):
+        condition = Q(search_vector=self.tsquery)
+        if is_unspaced_script(self.query):
+            # 'simple' keeps a CJK run as one word; find it inside longer runs too.
+            condition |= Q(headline__icontains=self.query) | Q(summary__icontains=self.query)
+        return condition
+
+    def name_score(self):
+        """Full-text rank, plus trigram closeness, plus a bonus for an exact name."""
+        score = SearchRank(F("search_vector"), self.tsquery) + super().name_score()
+        if self.fuzzy:
+            score = score + Greatest(
+                TrigramWordSimilarity(self.query, "name"),
+                TrigramWordSimilarity(self.query, "aliases"),
+            )
+        return score
+
+    def rank_articles(self, articles):
+        return articles.annotate(
+            score=SearchRank(F("search_vector"), self.tsquery),
+            headline_marked=self.headline("headline", highlight_all=True),
+            summary_marked=self.headline(
+                "summary", max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … "
+            ),
+        ).order_by("-score", F("published_on").desc(nulls_last=True), "headline")
+
+    def headline(self, field_name, **options):
+        return SearchHeadline(
+            field_name,
+            self.tsquery,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            **options,
+        )
+
+    def highlight_terms(self):
+        # Python marks only what full-text cannot see: a CJK run inside a longer one.
+        return [self.query] if is_unspaced_script(self.query) else []
+
+    def add_snippet(self, article):
+        if MARK_START in article.headline_marked:
+            article.headline_html = marked_to_html(article.headline_marked)
+        else:
+            article.headline_html = highlight(article.headline, self.highlight_terms())
+        if MARK_START in article.summary_marked:
+            article.snippet_html = marked_to_html(article.summary_marked)
+        else:
+            article.snippet_html = snippet(article.summary, self.highlight_terms())
+        return article
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def published_family_ids(company_ids):
+    """The given companies and all their published subsidiaries, however deep.
+
+    One query per level of ownership, whatever the number of companies. Draft
+    subsidiaries are not followed: an unpublished ownership link is not yet a fact readers
+    may see.
+    """
+    from notorious.companies.models import Company
+
+    ids, frontier = set(company_ids), set(company_ids)
+    while frontier:
+        frontier = set(
+            Company.objects.published()
+            .filter(parent_id__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids |= frontier
+    return ids
+
+
+def with_market_details(markets):
+    """Operator (and its owner) and published listings, loaded up front, not per market."""
+    from notorious.reports.models import Listing
+
+    return markets.select_related("operator", "operator__parent").prefetch_related(
+        Prefetch(
+            "listings",
+            queryset=Listing.objects.published().select_related("report"),
+        )
+    )
+
+
+def with_market_histories(markets):
+    """Attach each market's listing history, computed against the published editions."""
+    from notorious.reports.models import Report
+
+    if markets:
+        edition_years = Report.objects.edition_years()
+        for market in markets:
+            market.history = market.listing_history(edition_years)
+    return markets
+
+
+def marked_to_html(marked):
+    """Text from ts_headline, with MARK_START/MARK_END delimiters, as safe HTML."""
+    escaped = html.escape(marked, quote=False)
+    # Safe: everything from the database was escaped above; only <mark> tags are added.
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def _term_pattern(terms):
+    """A pattern for any of `terms`, ignoring case; a word must start where a word does
+    (so "a" does not mark every letter a), except in scripts written without spaces."""
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile(
+        "|".join(
+            re.escape(t) if is_unspaced_script(t) else rf"(?<!\w){re.escape(t)}" for t in terms
+        ),
+        re.IGNORECASE,
+    )
+
+
+def highlight(text, terms):
+    """`text` as safe HTML with every occurrence of any of `terms` marked (case ignored)."""
+    pattern = _term_pattern(terms)
+    if pattern is None:
+        return marked_to_html(text or "")
+    marked = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", text or "")
+    return marked_to_html(marked)
+
+
+def snippet(text, terms, length=SNIPPET_LENGTH):
+    """Up to `length` characters of `text` around the first matching term, highlighted."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return highlight(text, terms)
+    pattern = _term_pattern(terms)
+    found = pattern.search(text) if pattern else None
+    start = max(0, (found.start() if found else 0) - length // 3)
+    excerpt = text[start : start + length]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + length < len(text) else ""
+    return highlight(prefix + excerpt + suffix, terms)

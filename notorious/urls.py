@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from notorious import feeds
+from notorious.core.views import RobotsTxtView, SearchView
+from notorious.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,4 +14,8 @@ urlpatterns = [
     path("coverage/", include("notorious.press.urls")),
     path("figures/", include("notorious.figures.urls")),
     path("api/", include("notorious.api.urls")),
+    path("search/", SearchView.as_view(), name="search"),
+    path("feeds/", include(feeds)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", RobotsTxtView.as_view(), name="robots"),
 ]

@@ -1,6 +1,10 @@
 """Views shared by every app."""
 
-from django.views.generic import DetailView
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.generic import DetailView, TemplateView, View
+
+from notorious import search
 
 
 class PublishedDetailView(DetailView):
@@ -8,3 +12,39 @@ class PublishedDetailView(DetailView):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+
+class SearchView(TemplateView):
+    """`/search/?q=`: companies, the markets they run, markets and coverage (see `search`)."""
+
+    template_name = "search/results.html"
+
+    def get_context_data(self, **kwargs):
+        raw_query = self.request.GET.get("q", "")
+        results = search.search(raw_query)
+        return super().get_context_data(
+            results=results,
+            # The header's search box shows what was searched (cleaned, so a NUL byte or
+            # a 10,000-character paste is not echoed back).
+            search_query=results.query,
+            asked=bool(raw_query.strip()),
+            max_query_length=search.MAX_QUERY_LENGTH,
+            results_per_group=search.RESULTS_PER_GROUP,
+            **kwargs,
+        )
+
+
+class RobotsTxtView(View):
+    """`/robots.txt`: crawlers keep out of the admin and of search results (an endless
+    space of pages that only repeat the entries); the sitemap lists everything else."""
+
+    def get(self, request):
+        lines = [
+            "User-agent: *",
+            f"Disallow: {reverse('admin:index')}",
+            f"Disallow: {reverse('search')}",
+            "",
+            f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+            "",
+        ]
+        return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

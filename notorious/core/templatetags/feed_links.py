@@ -1,0 +1,36 @@
+"""`{% feed_links %}`: <link rel="alternate"> tags for the Atom feeds a page offers."""
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+# Pages about one entry, by URL name, and the feed that follows that entry.
+ENTRY_FEEDS = {
+    "markets:detail": ("feeds:market", "Atom feed: this market's listings and coverage"),
+    "companies:detail": (
+        "feeds:company",
+        "Atom feed: this company's markets, their listings and coverage",
+    ),
+}
+
+
+def page_feeds(request):
+    """The feeds a page offers, as (url, title) pairs, most specific first.
+
+    Every page offers the site-wide feeds; a market or company page also offers its own,
+    found from the URL alone so no page has to pass its object along.
+    """
+    links = []
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in ENTRY_FEEDS and "slug" in match.kwargs:
+        name, title = ENTRY_FEEDS[match.view_name]
+        links.append((reverse(name, kwargs={"slug": match.kwargs["slug"]}), title))
+    links.append((reverse("feeds:coverage"), "Atom feed: new coverage"))
+    links.append((reverse("feeds:editions"), "Atom feed: new editions"))
+    return links
+
+
+@register.inclusion_tag("feeds/links.html", takes_context=True)
+def feed_links(context):
+    return {"feeds": page_feeds(context.get("request"))}
