@@ -3,10 +3,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from notorious import feeds
+from notorious.core.pages import HomeView
 from notorious.core.views import RobotsTxtView, SearchView
+from notorious.reports.views import TimelineView
 from notorious.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("timeline/", TimelineView.as_view(), name="timeline"),
     path("admin/", admin.site.urls),
     path("markets/", include("notorious.markets.urls")),
     path("companies/", include("notorious.companies.urls")),

@@ -1,7 +1,63 @@
-from notorious.core.views import PublishedDetailView
+from django.db.models import Count, Q
 
+from notorious.core.pages import FilteredListView
+from notorious.core.views import PublishedDetailView
+from notorious.markets.models import Market
+from notorious.press.models import Article
+from notorious.reports.models import Report
+
+from .filters import CompanyFilter
 from .models import Company
 
 
-class CompanyDetailView(PublishedDetailView):
+class CompanyListView(FilteredListView):
+    """`/companies/`: published companies, with their owner and how many markets they run."""
+
     model = Company
+    filterset_class = CompanyFilter
+    paginate_by = 100
+
+    def get_base_queryset(self):
+        return (
+            Company.objects.published()
+            .select_related("parent")
+            .annotate(
+                market_count=Count("markets", filter=Q(markets__is_published=True), distinct=True),
+                subsidiary_count=Count(
+                    "subsidiaries", filter=Q(subsidiaries__is_published=True), distinct=True
+                ),
+            )
+        )
+
+
+class CompanyDetailView(PublishedDetailView):
+    """`/companies/<slug>/`: owners, subsidiaries, every market in the group, coverage."""
+
+    model = Company
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        company = self.object
+        edition_years = Report.objects.edition_years()
+        markets = list(
+            Market.objects.published()
+            .for_company(company)
+            .select_related("operator")
+            .with_listings_prefetched()
+        )
+        for market in markets:
+            market.history = market.listing_history(edition_years)
+        context.update(
+            parent_chain=[owner for owner in company.parent_chain if owner.is_published],
+            subsidiaries=company.subsidiaries.published(),
+            markets=markets,
+            markets_in_latest=sum(market.history.in_latest_edition for market in markets),
+            coverage=Article.objects.published()
+            .about_company(company)
+            .newest_first()
+            .select_related("outlet", "republishes"),
+        )
+        return context

@@ -5,5 +5,6 @@ from . import views
 app_name = "markets"
 
 urlpatterns = [
+    path("", views.MarketListView.as_view(), name="list"),
     path("<slug:slug>/", views.MarketDetailView.as_view(), name="detail"),
 ]

@@ -1,7 +1,74 @@
+from notorious.core.pages import FilteredListView
 from notorious.core.views import PublishedDetailView
+from notorious.figures.models import Figure
+from notorious.reports.models import Report
 
+from .filters import MarketFilter
 from .models import Market
 
 
-class MarketDetailView(PublishedDetailView):
+class MarketListView(FilteredListView):
+    """`/markets/`: every published market, filtered, sorted and paginated from the URL."""
+
     model = Market
+    filterset_class = MarketFilter
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return (
+            Market.objects.published()
+            .select_related("operator")
+            .with_listing_summary()
+            .with_listings_prefetched()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edition_years = Report.objects.edition_years()
+        status_year = self.filterset.status_year if not self.filter_problems else None
+        rows = []
+        for market in context["object_list"]:
+            history = market.listing_history(edition_years)
+            rows.append((market, history.status_in(status_year) if status_year else ""))
+        context.update(rows=rows, status_year=status_year, edition_count=len(edition_years))
+        return context
+
+
+class MarketDetailView(PublishedDetailView):
+    """`/markets/<slug>/`: a market's profile, listing timeline, listings, coverage, figures."""
+
+    model = Market
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("operator__parent").with_listings_prefetched()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        market = self.object
+        reports = {report.year: report for report in Report.objects.published()}
+        history = market.listing_history(sorted(reports))
+        listings = sorted(market.listings.all(), key=lambda listing: -listing.report.year)
+        operator_chain = []
+        if market.operator and market.operator.is_published:
+            operator_chain = [market.operator] + [
+                company for company in market.operator.parent_chain if company.is_published
+            ]
+        latest = reports[history.latest_edition] if history.latest_edition else None
+        context.update(
+            history=history,
+            cells=[(cell, reports[cell.year]) for cell in history.cells()],
+            listing_rows=[
+                (listing, history.status_in(listing.report.year)) for listing in listings
+            ],
+            operator_chain=operator_chain,
+            latest=latest,
+            last_listed=reports.get(history.last_year),
+            first_listed=reports.get(history.first_year),
+            coverage=market.articles.published()
+            .newest_first()
+            .select_related("outlet", "republishes"),
+            figures=Figure.objects.published()
+            .for_market(market)
+            .select_related("source_report", "source_article"),
+        )
+        return context

@@ -1,11 +1,82 @@
-from notorious.core.views import PublishedDetailView
+from django.db.models import Count, Prefetch, Q
 
+from notorious.core.pages import FilteredListView
+from notorious.core.views import PublishedDetailView
+from notorious.markets.models import Market
+
+from .filters import ArticleFilter, OutletFilter
 from .models import Article, Outlet
 
 
-class ArticleDetailView(PublishedDetailView):
+def with_credits(articles):
+    """Coverage with what lists show about each piece: outlet, republication credit."""
+    return articles.select_related("outlet", "republishes")
+
+
+class ArticleListView(FilteredListView):
+    """`/coverage/`: published coverage, newest first, filtered from the URL."""
+
     model = Article
+    filterset_class = ArticleFilter
+    paginate_by = 30
+
+    def get_base_queryset(self):
+        return with_credits(Article.objects.published().newest_first()).prefetch_related(
+            Prefetch("markets", queryset=Market.objects.published())
+        )
+
+
+class ArticleDetailView(PublishedDetailView):
+    """`/coverage/<slug>/`: one article, what it is about, and the figures it reports."""
+
+    model = Article
+
+    def get_queryset(self):
+        return with_credits(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context.update(
+            markets=article.markets.published().select_related("operator"),
+            companies=article.companies.published(),
+            reports=article.reports.published(),
+            cited_outlets=article.cited_outlets.published(),
+            figures=article.figures.published().select_related("source_report", "source_article"),
+        )
+        return context
+
+
+class OutletListView(FilteredListView):
+    """`/coverage/outlets/`: the outlets whose coverage is on record."""
+
+    model = Outlet
+    filterset_class = OutletFilter
+    paginate_by = 100
+
+    def get_base_queryset(self):
+        published = Q(articles__is_published=True)
+        return Outlet.objects.published().annotate(
+            article_count=Count("articles", filter=published, distinct=True),
+            republished_count=Count(
+                "republished_articles",
+                filter=Q(republished_articles__is_published=True),
+                distinct=True,
+            ),
+        )
 
 
 class OutletDetailView(PublishedDetailView):
+    """`/coverage/outlets/<slug>/`: an outlet's articles, republications and citations."""
+
     model = Outlet
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        outlet = self.object
+        context.update(
+            articles=with_credits(outlet.articles.published().newest_first()),
+            republished=with_credits(outlet.republished_articles.published().newest_first()),
+            citing=with_credits(outlet.citing_articles.published().newest_first()),
+        )
+        return context

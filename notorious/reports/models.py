@@ -33,6 +33,19 @@ class ReportQuerySet(PublishableQuerySet):
         """The most recent published edition, or None."""
         return self.published().order_by("-year").first()
 
+    def with_entered_counts(self):
+        """Annotate `online_entered` and `physical_entered`: the published listings entered
+        so far in each section, to set beside the counts the report states."""
+        entered = models.Q(listings__is_published=True, listings__market__is_published=True)
+        return self.annotate(
+            online_entered=models.Count(
+                "listings", filter=entered & models.Q(listings__section=Kind.ONLINE)
+            ),
+            physical_entered=models.Count(
+                "listings", filter=entered & models.Q(listings__section=Kind.PHYSICAL)
+            ),
+        )
+
 
 class Report(Publishable):
     """One annual edition of USTR's Review of Notorious Markets for Counterfeiting and Piracy.
@@ -121,11 +134,29 @@ class Report(Publishable):
             return self.published_on.strftime("%B %Y")
         return f"{self.published_on.day} {self.published_on.strftime('%B %Y')}"
 
+    @property
+    def online_missing(self):
+        """Online listings the report states but not yet entered (needs `with_entered_counts`)."""
+        return _missing(self.online_count_stated, getattr(self, "online_entered", None))
+
+    @property
+    def physical_missing(self):
+        """Physical listings stated but not yet entered (needs `with_entered_counts`)."""
+        return _missing(self.physical_count_stated, getattr(self, "physical_entered", None))
+
+    def next_edition(self):
+        """The published edition reviewing the closest later year, or None."""
+        return Report.objects.published().filter(year__gt=self.year).order_by("year").first()
+
     def previous_edition(self):
         """The published edition reviewing the closest earlier year, or None."""
-        return (
-            Report.objects.published().filter(year__lt=self.year).order_by("-year").first()
-        )
+        return Report.objects.published().filter(year__lt=self.year).order_by("-year").first()
+
+
+def _missing(stated, entered):
+    if stated is None or entered is None:
+        return None
+    return stated - entered
 
 
 class ListingQuerySet(models.QuerySet):
@@ -141,9 +172,7 @@ class Listing(models.Model):
     """One market named in one edition, with the report's reasons."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="listings")
-    market = models.ForeignKey(
-        "markets.Market", on_delete=models.CASCADE, related_name="listings"
-    )
+    market = models.ForeignKey("markets.Market", on_delete=models.CASCADE, related_name="listings")
     section = models.CharField(
         max_length=10, choices=Kind.choices, help_text="The report section it appears in."
     )

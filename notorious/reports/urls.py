@@ -5,5 +5,6 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.ReportListView.as_view(), name="list"),
     path("<int:year>/", views.ReportDetailView.as_view(), name="detail"),
 ]

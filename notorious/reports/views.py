@@ -1,9 +1,95 @@
-from notorious.core.views import PublishedDetailView
+from django.db.models import Prefetch
+from django.views.generic import ListView, TemplateView
 
-from .models import Report
+from notorious.core.views import PublishedDetailView
+from notorious.markets.models import Kind, Market
+
+from .forms import TimelineFilterForm
+from .history import NEW, RETURNING
+from .models import Listing, Report
+from .timeline import build_timeline
+
+
+class ReportListView(ListView):
+    """`/reports/`: every published edition, with stated and entered counts."""
+
+    model = Report
+    template_name = "reports/report_list.html"
+
+    def get_queryset(self):
+        return Report.objects.published().with_entered_counts().order_by("-year")
 
 
 class ReportDetailView(PublishedDetailView):
+    """`/reports/<year>/`: an edition's sections, what it added and dropped, its coverage."""
+
     model = Report
     slug_field = "year"
     slug_url_kwarg = "year"
+
+    def get_queryset(self):
+        return super().get_queryset().with_entered_counts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        edition_years = Report.objects.edition_years()
+        listings = (
+            report.listings.filter(is_published=True, market__is_published=True)
+            .select_related("market__operator")
+            .prefetch_related(
+                Prefetch(
+                    "market__listings",
+                    queryset=Listing.objects.filter(
+                        is_published=True, report__is_published=True
+                    ).select_related("report"),
+                )
+            )
+            .order_by("market__name")
+        )
+        rows = [
+            (listing, listing.market.listing_history(edition_years).status_in(report.year))
+            for listing in listings
+        ]
+        context.update(
+            online_rows=[row for row in rows if row[0].section == Kind.ONLINE],
+            physical_rows=[row for row in rows if row[0].section == Kind.PHYSICAL],
+            new_markets=[listing.market for listing, status in rows if status == NEW],
+            returning_markets=[listing.market for listing, status in rows if status == RETURNING],
+            dropped_markets=(
+                Market.objects.published().dropped_in(report.year).select_related("operator")
+                if report.is_published
+                else []
+            ),
+            previous_edition=report.previous_edition(),
+            next_edition=report.next_edition(),
+            coverage=report.articles.published()
+            .newest_first()
+            .select_related("outlet", "republishes"),
+            figures=report.figures.published().select_related("source_report", "source_article"),
+        )
+        return context
+
+
+class TimelineView(TemplateView):
+    """`/timeline/`: editions, markets' turns and coverage in date order, filterable."""
+
+    template_name = "reports/timeline.html"
+
+    def get(self, request, *args, **kwargs):
+        form = TimelineFilterForm(request.GET)
+        if form.is_valid():
+            timeline = build_timeline(**form.timeline_arguments())
+            status = 200
+        else:
+            timeline, status = None, 400
+        context = self.get_context_data(
+            form=form,
+            timeline=timeline,
+            filtered=any(request.GET.values()),
+            filter_problems=[
+                f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ],
+        )
+        return self.render_to_response(context, status=status)

@@ -1,0 +1,96 @@
+"""Building blocks of the public pages: filtered lists, and the home page."""
+
+from django.core.paginator import InvalidPage
+from django.views.generic import ListView, TemplateView
+
+from notorious.markets.models import Market
+from notorious.press.models import Article
+from notorious.reports.history import NEW, RETURNING
+from notorious.reports.models import Report
+
+HOME_COVERAGE = 5
+
+
+class FilteredListView(ListView):
+    """A paginated list narrowed by a django-filter FilterSet read from the query string.
+
+    Input the reader cannot have meant (an unknown choice such as `?kind=banana`, a page
+    past the end) gives the page with no results, a message saying what was wrong, and a
+    400 status: never a 500, and never a silently ignored filter.
+    """
+
+    filterset_class = None
+    paginate_by = 50
+    filter_problems = ()
+
+    def get_base_queryset(self):
+        """What readers may list before any filter: published entries only."""
+        return self.model.objects.published()
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            form = self.filterset.form
+            self.filter_problems = [
+                f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page_number = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            page = paginator.page(page_number)
+        except InvalidPage:
+            self.filter_problems = [
+                *self.filter_problems,
+                f"There is no page “{page_number}”: the results fill "
+                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}.",
+            ]
+            return paginator, None, [], False
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["filter_problems"] = self.filter_problems
+        context["filtered"] = any(
+            value for key, value in self.request.GET.items() if key != self.page_kwarg
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filter_problems:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class HomeView(TemplateView):
+    """The latest edition at a glance: what it added and dropped, and the latest coverage."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = Report.objects.with_entered_counts().latest_edition()
+        markets = Market.objects.published().select_related("operator")
+        if latest:
+            context.update(
+                new_markets=markets.with_status_in(latest.year, NEW),
+                returning_markets=markets.with_status_in(latest.year, RETURNING),
+                dropped_markets=markets.dropped_in(latest.year),
+                previous_edition=latest.previous_edition(),
+            )
+        context.update(
+            latest=latest,
+            latest_coverage=Article.objects.published()
+            .newest_first()
+            .select_related("outlet", "republishes")[:HOME_COVERAGE],
+            market_count=Market.objects.published().count(),
+            edition_count=len(Report.objects.edition_years()),
+        )
+        return context
