@@ -1,0 +1,461 @@
+"""Search by company, market and coverage: /search/?q= and notorious.search.
+
+Runs on both databases. Cases only PostgreSQL can pass (typos, ranking, highlighting by
+ts_headline, websearch syntax, stored vectors) are skipped elsewhere; the SQLite matcher
+(`SimpleSearch`) is exercised on every database.
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from notorious import search as search_module
+from notorious.companies.models import Company
+from notorious.press.models import Article
+from notorious.search import SimpleSearch, clean_query, search
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_market,
+    make_outlet,
+)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text and trigram search"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """Companies and markets shaped like the demo, plus a subsidiary and drafts.
+
+    Taobao is run by a subsidiary of Alibaba Group (a made-up company, so the test also
+    shows markets of subsidiaries are found); the rest mirrors the demo data.
+    """
+    alibaba = make_company("Alibaba Group", aliases="Alibaba", country="CN")
+    subsidiary = make_company("Zhejiang Example Holdings", parent=alibaba, country="CN")
+    tencent = make_company("Tencent", country="CN")
+    aliexpress = make_market("AliExpress", operator=alibaba, domains="aliexpress.com")
+    taobao = make_market("Taobao", operator=subsidiary, aliases="淘宝网")
+    wechat = make_market(
+        "WeChat",
+        operator=tencent,
+        aliases="Weixin\n微信",
+        description="Messaging app whose channels and shopping cart carry fakes.",
+    )
+    pinduoduo = make_market("Pinduoduo")
+    list_market(taobao, 2020, 2021)
+    list_market(aliexpress, 2021)
+    list_market(wechat, 2021)
+    list_market(pinduoduo, 2020, 2021)
+    article = make_article(
+        "US names AliExpress and WeChat in its review",
+        summary="The review says goods seized as counterfeit at the border came mostly "
+        "from China; it names the two platforms for the first time.",
+        outlet=make_outlet("TSF"),
+        markets=[aliexpress, wechat],
+    )
+    return {
+        "alibaba": alibaba,
+        "subsidiary": subsidiary,
+        "tencent": tencent,
+        "aliexpress": aliexpress,
+        "taobao": taobao,
+        "wechat": wechat,
+        "pinduoduo": pinduoduo,
+        "article": article,
+    }
+
+
+def names(entries):
+    return [str(entry) for entry in entries]
+
+
+def get_search(client, query):
+    return client.get(reverse("search"), {"q": query})
+
+
+# --- What readers search for --------------------------------------------------------------
+
+
+def test_company_name_finds_the_company_and_every_market_of_it_and_its_subsidiaries(world):
+    results = search("alibaba")
+
+    assert names(results.companies) == ["Alibaba Group"]
+    assert set(names(results.markets)) == {"AliExpress", "Taobao"}
+    assert (results.company_count, results.market_count) == (1, 2)
+    assert all(market.via_company for market in results.markets)
+
+
+def test_tencent_finds_wechat(world):
+    results = search("Tencent")
+
+    assert names(results.companies) == ["Tencent"]
+    assert names(results.markets) == ["WeChat"]
+
+
+@pytest.mark.parametrize("query", ["weixin", "WEIXIN", "微信", "WeChat"])
+def test_market_alias_in_any_script_finds_the_market(world, query):
+    assert "WeChat" in names(search(query).markets)
+
+
+def test_cjk_query_inside_a_longer_cjk_alias_finds_the_market(world):
+    # Full-text keeps "淘宝网" as one word; "淘宝" must still find it.
+    assert names(search("淘宝").markets) == ["Taobao"]
+
+
+def test_domain_finds_the_market(world):
+    assert names(search("aliexpress.com").markets) == ["AliExpress"]
+
+
+def test_words_find_coverage_by_headline_and_summary(world):
+    assert names(search("review").articles) == [world["article"].headline]
+    assert names(search("counterfeit").articles) == [world["article"].headline]
+    assert search("counterfeit").article_count == 1
+
+
+def test_words_in_a_company_description_do_not_pull_in_its_markets(world):
+    world["tencent"].description = "Runs a messaging app."
+    world["tencent"].save()
+
+    results = search("messaging")
+
+    assert names(results.companies) == ["Tencent"]
+    # WeChat matches on its own description, not through Tencent's.
+    assert [(m.name, m.via_company) for m in results.markets] == [("WeChat", False)]
+
+
+def test_nothing_found_says_so(world):
+    results = search("zzyzx")
+
+    assert results.total == 0
+    assert "Nothing published matches “zzyzx”" in results.message
+
+
+def test_results_page_groups_results_with_counts(client, world):
+    response = get_search(client, "alibaba")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 company" in page and "2 markets" in page and "0 articles of coverage" in page
+    assert page.index('id="companies"') < page.index('id="markets"') < page.index('id="coverage"')
+    assert world["aliexpress"].get_absolute_url() in page
+    assert world["taobao"].get_absolute_url() in page
+    assert world["wechat"].get_absolute_url() not in page
+    # The header's search box keeps the query.
+    assert 'value="alibaba"' in page
+
+
+def test_results_page_without_a_query_explains_what_to_search(client, world):
+    response = client.get(reverse("search"))
+
+    assert response.status_code == 200
+    assert "find every market it and its subsidiaries operate" in response.content.decode()
+
+
+def test_summary_html_is_escaped_in_snippets(client, world):
+    make_article(
+        "Review round-up",
+        summary="<script>alert('x')</script> counterfeit watches",
+    )
+
+    page = get_search(client, "watches").content.decode()
+
+    # Escaped by Python on SQLite; dropped as markup by ts_headline on PostgreSQL.
+    assert "<script>" not in page
+    assert "<mark>watches</mark>" in page
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+def test_drafts_never_appear(client, world):
+    draft_subsidiary = make_company(
+        "Alibaba Draft Unit", parent=world["alibaba"], is_published=False
+    )
+    make_market("Tmall Draft", operator=world["alibaba"], is_published=False)
+    make_market("Subsidiary Bazaar", operator=draft_subsidiary)
+    make_article("Alibaba draft story", summary="alibaba", is_published=False)
+    make_market("Weixin Pay Draft", aliases="微信支付", is_published=False)
+
+    for query in ["alibaba", "alibaba draft", "draft", "微信"]:
+        results = search(query)
+        page = get_search(client, query).content.decode()
+        shown = names(results.companies) + names(results.markets) + names(results.articles)
+        assert not [name for name in shown if "Draft" in name or "draft" in name], query
+        assert "Draft" not in page.split("<main")[1], query
+    # A market is not found through a draft subsidiary: that ownership is not public yet.
+    assert "Subsidiary Bazaar" not in names(search("alibaba").markets)
+
+
+# --- Absurd input never gives a 500 -------------------------------------------------------
+
+ABSURD_QUERIES = [
+    "",
+    "   ",
+    "x" * 10_000,
+    "alibaba " * 2_000,
+    "!!!",
+    "?!.,;:()[]{}",
+    "'; DROP TABLE companies_company; --",
+    '" OR 1=1 --',
+    "Robert'); DROP TABLE markets_market;--",
+    "\x00",
+    "ali\x00baba",
+    "\x01\x02\x1b[31m",
+    "<script>alert(1)</script>",
+    "%",
+    "_",
+    "\\",
+    "a:* & b | !c",
+    "'alibaba':*",
+    "-",
+    "or",
+    '"',
+    '"unterminated',
+    "((((",
+    "🙂",
+    "\u202eevil",
+    "\ue000\ue001",
+    "ＡＬＩＢＡＢＡ",
+    "a" * 200,
+    "a" * 201,
+]
+
+
+@pytest.mark.parametrize("query", ABSURD_QUERIES)
+def test_absurd_queries_get_a_page_never_a_500(client, world, query):
+    response = get_search(client, query)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<script>alert" not in page
+    assert "\x00" not in page
+
+
+def test_nul_byte_in_the_url_is_dropped(client, world):
+    response = client.get(reverse("search") + "?q=ali%00baba")
+
+    assert response.status_code == 200
+    assert names(response.context["results"].companies) == ["Alibaba Group"]
+
+
+def test_overlong_query_gets_a_message_and_no_results(client, world):
+    response = get_search(client, "alibaba" + "x" * 9_993)
+
+    results = response.context["results"]
+    assert results.total == 0
+    assert "10,000 characters long" in results.message
+    assert "10,000 characters long" in response.content.decode()
+    assert 'value="alibaba' not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["!!!", "...", "-- ;", "\x00\x00"])
+def test_punctuation_only_query_gets_a_message(client, world, query):
+    response = get_search(client, query)
+
+    assert "no letters or digits" in response.content.decode()
+
+
+def test_sql_fragment_is_searched_as_text(world):
+    results = search("'; DROP TABLE companies_company; --")
+
+    assert results.total == 0
+    assert Company.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "query"),
+    [
+        ("  Ali\tbaba \n", "Ali baba"),
+        ("ali\x00baba", "alibaba"),
+        ("\u200bweixin", "weixin"),
+        ("微信", "微信"),
+    ],
+)
+def test_clean_query_strips_control_characters_and_collapses_spaces(raw, query):
+    assert clean_query(raw) == (query, "")
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=st.text(max_size=300))
+def test_any_text_gets_a_page(client, world, query):
+    assert get_search(client, query).status_code == 200
+
+
+# --- The SQLite matcher, on whichever database runs the tests -----------------------------
+
+
+def run_simple(query):
+    from django.db import transaction
+
+    with transaction.atomic():
+        return SimpleSearch(query).run()
+
+
+def test_simple_search_matches_every_word_ignoring_case(world):
+    results = run_simple("ALIBABA group")
+
+    assert names(results.companies) == ["Alibaba Group"]
+    assert set(names(results.markets)) == {"AliExpress", "Taobao"}
+
+
+def test_simple_search_finds_cjk_aliases_and_coverage(world):
+    assert names(run_simple("微信").markets) == ["WeChat"]
+    assert names(run_simple("淘宝").markets) == ["Taobao"]
+    results = run_simple("Counterfeit border")
+    assert names(results.articles) == [world["article"].headline]
+    assert "<mark>counterfeit</mark>" in results.articles[0].snippet_html
+
+
+def test_simple_search_marks_words_not_letters(world):
+    make_article("Brothers", summary="Brothers and the others.")
+
+    article = next(a for a in run_simple("the").articles if a.headline == "Brothers")
+
+    assert article.snippet_html == "Brothers and <mark>the</mark> others."
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no trigram matching")
+def test_sqlite_does_not_forgive_typos(world):
+    assert search("alibba").total == 0
+
+
+# --- PostgreSQL: full-text, trigrams, ranking, highlighting -------------------------------
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("typo", "company", "market"),
+    [("alibba", "Alibaba Group", "AliExpress"), ("tencnet", "Tencent", "WeChat")],
+)
+def test_typos_still_find_the_company_and_its_markets(world, typo, company, market):
+    results = search(typo)
+
+    assert names(results.companies) == [company]
+    assert market in names(results.markets)
+
+
+@postgres_only
+def test_typo_of_a_market_name_finds_it(world):
+    assert names(search("aliexpres").markets) == ["AliExpress"]
+
+
+@postgres_only
+def test_prefix_of_a_word_finds_coverage_with_longer_words(world):
+    make_article("Counterfeiting in numbers", summary="Seizures by value.")
+
+    assert "Counterfeiting in numbers" in names(search("counterfeit").articles)
+
+
+@postgres_only
+def test_coverage_snippets_are_highlighted_by_full_text(world):
+    article = search("counterfeit").articles[0]
+
+    assert "<mark>counterfeit</mark>" in article.snippet_html
+    assert "<mark>" not in article.headline_html
+
+
+@postgres_only
+def test_coverage_is_ranked_by_relevance(world):
+    make_article("WeChat WeChat WeChat", summary="WeChat shopping cart.")
+
+    assert names(search("wechat").articles)[0] == "WeChat WeChat WeChat"
+
+
+@postgres_only
+def test_exact_name_ranks_first(world):
+    make_market("WeChat Pay", operator=None)
+
+    assert names(search("wechat").markets)[0] == "WeChat"
+
+
+@postgres_only
+def test_websearch_syntax_excludes_and_quotes(world):
+    excluded = names(search("platforms -wechat").articles)
+    assert excluded == []
+    assert names(search('"names aliexpress"').articles) == [world["article"].headline]
+    assert search('"aliexpress names"').article_count == 0
+
+
+@postgres_only
+def test_search_uses_the_stored_vectors_and_trigram_indexes(world):
+    with CaptureQueriesContext(connection) as queries:
+        search("alibba")
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+
+    assert '"search_vector" @@' in sql
+    assert "%>" in sql  # the word-similarity operator the trigram GIN indexes serve
+    assert "ts_headline" in sql
+
+
+def test_query_count_does_not_grow_with_results(world):
+    def add_sample(number):
+        market = make_market(f"Quokka Market {number}", operator=owner)
+        list_market(market, 2020, 2021)
+        make_article(f"Quokka story {number}", markets=[market])
+
+    owner = make_company("Quokka Owner")
+    make_company("Quokka Subsidiary", parent=owner)
+    add_sample(0)
+    with CaptureQueriesContext(connection) as small:
+        search("quokka")
+    for number in range(1, 30):
+        add_sample(number)
+    with CaptureQueriesContext(connection) as large:
+        results = search("quokka")
+
+    assert (results.company_count, results.market_count, results.article_count) == (2, 30, 30)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- rebuild_search -----------------------------------------------------------------------
+
+
+@postgres_only
+def test_rebuild_search_fills_vectors_of_bulk_created_rows(world):
+    Article.objects.bulk_create(
+        [Article(headline="Bulk imported story", slug="bulk-story", is_published=True)]
+    )
+    assert search("bulk imported").article_count == 0
+
+    output = io.StringIO()
+    call_command("rebuild_search", "--dry-run", stdout=output)
+    assert "articles: 2 would be rebuilt (1 had no vector)" in output.getvalue()
+    assert search("bulk imported").article_count == 0
+
+    output = io.StringIO()
+    call_command("rebuild_search", stdout=output)
+    assert "articles: 2 rebuilt (1 had no vector)" in output.getvalue()
+    assert search("bulk imported").article_count == 1
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite behaviour")
+def test_rebuild_search_explains_there_is_nothing_to_do_on_sqlite():
+    with pytest.raises(CommandError, match="PostgreSQL only"):
+        call_command("rebuild_search")
+
+
+def test_results_per_group_are_capped_but_counted(world, monkeypatch):
+    monkeypatch.setattr(search_module, "RESULTS_PER_GROUP", 2)
+    for number in range(3):
+        make_article(f"Capped story {number}")
+
+    results = search("capped")
+
+    assert len(results.articles) == 2
+    assert results.article_count == 3
+    assert results.truncated
