@@ -3,6 +3,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from notorious import feeds
+from notorious.core.admin_views import DataChecksView
+from notorious.core.health import healthz
 from notorious.core.pages import HomeView
 from notorious.core.views import RobotsTxtView, SearchView
 from notorious.reports.views import TimelineView
@@ -11,6 +13,12 @@ from notorious.sitemaps import SITEMAPS
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
+    # Before admin.site.urls, whose catch-all would otherwise take it for an app's page.
+    path(
+        "admin/data-checks/",
+        admin.site.admin_view(DataChecksView.as_view()),
+        name="admin_data_checks",
+    ),
     path("admin/", admin.site.urls),
     path("markets/", include("notorious.markets.urls")),
     path("companies/", include("notorious.companies.urls")),
@@ -22,4 +30,5 @@ urlpatterns = [
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -7,5 +7,9 @@ with debug off, as in production.
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+# Pages render {% static %} without a collectstatic manifest (which only a deploy builds).
+os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+# The test client and live_server speak plain HTTP; tests of the HTTPS settings set them.
+os.environ.setdefault("DJANGO_HTTPS", "0")
 # Playwright's sync API runs an event loop in the test thread that also queries the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,3 +1,5 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -5,6 +7,13 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 app_name = "api"
+
+# Swagger UI's page has one inline script and style (carrying the CSP nonce, see
+# templates/drf_spectacular/swagger_ui.html) and its stylesheet embeds data: images; only this
+# page's policy allows them.
+docs_view = csp_update({"script-src": [NONCE], "style-src": [NONCE], "img-src": ["data:"]})(
+    SpectacularSwaggerView.as_view(url_name="api:schema")
+)
 
 router = DefaultRouter(use_regex_path=False)
 router.include_format_suffixes = False
@@ -18,7 +27,7 @@ router.register("figures", views.FigureViewSet, basename="figure")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs_view, name="docs"),
     path(
         "listings/<int:year>/<slug:market>/",
         views.ListingDetailView.as_view(),
