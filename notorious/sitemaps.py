@@ -17,6 +17,7 @@ LIST_PAGES = [
     "companies:list",
     "press:list",
     "timeline",
+    "press:outlets",
 ]
 
 

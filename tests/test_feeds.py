@@ -1,0 +1,233 @@
+"""Atom feeds, sitemap.xml and robots.txt: valid XML, published entries only."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from notorious.reports.models import Listing
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_figure,
+    make_listing,
+    make_market,
+    make_outlet,
+    make_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def world():
+    """The demo's shape: Alibaba Group (with a subsidiary running Taobao) and Tencent."""
+    make_report(2020, published_on=datetime.date(2021, 1, 14))
+    make_report(2021, published_on=datetime.date(2022, 2, 17), online_count_stated=42)
+    alibaba = make_company("Alibaba Group")
+    subsidiary = make_company("Zhejiang Example Holdings", parent=alibaba)
+    tencent = make_company("Tencent")
+    aliexpress = list_market(make_market("AliExpress", operator=alibaba), 2021)
+    taobao = list_market(make_market("Taobao", operator=subsidiary), 2020, 2021)
+    wechat = list_market(make_market("WeChat", operator=tencent), 2021)
+    tsf = make_outlet("TSF")
+    about_aliexpress = make_article(
+        "AliExpress named for the first time",
+        outlet=tsf,
+        published_on=datetime.date(2022, 2, 18),
+        summary="Counterfeits & fakes <b>sold</b> online.",
+        markets=[aliexpress],
+    )
+    about_wechat = make_article(
+        "WeChat named for the first time",
+        published_on=datetime.date(2022, 2, 19),
+        markets=[wechat],
+    )
+    about_alibaba = make_article(
+        "Alibaba answers the review", published_on=datetime.date(2022, 2, 20), companies=[alibaba]
+    )
+    return locals()
+
+
+def atom(client, url):
+    """The feed at `url`, parsed; fails unless it is a well-formed Atom document."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    assert root.find(f"{ATOM}id") is not None and root.find(f"{ATOM}updated") is not None
+    return root
+
+
+def entry_titles(feed):
+    return [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
+
+
+def test_coverage_feed_lists_published_coverage_newest_first(client, world):
+    make_article("Draft story", is_published=False)
+
+    feed = atom(client, reverse("feeds:coverage"))
+
+    assert entry_titles(feed) == [
+        "Alibaba answers the review",
+        "WeChat named for the first time",
+        "AliExpress named for the first time",
+    ]
+    for entry in feed.iter(f"{ATOM}entry"):
+        for tag in ("id", "updated", "link", "summary"):
+            assert entry.find(f"{ATOM}{tag}") is not None, tag
+
+
+def test_coverage_entry_credits_the_outlet_and_escapes_the_summary(client, world):
+    feed = atom(client, reverse("feeds:coverage"))
+    entry = next(
+        e
+        for e in feed.iter(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title") == "AliExpress named for the first time"
+    )
+
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "TSF"
+    assert entry.find(f"{ATOM}published").text.startswith("2022-02-18")
+    # The summary is HTML: the editors' plain text arrives escaped, so "<b>" stays text.
+    assert entry.find(f"{ATOM}summary").get("type") == "html"
+    assert "&lt;b&gt;sold&lt;/b&gt;" in entry.findtext(f"{ATOM}summary")
+    assert (
+        entry.find(f"{ATOM}link").get("href").endswith(world["about_aliexpress"].get_absolute_url())
+    )
+
+
+def test_editions_feed_lists_published_editions(client, world):
+    make_report(2022, is_published=False)
+
+    feed = atom(client, reverse("feeds:editions"))
+
+    titles = entry_titles(feed)
+    assert titles == [
+        "2021 Review of Notorious Markets for Counterfeiting and Piracy",
+        "2020 Review of Notorious Markets for Counterfeiting and Piracy",
+    ]
+    first = next(feed.iter(f"{ATOM}entry"))
+    assert "Published 17 February 2022" in first.findtext(f"{ATOM}summary")
+    assert "42 online markets" in first.findtext(f"{ATOM}summary")
+
+
+def test_market_feed_has_its_listings_and_coverage_only(client, world):
+    feed = atom(client, reverse("feeds:market", kwargs={"slug": "aliexpress"}))
+
+    assert entry_titles(feed) == [
+        "AliExpress named for the first time",
+        "AliExpress named in the 2021 review (new)",
+    ]
+    assert feed.findtext(f"{ATOM}title") == "Notorious: AliExpress"
+
+
+def test_market_feed_omits_draft_listings_editions_and_coverage(client, world):
+    taobao = world["taobao"]
+    Listing.objects.filter(market=taobao, report__year=2020).update(is_published=False)
+    make_listing(taobao, make_report(2019, is_published=False))
+    make_article("Draft Taobao story", markets=[taobao], is_published=False)
+
+    feed = atom(client, reverse("feeds:market", kwargs={"slug": "taobao"}))
+
+    # Against what readers can see, 2021 is Taobao's first listing.
+    assert entry_titles(feed) == ["Taobao named in the 2021 review (new)"]
+
+
+@pytest.mark.parametrize("name", ["feeds:market", "feeds:company"])
+def test_feeds_of_drafts_and_unknown_slugs_are_404(client, world, name):
+    make_market("Draft Market", is_published=False)
+    make_company("Draft Company", is_published=False)
+
+    for slug in ("draft-market", "draft-company", "no-such-thing"):
+        assert client.get(reverse(name, kwargs={"slug": slug})).status_code == 404
+
+
+def test_company_feed_covers_its_subsidiaries_markets(client, world):
+    feed = atom(client, reverse("feeds:company", kwargs={"slug": "alibaba-group"}))
+
+    titles = entry_titles(feed)
+    assert set(titles) == {
+        "Alibaba answers the review",
+        "AliExpress named for the first time",
+        "AliExpress named in the 2021 review (new)",
+        "Taobao named in the 2021 review (continuing)",
+        "Taobao named in the 2020 review (new)",
+    }
+    assert not [t for t in titles if "WeChat" in t]
+
+
+def test_company_feed_does_not_follow_draft_subsidiaries(client, world):
+    draft = make_company("Draft Holdings", parent=world["alibaba"], is_published=False)
+    list_market(make_market("Hidden Bazaar", operator=draft), 2021)
+
+    feed = atom(client, reverse("feeds:company", kwargs={"slug": "alibaba-group"}))
+
+    assert not [t for t in entry_titles(feed) if "Hidden Bazaar" in t]
+
+
+def test_pages_link_their_feeds(client, world):
+    home = client.get(reverse("home")).content.decode()
+    market = client.get(world["aliexpress"].get_absolute_url()).content.decode()
+    company = client.get(world["alibaba"].get_absolute_url()).content.decode()
+
+    coverage_link = (
+        'type="application/atom+xml" title="Atom feed: new coverage" '
+        f'href="{reverse("feeds:coverage")}"'
+    )
+    for page in (home, market, company):
+        assert coverage_link in page
+        assert f'href="{reverse("feeds:editions")}"' in page
+    assert f'href="{reverse("feeds:market", kwargs={"slug": "aliexpress"})}"' in market
+    assert f'href="{reverse("feeds:company", kwargs={"slug": "alibaba-group"})}"' in company
+
+
+# --- sitemap.xml and robots.txt -----------------------------------------------------------
+
+
+def test_sitemap_lists_published_entries_and_list_pages(client, world):
+    make_market("Draft Market", is_published=False)
+    make_article("Draft story", is_published=False)
+    make_figure(slug="share-of-seizures")
+
+    response = client.get(reverse("sitemap"))
+
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    paths = {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    expected = {
+        "/",
+        reverse("markets:list"),
+        reverse("reports:list"),
+        reverse("companies:list"),
+        reverse("press:list"),
+        reverse("timeline"),
+        world["aliexpress"].get_absolute_url(),
+        world["subsidiary"].get_absolute_url(),
+        world["about_wechat"].get_absolute_url(),
+        world["tsf"].get_absolute_url(),
+        reverse("reports:detail", kwargs={"year": 2021}),
+        reverse("figures:detail", kwargs={"slug": "share-of-seizures"}),
+    }
+    assert expected <= paths
+    assert "/markets/draft-market/" not in paths
+    assert "/coverage/draft-story/" not in paths
+    # Every page it lists is there for readers.
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
