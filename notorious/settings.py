@@ -229,3 +229,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "notorious.core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "notorious.core.security.client_ip"
+
+# django-filter: what an unset filter shows in the public pages' selects ("Any kind").
+FILTERS_EMPTY_CHOICE_LABEL = "Any"

@@ -88,6 +88,7 @@ class MarketFilter(django_filters.FilterSet):
     )
     sort = NullsLastOrderingFilter(
         label="Sort by",
+        empty_label="Name (A–Z)",
         fields=(
             ("name", "name"),
             ("first_year", "first_year"),

@@ -3,8 +3,8 @@
 A market's turns (first listed, returning, dropped) are derived with the same rules as
 its listing history (`reports.history`), from one query over published listings, and
 dated by the edition that made them. An edition whose publication date is not recorded
-is placed at the start of the year after the one it reviews (editions come out then)
-and says its date is not recorded.
+is placed, for ordering only, at the start of the year after the one it reviews (when
+editions usually come out); the page lists it under its own heading, stating no date.
 """
 
 import datetime
@@ -50,8 +50,11 @@ class Event:
         return KIND_LABELS[self.kind]
 
     @property
-    def year(self):
-        return self.date.year
+    def group(self):
+        """The heading it is listed under: its year, or its edition when undated."""
+        if self.date_known:
+            return str(self.date.year)
+        return f"{self.report.year} review: publication date not recorded"
 
     @property
     def sort_key(self):
@@ -68,7 +71,7 @@ def edition_date(report):
 
 def edition_events(report):
     date, known = edition_date(report)
-    display = report.publication_date_display or f"{report.year + 1}, date not recorded"
+    display = report.publication_date_display or "Date not recorded"
     return Event(EDITION, date, known, display, report=report)
 
 
