@@ -185,6 +185,8 @@ def test_pages_link_their_feeds(client, world):
         assert f'href="{reverse("feeds:editions")}"' in page
     assert f'href="{reverse("feeds:market", kwargs={"slug": "aliexpress"})}"' in market
     assert f'href="{reverse("feeds:company", kwargs={"slug": "alibaba-group"})}"' in company
+    # And in words, in the footer, for people.
+    assert "this market&#x27;s listings and coverage</a>" in market.split("<footer")[1]
 
 
 # --- sitemap.xml and robots.txt -----------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`{% feed_links %}`: <link rel="alternate"> tags for the Atom feeds a page offers."""
+"""The Atom feeds a page offers: `{% feed_links %}` in the head, for feed readers to find,
+and `{% feed_list %}` in the footer, for people."""
 
 from django import template
 from django.urls import reverse
@@ -33,4 +34,9 @@ def page_feeds(request):
 
 @register.inclusion_tag("feeds/links.html", takes_context=True)
 def feed_links(context):
+    return {"feeds": page_feeds(context.get("request"))}
+
+
+@register.inclusion_tag("feeds/list.html", takes_context=True)
+def feed_list(context):
     return {"feeds": page_feeds(context.get("request"))}
