@@ -342,8 +342,9 @@ def test_docs_page_works_in_a_browser_without_leaving_the_site(live_server):
             page = browser.new_page()
             page.on("request", lambda request: requested.append(request.url))
             page.goto(f"{live_server.url}/api/docs/")
-            page.get_by_text("List published markets").first.wait_for(timeout=15000)
-            page.get_by_text("/api/listings/{year}/{market}/").first.wait_for()
+            # Generous: the Swagger UI bundle is large and the machine may be busy.
+            page.get_by_text("List published markets").first.wait_for(timeout=60000)
+            page.get_by_text("/api/listings/{year}/{market}/").first.wait_for(timeout=60000)
         finally:
             browser.close()
     assert requested
