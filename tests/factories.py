@@ -1,6 +1,7 @@
 """Small factories: each makes one valid, published entry, with overrides as keyword arguments."""
 
 import itertools
+from decimal import Decimal
 
 from django.utils.text import slugify
 
@@ -80,4 +81,4 @@ def make_figure(value="75", unit="%", **fields):
         fields["source_report"] = Report.objects.get_or_create(
             year=2021, defaults={"is_published": True}
         )[0]
-    return Figure.objects.create(value=value, unit=unit, **fields)
+    return Figure.objects.create(value=Decimal(value), unit=unit, **fields)

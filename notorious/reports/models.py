@@ -218,9 +218,9 @@ class Listing(models.Model):
         if self.market_id and self.section and self.market.kind != self.section:
             raise ValidationError(
                 {
-                    "section": f"{self.market} is a {self.market.get_kind_display().lower()} "
-                    f"market, so it belongs in the {self.market.get_kind_display().lower()} "
-                    "section."
+                    "section": f"{self.market} is listed as "
+                    f"{self.market.get_kind_display().lower()}, so it belongs in the "
+                    f"{self.market.get_kind_display().lower()} section."
                 }
             )
 
