@@ -22,9 +22,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def get_json(client, url, status=200, **params):
+def get_json(client, url, expect=200, **params):
     response = client.get(url, params, HTTP_ACCEPT="application/json")
-    assert response.status_code == status, response.content[:500]
+    assert response.status_code == expect, response.content[:500]
     return response.json()
 
 
@@ -69,7 +69,7 @@ def test_lists_show_published_entries_only_and_drafts_are_404(
     data = get_json(client, endpoint)
     assert slugs(data, key) == [visible]
     assert get_json(client, f"{endpoint}{visible}/")[key] == visible
-    get_json(client, f"{endpoint}{hidden}/", status=404)
+    get_json(client, f"{endpoint}{hidden}/", expect=404)
 
 
 def test_listings_need_the_listing_its_edition_and_its_market_published(client):
@@ -86,9 +86,9 @@ def test_listings_need_the_listing_its_edition_and_its_market_published(client):
     assert detail["market_name"] == "Shown"
     assert detail["status"] == "new"
     assert detail["page_url"].endswith("/markets/shown/#listing-2021")
-    get_json(client, "/api/listings/2022/shown/", status=404)
-    get_json(client, "/api/listings/2021/draft-listing/", status=404)
-    get_json(client, "/api/listings/2021/draft-market/", status=404)
+    get_json(client, "/api/listings/2022/shown/", expect=404)
+    get_json(client, "/api/listings/2021/draft-listing/", expect=404)
+    get_json(client, "/api/listings/2021/draft-market/", expect=404)
 
 
 def test_draft_related_entities_are_never_named(client):
@@ -240,14 +240,14 @@ def test_year_and_other_filters(client):
 )
 def test_bad_filter_values_are_a_400_naming_the_filter(client, endpoint, params, field):
     make_report(2021)
-    data = get_json(client, endpoint, status=400, **params)
+    data = get_json(client, endpoint, expect=400, **params)
     assert field in data
     assert data[field][0]  # a message a person can read
 
 
 def test_drafts_cannot_be_used_as_filter_values(client):
     make_company("Hidden", is_published=False)
-    data = get_json(client, "/api/markets/", status=400, company="hidden")
+    data = get_json(client, "/api/markets/", expect=400, company="hidden")
     assert "company" in data
 
 
@@ -261,7 +261,7 @@ def test_pagination(client):
     second = get_json(client, first["next"])
     assert slugs(second) == ["outlet-2"]
     assert second["next"] is None
-    get_json(client, "/api/outlets/", status=404, page="9")
+    get_json(client, "/api/outlets/", expect=404, page="9")
 
 
 def test_page_size_is_capped(client):
@@ -351,3 +351,15 @@ def test_docs_page_works_in_a_browser_without_leaving_the_site(live_server):
     assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requested), [
         url for url in requested if not url.startswith(live_server.url)
     ]
+
+
+def test_market_list_takes_the_pages_status_latest_and_sort_filters(client):
+    list_market(make_market("Veteran"), 2019, 2020, 2021)
+    list_market(make_market("Newcomer"), 2021)
+    list_market(make_market("Dropped"), 2019)
+
+    by_years = get_json(client, "/api/markets/", sort="-years_listed")
+    assert slugs(by_years) == ["veteran", "dropped", "newcomer"]
+    assert slugs(get_json(client, "/api/markets/", status="new", year="2021")) == ["newcomer"]
+    assert slugs(get_json(client, "/api/markets/", latest="no")) == ["dropped"]
+    get_json(client, "/api/markets/", expect=400, sort="price")
