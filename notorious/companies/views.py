@@ -27,6 +27,7 @@ class CompanyListView(FilteredListView):
                     "subsidiaries", filter=Q(subsidiaries__is_published=True), distinct=True
                 ),
             )
+            .order_by("name", "pk")  # aggregates drop the default ordering
         )
 
 

@@ -56,14 +56,18 @@ class OutletListView(FilteredListView):
 
     def get_base_queryset(self):
         published = Q(articles__is_published=True)
-        return Outlet.objects.published().annotate(
-            article_count=Count("articles", filter=published, distinct=True),
-            republished_count=Count(
-                "republished_articles",
-                filter=Q(republished_articles__is_published=True),
-                distinct=True,
-            ),
-        )
+        return (
+            Outlet.objects.published()
+            .annotate(
+                article_count=Count("articles", filter=published, distinct=True),
+                republished_count=Count(
+                    "republished_articles",
+                    filter=Q(republished_articles__is_published=True),
+                    distinct=True,
+                ),
+            )
+            .order_by("name", "pk")
+        )  # aggregates drop the default ordering
 
 
 class OutletDetailView(PublishedDetailView):

@@ -1,0 +1,382 @@
+"""The markets list (/markets/) and a market's profile (/markets/<slug>/)."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_figure,
+    make_listing,
+    make_market,
+    make_outlet,
+    make_report,
+)
+from tests.page_helpers import canonical, grow, meta_description, queries_for, text_of
+
+LIST = "/markets/"
+
+
+def names_in(response):
+    """Market names in the list's table, in the order shown."""
+    return [market.name for market, _status in response.context["rows"]]
+
+
+@pytest.fixture
+def markets(db):
+    """Four editions; markets of each kind, category and status; one company family."""
+    for year in (2018, 2019, 2020, 2021):
+        make_report(
+            year, published_on=datetime.date(year + 1, 2, 1), published_on_precision="month"
+        )
+    alibaba = make_company("Alibaba Group", country="CN")
+    taobao_co = make_company("Taobao China Holding", parent=alibaba)
+    tencent = make_company("Tencent", country="CN")
+    m = {
+        "aliexpress": make_market("AliExpress", operator=alibaba, country="CN"),
+        "taobao": make_market("Taobao", operator=taobao_co, country="CN"),
+        "wechat": make_market("WeChat", operator=tencent, country="CN", category="social_commerce"),
+        "silk": make_market("Silk Market", kind="physical", country="CN", city="Beijing"),
+        "ciudad": make_market("Ciudad del Este", kind="physical", country="PY"),
+        "cyber": make_market("Cyberlocker", category="cloud_storage", country="RU"),
+    }
+    list_market(m["aliexpress"], 2021)  # new in 2021
+    list_market(m["taobao"], 2018, 2019, 2020, 2021)  # continuing throughout
+    list_market(m["wechat"], 2019, 2021)  # returning in 2021
+    list_market(m["silk"], 2018, 2019, 2020, 2021)
+    list_market(m["ciudad"], 2018, 2019)  # dropped in 2020
+    # `cyber` was never listed.
+    return m
+
+
+# --- the list --------------------------------------------------------------------------
+
+
+def test_list_shows_every_published_market_with_first_year_and_count(client, markets):
+    make_market("Hidden draft", is_published=False)
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert names_in(response) == sorted(m.name for m in markets.values())
+    text = text_of(response)
+    assert "6 markets" in text
+    assert "Hidden draft" not in text
+    rows = {market.name: market for market, _ in response.context["rows"]}
+    assert (rows["Taobao"].first_year, rows["Taobao"].years_listed) == (2018, 4)
+    assert (rows["WeChat"].first_year, rows["WeChat"].years_listed) == (2019, 2)
+    assert rows["Cyberlocker"].first_year is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=physical", {"Silk Market", "Ciudad del Este"}),
+        ("category=social_commerce", {"WeChat"}),
+        ("country=PY", {"Ciudad del Este"}),
+        # A parent company takes in its subsidiaries' markets.
+        ("company=alibaba-group", {"AliExpress", "Taobao"}),
+        ("company=taobao-china-holding", {"Taobao"}),
+        ("year=2020", {"Taobao", "Silk Market"}),
+        ("year=2019", {"Taobao", "WeChat", "Silk Market", "Ciudad del Este"}),
+        # Status without a year refers to the latest edition.
+        ("status=new", {"AliExpress"}),
+        ("status=returning", {"WeChat"}),
+        ("status=continuing", {"Taobao", "Silk Market"}),
+        ("status=new&year=2019", {"WeChat"}),
+        ("status=new&year=2018", {"Taobao", "Silk Market", "Ciudad del Este"}),
+        ("latest=yes", {"AliExpress", "Taobao", "WeChat", "Silk Market"}),
+        ("latest=no", {"Ciudad del Este", "Cyberlocker"}),
+        ("q=taob", {"Taobao"}),
+    ],
+)
+def test_each_filter_alone(client, markets, query, expected):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    assert set(names_in(response)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=online&company=alibaba-group&status=new", ["AliExpress"]),
+        ("kind=online&latest=yes&sort=-years_listed", ["Taobao", "WeChat", "AliExpress"]),
+        ("country=CN&year=2019&kind=physical", ["Silk Market"]),
+        ("company=tencent&year=2020", []),
+        ("kind=physical&latest=no&sort=first_year", ["Ciudad del Este"]),
+    ],
+)
+def test_filters_combined(client, markets, query, expected):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    assert names_in(response) == expected
+
+
+def test_a_filter_with_no_match_says_so(client, markets):
+    response = client.get(f"{LIST}?company=tencent&year=2020")
+    assert response.status_code == 200
+    assert "No market matches these filters" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", "aliexpress ciudad cyber silk taobao wechat"),
+        ("-name", "wechat taobao silk cyber ciudad aliexpress"),
+        # Never-listed markets come last both ways; ties are broken by name.
+        ("first_year", "ciudad silk taobao wechat aliexpress cyber"),
+        ("-first_year", "aliexpress wechat ciudad silk taobao cyber"),
+        ("-years_listed", "silk taobao ciudad wechat aliexpress cyber"),
+        ("years_listed", "cyber aliexpress ciudad wechat silk taobao"),
+    ],
+)
+def test_sorting(client, markets, sort, expected):
+    shown = names_in(client.get(f"{LIST}?sort={sort}"))
+    assert shown == [markets[key].name for key in expected.split()]
+
+
+def test_status_column_follows_the_chosen_edition(client, markets):
+    response = client.get(f"{LIST}?year=2019")
+    statuses = {market.name: status for market, status in response.context["rows"]}
+    assert statuses == {
+        "Ciudad del Este": "continuing",
+        "Silk Market": "continuing",
+        "Taobao": "continuing",
+        "WeChat": "new",
+    }
+    assert "In the 2019 review" in text_of(response)
+
+
+def test_pagination_keeps_the_filters_in_the_links(client, db):
+    for i in range(55):
+        make_market(f"Online {i:02}")
+    make_market("A physical one", kind="physical")
+    response = client.get(f"{LIST}?kind=online&sort=-name")
+    html = response.content.decode()
+    assert len(response.context["rows"]) == 50
+    assert "Page 1 of 2" in text_of(response)
+    assert 'href="?kind=online&amp;sort=-name&amp;page=2"' in html
+    second = client.get(f"{LIST}?kind=online&sort=-name&page=2")
+    assert names_in(second) == [f"Online {i:02}" for i in range(4, -1, -1)]
+    assert 'href="?kind=online&amp;sort=-name&amp;page=1"' in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("kind=banana", "banana is not one of the available choices"),
+        ("year=abc", "Select a valid choice"),
+        ("year=1999", "Select a valid choice"),
+        ("company=no-such-company", "Select a valid choice"),
+        ("status=maybe", "maybe is not one of the available choices"),
+        ("latest=perhaps", "perhaps is not one of the available choices"),
+        ("sort=evil", "evil is not one of the available choices"),
+        ("country=ZZ", "ZZ is not one of the available choices"),
+        ("page=999", "There is no page “999”"),
+        ("page=abc", "There is no page “abc”"),
+        ("kind=online&page=0", "There is no page “0”"),
+        ("sort=name%27%3B+DROP+TABLE+markets_market%3B--", "not one of the available choices"),
+    ],
+)
+def test_unknown_values_give_a_400_with_a_message(client, markets, query, message):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Some of this address was not understood" in text
+    assert message in text
+    assert response.context["rows"] == []
+
+
+def test_a_draft_company_is_not_a_filter_choice(client, markets):
+    make_company("Secret Holdings", is_published=False)
+    assert client.get(f"{LIST}?company=secret-holdings").status_code == 400
+
+
+def test_list_query_count_does_not_grow_with_data(client, db):
+    grow(2)
+    url = f"{LIST}?kind=online&sort=-years_listed"
+    small = (queries_for(client, LIST), queries_for(client, url))
+    grow(18, start=2)
+    assert (queries_for(client, LIST), queries_for(client, url)) == small
+
+
+# --- the profile -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def wechat(db):
+    """WeChat, named in 2019 and again in 2021 (after missing 2020), with coverage."""
+    month = {"published_on_precision": "month"}
+    reports = {
+        2018: make_report(2018, published_on=datetime.date(2019, 4, 1), **month),
+        2019: make_report(2019),
+        2020: make_report(2020, published_on=datetime.date(2021, 1, 14)),
+        2021: make_report(2021, published_on=datetime.date(2022, 2, 1), **month),
+    }
+    group = make_company("Tencent Holdings", aliases="腾讯")
+    tencent = make_company("Tencent", parent=group)
+    market = make_market(
+        "WeChat",
+        aliases="Weixin\n微信",
+        operator=tencent,
+        country="CN",
+        category="social_commerce",
+        website="https://www.wechat.com/",
+        domains="wechat.com\nweixin.qq.com",
+    )
+    make_listing(market, reports[2019], reasons="Sellers of fakes in the app.")
+    make_listing(
+        market,
+        reports[2021],
+        reasons="Channels and shopping cart.",
+        quotation="an ecosystem of counterfeit sellers",
+        quotation_page=42,
+    )
+    tsf = make_outlet("TSF")
+    radio = make_outlet("Radio Example")
+    make_article(
+        "Older piece", markets=[market], outlet=radio, published_on=datetime.date(2022, 2, 18)
+    )
+    make_article(
+        "Newer piece",
+        markets=[market],
+        outlet=radio,
+        republishes=tsf,
+        published_on=datetime.date(2022, 3, 2),
+    )
+    make_article("Draft piece", markets=[market], is_published=False)
+    source = make_article("Seizures story", published_on=datetime.date(2022, 1, 5))
+    make_figure("75", "%", measures="Share of seizures from China", source_report=reports[2021])
+    make_figure("1.2", "billion users", measures="Monthly users", source_article=source)
+    source.markets.add(market)
+    make_figure("3", "markets", measures="Unrelated figure", source_report=reports[2020])
+    return market
+
+
+def timeline_cells(response):
+    html = response.content.decode()
+    return re.findall(
+        r'<li class="cell ([^"]+)">\s*<a class="cell-year" href="([^"]+)">(\d+)</a>\s*'
+        r'<span class="cell-state">([^<]+)</span>(?:\s*<span class="cell-status">([^<]+)</span>)?',
+        html,
+    )
+
+
+def test_profile_shows_the_facts(client, wechat):
+    response = client.get("/markets/wechat/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Also known as Weixin, 微信" in text
+    assert "Online market · Social commerce" in text
+    assert "China" in text
+    assert "Tencent part of Tencent Holdings" in text
+    assert "wechat.com, weixin.qq.com" in text
+    assert "https://www.wechat.com/" in text
+    assert "Listed in the 2021 review, published February 2022, the latest edition." in text
+    assert "First listed 2019 review" in text
+    assert "2 of 4 on record" in text
+
+
+def test_profile_status_when_not_in_the_latest_edition(client, wechat):
+    make_report(2022, published_on=datetime.date(2023, 1, 31))
+    text = text_of(client.get("/markets/wechat/"))
+    assert "Not in the latest edition (the 2022 review, published 31 January 2023)." in text
+    assert "Last listed in the 2021 review." in text
+
+
+def test_profile_timeline_has_a_worded_cell_per_edition(client, wechat):
+    cells = timeline_cells(client.get("/markets/wechat/"))
+    assert [(year, state, status) for _cls, _href, year, state, status in cells] == [
+        ("2018", "Not listed", ""),
+        ("2019", "Listed", "New"),
+        ("2020", "Not listed", ""),
+        ("2021", "Listed", "Returning"),
+    ]
+    assert [href for _cls, href, *_ in cells] == [
+        f"/reports/{y}/" for y in (2018, 2019, 2020, 2021)
+    ]
+    assert "cell--returning" in cells[3][0]
+
+
+def test_profile_timeline_marks_unrecorded_editions(client, db):
+    for year in (2019, 2020, 2021):
+        make_report(year)
+    market = list_market(make_market("Old Hand", listed_before_first_entry=True), 2020, 2021)
+    cells = timeline_cells(client.get(market.get_absolute_url()))
+    assert [(year, state, status) for _c, _h, year, state, status in cells] == [
+        ("2019", "Not recorded", ""),
+        ("2020", "Listed", "Continuing"),
+        ("2021", "Listed", "Continuing"),
+    ]
+
+
+def test_profile_lists_every_listing_with_reasons_and_quotation(client, wechat):
+    html = client.get("/markets/wechat/").content.decode()
+    text = text_of(client.get("/markets/wechat/"))
+    assert 'id="listing-2021"' in html and 'id="listing-2019"' in html
+    assert html.index('id="listing-2021"') < html.index('id="listing-2019"')
+    assert "Channels and shopping cart." in text
+    assert "an ecosystem of counterfeit sellers" in text
+    assert "page 42" in text
+    assert "Sellers of fakes in the app." in text
+
+
+def test_profile_coverage_newest_first_with_outlet_date_and_credit(client, wechat):
+    text = text_of(client.get("/markets/wechat/"))
+    assert text.index("Newer piece") < text.index("Older piece") < text.index("Seizures story")
+    assert "Newer piece Radio Example · 2 March 2022 · republishes a story by TSF" in text
+    assert "Older piece Radio Example · 18 February 2022" in text
+    assert "Draft piece" not in text
+
+
+def test_profile_figures_come_from_its_reports_and_coverage(client, wechat):
+    text = text_of(client.get("/markets/wechat/"))
+    assert "75% Share of seizures from China" in text
+    assert "1.2 billion users Monthly users" in text
+    assert "Unrelated figure" not in text
+
+
+def test_profile_hides_draft_listings_editions_and_owners(client, wechat):
+    draft_report = make_report(2022, is_published=False)
+    make_listing(wechat, draft_report, reasons="Not yet public.")
+    wechat.operator.parent.is_published = False
+    wechat.operator.parent.save()
+    text = text_of(client.get("/markets/wechat/"))
+    assert "Not yet public." not in text
+    assert "2022" not in [cell[2] for cell in timeline_cells(client.get("/markets/wechat/"))]
+    assert "Tencent Holdings" not in text
+
+
+def test_draft_market_is_a_404_for_readers_and_a_preview_for_staff(editor_client, db):
+    make_market("Unannounced", is_published=False)
+    response = Client().get("/markets/unannounced/")
+    assert response.status_code == 404
+    assert "There is nothing at this address" in text_of(response)
+    preview = editor_client.get("/markets/unannounced/")
+    assert preview.status_code == 200
+    assert "Draft: only staff can see this page" in text_of(preview)
+
+
+def test_profile_canonical_and_description(client, wechat):
+    response = client.get("/markets/wechat/?utm=x")
+    assert canonical(response) == "http://testserver/markets/wechat/"
+    assert meta_description(response).startswith(
+        "WeChat: online market (social commerce) in China."
+    )
+    assert "First named in the 2019 review" in meta_description(response)
+
+
+def test_profile_query_count_does_not_grow_with_data(client, db):
+    anchor = grow(2)
+    small = queries_for(client, anchor.get_absolute_url())
+    grow(18, start=2)
+    assert anchor.articles.count() == 20
+    assert queries_for(client, anchor.get_absolute_url()) == small
+
+
+def test_list_url_names(db):
+    assert reverse("markets:list") == "/markets/"
+    assert reverse("markets:detail", kwargs={"slug": "x"}) == "/markets/x/"
