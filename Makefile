@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test install install-dev browser lint format migrate demo clean
+.PHONY: run serve backup test install install-dev browser lint format migrate demo clean
 
 # The virtualenv and runtime dependencies; reinstalled when requirements change.
 $(BIN)/.installed: requirements.txt
@@ -34,6 +34,15 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production configuration on this machine: debug off, migrations, collectstatic, gunicorn
+# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See README.md, "Deployment".
+serve: install
+	PORT=$(PORT) PY=$(PY) scripts/serve
+
+# A restorable dump of the database in backups/ (pg_dump, or a consistent SQLite copy).
+backup: install
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(PYTHON=$(PY) scripts/secret-key)}" $(PY) manage.py backup
 
 # The whole suite; on PostgreSQL when DATABASE_URL points there, else on SQLite.
 test: install-dev browser
