@@ -1,0 +1,154 @@
+"""The companies list (/companies/) and a company's page (/companies/<slug>/)."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_market,
+    make_report,
+)
+from tests.page_helpers import canonical, grow, meta_description, queries_for, text_of
+
+
+@pytest.fixture
+def alibaba(db):
+    """Alibaba Group owns Alibaba.com Ltd, which owns AliExpress's operator; plus Taobao."""
+    for year in (2019, 2020, 2021):
+        make_report(year)
+    group = make_company("Alibaba Group", aliases="Alibaba\n阿里巴巴", country="CN")
+    middle = make_company("Alibaba.com Ltd", parent=group)
+    operator = make_company("AliExpress Operator", parent=middle)
+    make_company("Unannounced Subsidiary", parent=group, is_published=False)
+    list_market(make_market("AliExpress", operator=operator), 2021)
+    list_market(make_market("Taobao", operator=group), 2019, 2021)
+    make_market("Draft Mall", operator=group, is_published=False)
+    other = make_company("Tencent")
+    wechat = list_market(make_market("WeChat", operator=other), 2021)
+    make_article("About Alibaba itself", companies=[group], published_on=datetime.date(2022, 3, 1))
+    never_listed = make_market("Unused", operator=operator)
+    make_article(
+        "About the AliExpress operator's market",
+        markets=[never_listed],
+        published_on=datetime.date(2022, 4, 1),
+    )
+    make_article("Only about WeChat", markets=[wechat], published_on=datetime.date(2022, 5, 1))
+    return group
+
+
+def strips(response):
+    """Each market row's timeline strip, as (market name, [cell descriptions])."""
+    html = response.content.decode()
+    rows = re.findall(r'data-label="Market"><a href="[^"]+">([^<]+)</a>.*?</tr>', html, re.S)
+    cells = [
+        re.findall(r'<span class="visually-hidden">([^<]+)</span>', row)
+        for row in re.findall(r'<tr>\s*<th scope="row" data-label="Market">.*?</tr>', html, re.S)
+    ]
+    return list(zip(rows, cells, strict=True))
+
+
+def test_company_page_facts(client, alibaba):
+    response = client.get("/companies/alibaba-group/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Also known as Alibaba, 阿里巴巴" in text
+    assert "Part of No parent company recorded" in text
+    assert "Subsidiaries Alibaba.com Ltd" in text
+    assert "Unannounced Subsidiary" not in text
+
+
+def test_company_page_lists_markets_of_all_subsidiaries_with_strips(client, alibaba):
+    response = client.get("/companies/alibaba-group/")
+    assert [market.name for market in response.context["markets"]] == [
+        "AliExpress",
+        "Taobao",
+        "Unused",
+    ]
+    assert strips(response) == [
+        ("AliExpress", ["2019: not listed", "2020: not listed", "2021: listed, new"]),
+        ("Taobao", ["2019: listed, new", "2020: not listed", "2021: listed, returning"]),
+        ("Unused", ["2019: not listed", "2020: not listed", "2021: not listed"]),
+    ]
+    text = text_of(response)
+    assert "Draft Mall" not in text and "WeChat" not in text
+    assert "Operates three listed markets" in text
+    assert "two are in the latest edition" in text
+    assert "Timeline key:" in text
+
+
+def test_subsidiary_page_shows_its_parent_chain(client, alibaba):
+    text = text_of(client.get("/companies/aliexpress-operator/"))
+    assert "Part of Alibaba.com Ltd, which is part of Alibaba Group" in text
+    assert "Markets (2)" in text
+
+
+def test_company_coverage_takes_in_subsidiaries_markets(client, alibaba):
+    text = text_of(client.get("/companies/alibaba-group/"))
+    assert "About the AliExpress operator's market" in text
+    assert "About Alibaba itself" in text
+    assert "Only about WeChat" not in text
+    assert text.index("About the AliExpress operator's market") < text.index("About Alibaba itself")
+
+
+def test_companies_list(client, alibaba):
+    response = client.get("/companies/")
+    assert response.status_code == 200
+    names = [company.name for company in response.context["object_list"]]
+    assert names == ["AliExpress Operator", "Alibaba Group", "Alibaba.com Ltd", "Tencent"]
+    text = text_of(response)
+    assert "Alibaba.com Ltd China" not in text  # no country recorded for it
+    assert "Alibaba Group (Alibaba, 阿里巴巴) China — 1 1" in text  # Taobao; Alibaba.com Ltd
+    assert "Unannounced Subsidiary" not in text
+
+
+def test_companies_list_filters_and_bad_values(client, alibaba):
+    owned = client.get("/companies/?parent=alibaba-group")
+    assert [c.name for c in owned.context["object_list"]] == [
+        "AliExpress Operator",
+        "Alibaba.com Ltd",
+    ]
+    bad = client.get("/companies/?parent=nobody")
+    assert bad.status_code == 400
+    assert "Select a valid choice" in text_of(bad)
+    assert client.get("/companies/?page=50").status_code == 400
+
+
+def test_draft_company_is_a_404_for_readers_and_a_preview_for_staff(editor_client, alibaba):
+    assert Client().get("/companies/unannounced-subsidiary/").status_code == 404
+    preview = editor_client.get("/companies/unannounced-subsidiary/")
+    assert preview.status_code == 200
+    assert "Draft: only staff can see this page" in text_of(preview)
+
+
+def test_market_with_a_draft_operator_does_not_name_it(client, db):
+    make_report(2021)
+    hidden = make_company("Hidden Owner", is_published=False)
+    market = list_market(make_market("Orphan", operator=hidden), 2021)
+    text = text_of(client.get(market.get_absolute_url()))
+    assert "Hidden Owner" not in text
+    assert "Operated by Not recorded" in text
+
+
+def test_canonical_and_description(client, alibaba):
+    response = client.get("/companies/alibaba-group/")
+    assert canonical(response) == "http://testserver/companies/alibaba-group/"
+    assert meta_description(response).startswith("Alibaba Group (China): three markets named")
+
+
+@pytest.mark.parametrize("url", ["/companies/", "/companies/scale-group/"])
+def test_query_count_does_not_grow_with_data(client, db, url):
+    grow(2)
+    small = queries_for(client, url)
+    grow(18, start=2)
+    assert queries_for(client, url) == small
+
+
+def test_url_names(db):
+    assert reverse("companies:list") == "/companies/"
+    assert reverse("companies:detail", kwargs={"slug": "x"}) == "/companies/x/"

@@ -1,0 +1,225 @@
+"""Coverage (/coverage/), articles (/coverage/<slug>/) and outlets (/coverage/outlets/...)."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import (
+    make_article,
+    make_company,
+    make_figure,
+    make_market,
+    make_outlet,
+    make_report,
+)
+from tests.page_helpers import canonical, grow, meta_description, queries_for, text_of
+
+LIST = "/coverage/"
+
+
+def headlines(response):
+    return [article.headline for article in response.context["object_list"]]
+
+
+@pytest.fixture
+def coverage(db):
+    report = make_report(2021)
+    alibaba = make_company("Alibaba Group")
+    tencent = make_company("Tencent")
+    aliexpress = make_market("AliExpress", operator=make_company("AE Ops", parent=alibaba))
+    wechat = make_market("WeChat", operator=tencent)
+    tsf = make_outlet("TSF", aliases="TSF Rádio Notícias", country="PT", language="pt")
+    djy = make_outlet("Da Ji Yuan", aliases="大紀元")
+    wire = make_outlet("Wire Service")
+    make_article(
+        "TSF story on AliExpress",
+        outlet=tsf,
+        markets=[aliexpress],
+        published_on=datetime.date(2022, 2, 18),
+        reports=[report],
+    )
+    republished = make_article(
+        "Republished TSF story",
+        outlet=wire,
+        republishes=tsf,
+        markets=[aliexpress, wechat],
+        companies=[alibaba, tencent],
+        published_on=datetime.date(2022, 2, 20),
+        author="A. Reporter",
+        language="en",
+        url="https://example.org/story",
+        summary="Our own summary of the story.",
+        reports=[report],
+    )
+    republished.cited_outlets.set([djy])
+    make_article("WeChat in 2023", markets=[wechat], published_on=datetime.date(2023, 1, 9))
+    make_article("Undated note about Tencent", companies=[tencent])
+    make_article("Draft piece", outlet=tsf, markets=[wechat], is_published=False)
+    make_figure("75", "%", measures="Share of seizures", source_article=republished)
+    return {"republished": republished, "tsf": tsf}
+
+
+def test_list_newest_first_with_credits(client, coverage):
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert headlines(response) == [
+        "WeChat in 2023",
+        "Republished TSF story",
+        "TSF story on AliExpress",
+        "Undated note about Tencent",
+    ]
+    text = text_of(response)
+    assert "Republished TSF story Wire Service · 20 February 2022 · republishes a story by TSF" in (
+        text
+    )
+    assert "Undated note about Tencent Outlet not recorded · date not recorded" in text
+    assert "About: AliExpress, WeChat" in text
+    assert "Draft piece" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # An outlet's own articles and its stories republished elsewhere.
+        ("outlet=tsf", ["Republished TSF story", "TSF story on AliExpress"]),
+        ("outlet=wire-service", ["Republished TSF story"]),
+        ("market=wechat", ["WeChat in 2023", "Republished TSF story"]),
+        # A company takes in its subsidiaries' markets.
+        ("company=alibaba-group", ["Republished TSF story", "TSF story on AliExpress"]),
+        (
+            "company=tencent",
+            ["WeChat in 2023", "Republished TSF story", "Undated note about Tencent"],
+        ),
+        ("year=2023", ["WeChat in 2023"]),
+        ("year=2022", ["Republished TSF story", "TSF story on AliExpress"]),
+        ("report=2021", ["Republished TSF story", "TSF story on AliExpress"]),
+        ("q=summary", ["Republished TSF story"]),
+    ],
+)
+def test_each_filter_alone(client, coverage, query, expected):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    assert headlines(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("outlet=tsf&market=wechat", ["Republished TSF story"]),
+        ("company=tencent&year=2022", ["Republished TSF story"]),
+        ("market=aliexpress&year=2023", []),
+    ],
+)
+def test_filters_combined(client, coverage, query, expected):
+    response = client.get(f"{LIST}?{query}")
+    assert headlines(response) == expected
+    if not expected:
+        assert "No coverage matches these filters" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["outlet=nobody", "market=nowhere", "company=none", "year=abc", "year=1900", "page=9"],
+)
+def test_unknown_values_give_a_400_with_a_message(client, coverage, query):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    assert "Some of this address was not understood" in text_of(response)
+
+
+def test_article_page(client, coverage):
+    response = client.get(coverage["republished"].get_absolute_url())
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Wire Service · 20 February 2022 · by A. Reporter · in English" in text
+    assert "Republishes a story by TSF." in text
+    assert "Cites Da Ji Yuan as a source." in text
+    assert "Our own summary of the story." in text
+    assert "Markets AliExpress, WeChat" in text
+    assert "Companies Alibaba Group, Tencent" in text
+    assert "Editions 2021 review" in text
+    assert "75% Share of seizures" in text
+    assert 'href="https://example.org/story"' in response.content.decode()
+
+
+def test_outlet_page_lists_its_articles_republications_and_citations(client, coverage):
+    text = text_of(client.get("/coverage/outlets/tsf/"))
+    assert "Also known as TSF Rádio Notícias" in text
+    assert "Portugal" in text
+    assert "Its articles (1) TSF story on AliExpress" in text
+    assert "Its stories republished elsewhere (1) Republished TSF story" in text
+    assert "Draft piece" not in text
+    djy = text_of(client.get("/coverage/outlets/da-ji-yuan/"))
+    assert "Articles citing it (1) Republished TSF story" in djy
+
+
+def test_outlets_list(client, coverage):
+    response = client.get("/coverage/outlets/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "TSF (TSF Rádio Notícias) Portugal Portuguese 1 1" in text
+    assert client.get("/coverage/outlets/?language=xx").status_code == 400
+
+
+def test_drafts_are_404_for_readers_and_previews_for_staff(editor_client, coverage):
+    make_outlet("Secret Outlet", is_published=False)
+    reader = Client()
+    for url in ("/coverage/draft-piece/", "/coverage/outlets/secret-outlet/"):
+        assert reader.get(url).status_code == 404
+        preview = editor_client.get(url)
+        assert preview.status_code == 200
+        assert "Draft: only staff can see this page" in text_of(preview)
+
+
+def test_article_by_a_draft_outlet_does_not_name_it(client, db):
+    article = make_article("Quiet", outlet=make_outlet("Hush Media", is_published=False))
+    text = text_of(client.get(article.get_absolute_url()))
+    assert "Hush Media" not in text
+    assert "Outlet not recorded" in text
+
+
+def test_figure_page_and_its_draft_rule(editor_client, coverage):
+    from notorious.figures.models import Figure
+
+    figure = Figure.objects.get()
+    text = text_of(Client().get(figure.get_absolute_url()))
+    assert "75% Share of seizures" in text
+    assert "Reported in Republished TSF story" in text
+    figure.is_published = False
+    figure.save()
+    assert Client().get(figure.get_absolute_url()).status_code == 404
+    assert editor_client.get(figure.get_absolute_url()).status_code == 200
+
+
+def test_canonical_and_description(client, coverage):
+    response = client.get(coverage["republished"].get_absolute_url())
+    assert canonical(response) == f"http://testserver{coverage['republished'].get_absolute_url()}"
+    assert meta_description(response) == "Our own summary of the story."
+    assert "filterable by outlet" in meta_description(client.get(f"{LIST}?outlet=tsf"))
+    assert canonical(client.get(f"{LIST}?outlet=tsf")) == "http://testserver/coverage/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        LIST,
+        f"{LIST}?company=scale-group&year=2022",
+        "/coverage/outlets/",
+        "/coverage/scale-article-0/",
+        "/coverage/outlets/scale-outlet-0/",
+    ],
+)
+def test_query_count_does_not_grow_with_data(client, db, url):
+    grow(2)
+    small = queries_for(client, url)
+    grow(18, start=2)
+    assert queries_for(client, url) == small
+
+
+def test_url_names(db):
+    assert reverse("press:list") == "/coverage/"
+    assert reverse("press:outlets") == "/coverage/outlets/"
+    assert reverse("press:article", kwargs={"slug": "x"}) == "/coverage/x/"
+    assert reverse("press:outlet", kwargs={"slug": "x"}) == "/coverage/outlets/x/"

@@ -1,0 +1,268 @@
+"""The home page, the timeline, the 404 page, and what every public page shares."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+
+from notorious.reports.models import Report
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_figure,
+    make_market,
+    make_outlet,
+    make_report,
+)
+from tests.page_helpers import canonical, grow, meta_description, queries_for, text_of
+
+
+@pytest.fixture
+def site(db):
+    """Three editions and markets that are new, continuing, returning and dropped."""
+    make_report(2019, published_on=datetime.date(2020, 1, 30))
+    make_report(2020, published_on=datetime.date(2021, 1, 14))
+    make_report(
+        2021,
+        published_on=datetime.date(2022, 2, 1),
+        published_on_precision="month",
+        online_count_stated=42,
+        physical_count_stated=35,
+    )
+    make_report(2022, is_published=False)  # a draft edition never counts as the latest
+    alibaba = make_company("Alibaba Group")
+    tencent = make_company("Tencent")
+    list_market(make_market("AliExpress", operator=alibaba), 2021)
+    list_market(make_market("WeChat", operator=tencent), 2019, 2021)
+    list_market(make_market("Taobao", operator=alibaba), 2019, 2020, 2021)
+    list_market(make_market("Gone Market"), 2019, 2020)
+    list_market(make_market("Draft Newcomer", is_published=False), 2021)
+    outlet = make_outlet("TSF")
+    for day in range(1, 8):
+        make_article(
+            f"Story {day}",
+            outlet=outlet,
+            published_on=datetime.date(2022, 3, day),
+            companies=[alibaba] if day % 2 else [tencent],
+        )
+    make_article("Unseen draft story", published_on=datetime.date(2022, 4, 1), is_published=False)
+    return {"alibaba": alibaba}
+
+
+# --- home ----------------------------------------------------------------------------
+
+
+def test_home_shows_the_latest_edition_at_a_glance(client, site):
+    response = client.get("/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "The latest edition: the 2021 review" in text
+    assert "Reviews the year 2021" in text
+    assert "Published February 2022" in text
+    assert "Online markets 42 3 entered here" in text
+    assert "Physical markets 35 0 entered here" in text
+    assert "New in the 2021 review (1) AliExpress (Alibaba Group)" in text
+    assert "Back on the list (1) WeChat" in text
+    assert "Dropped since the 2020 review (1) Gone Market" in text
+    assert "Draft Newcomer" not in text
+
+
+def test_home_latest_coverage_newest_five(client, site):
+    text = text_of(client.get("/"))
+    shown = re.findall(r"Story (\d)", text)
+    assert shown == ["7", "6", "5", "4", "3"]
+    assert "Unseen draft story" not in text
+
+
+def test_home_search_box_asks_search_with_q(client, site):
+    html = client.get("/").content.decode()
+    form = re.search(r'<form class="search-form search-form--hero"[^>]*>.*?</form>', html, re.S)
+    assert 'action="/search/"' in form.group(0) and 'method="get"' in form.group(0)
+    assert re.search(r'<label for="home-search-q">', form.group(0))
+    assert 'id="home-search-q" type="search" name="q"' in form.group(0)
+
+
+def test_home_with_nothing_published(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No edition is published yet." in text_of(response)
+
+
+def test_home_query_count_does_not_grow_with_data(client, db):
+    grow(2)
+    small = queries_for(client, "/")
+    grow(18, start=2)
+    assert queries_for(client, "/") == small
+
+
+# --- timeline ------------------------------------------------------------------------
+
+
+def events(response):
+    return [
+        (event.kind, event.date_display, event.market.name if event.market else "")
+        for event in response.context["timeline"].events
+    ]
+
+
+def test_timeline_in_date_order(client, site):
+    response = client.get("/timeline/")
+    assert response.status_code == 200
+    shown = events(response)
+    assert shown[:8] == [
+        ("edition", "30 January 2020", ""),
+        ("first_listed", "30 January 2020", "Gone Market"),
+        ("first_listed", "30 January 2020", "Taobao"),
+        ("first_listed", "30 January 2020", "WeChat"),
+        ("edition", "14 January 2021", ""),
+        ("dropped", "14 January 2021", "WeChat"),
+        ("edition", "February 2022", ""),
+        ("first_listed", "February 2022", "AliExpress"),
+    ]
+    assert shown[8:11] == [
+        ("returned", "February 2022", "WeChat"),
+        ("dropped", "February 2022", "Gone Market"),
+        ("article", "1 March 2022", ""),
+    ]
+    assert len(shown) == 11 + 6
+    text = text_of(response)
+    assert "Draft Newcomer" not in text and "Unseen draft story" not in text
+    assert "2022 review" not in text
+
+
+def test_timeline_newest_first(client, site):
+    shown = events(client.get("/timeline/?order=newest"))
+    assert shown[0] == ("article", "7 March 2022", "")
+    assert shown[-4:] == [
+        ("edition", "30 January 2020", ""),
+        ("first_listed", "30 January 2020", "Gone Market"),
+        ("first_listed", "30 January 2020", "Taobao"),
+        ("first_listed", "30 January 2020", "WeChat"),
+    ]
+
+
+def test_timeline_filtered_by_company_and_market(client, site):
+    by_company = events(client.get("/timeline/?company=alibaba-group"))
+    assert {name for kind, _date, name in by_company if name} == {"AliExpress", "Taobao"}
+    assert sum(kind == "article" for kind, *_ in by_company) == 4  # odd days: about Alibaba
+    assert sum(kind == "edition" for kind, *_ in by_company) == 3
+    by_market = events(client.get("/timeline/?market=wechat"))
+    assert [(kind, name) for kind, _date, name in by_market if name] == [
+        ("first_listed", "WeChat"),
+        ("dropped", "WeChat"),
+        ("returned", "WeChat"),
+    ]
+    both = events(client.get("/timeline/?company=alibaba-group&market=wechat"))
+    assert [kind for kind, *_ in both] == ["edition", "edition", "edition"]
+
+
+def test_timeline_text_for_each_kind_of_event(client, site):
+    text = text_of(client.get("/timeline/?market=wechat"))
+    assert "Edition published 2019 review published." in text
+    assert "First listed WeChat named for the first time, in the 2019 review." in text
+    assert "Dropped WeChat left out of the 2020 review." in text
+    assert "Listed again WeChat back on the list in the 2021 review." in text
+
+
+def test_timeline_undated_editions_and_articles_are_labelled_not_guessed(client, db):
+    make_report(2018)
+    list_market(make_market("Early"), 2018)
+    make_article("No date here")
+    response = client.get("/timeline/")
+    groups = {event.group for event in response.context["timeline"].events}
+    assert groups == {"2018 review: publication date not recorded"}
+    text = text_of(response)
+    assert "2018 review: publication date not recorded Date not recorded Edition published" in text
+    assert "Coverage without a recorded date No date here" in text
+
+
+@pytest.mark.parametrize(
+    "query", ["company=nobody", "market=nowhere", "order=sideways", "company=%00"]
+)
+def test_timeline_unknown_values_give_a_400_with_a_message(client, site, query):
+    response = client.get(f"/timeline/?{query}")
+    assert response.status_code == 400
+    assert "Some of this address was not understood" in text_of(response)
+
+
+@pytest.mark.parametrize("query", ["", "?company=scale-group", "?market=anchor&order=newest"])
+def test_timeline_query_count_does_not_grow_with_data(client, db, query):
+    grow(2)
+    small = queries_for(client, f"/timeline/{query}")
+    grow(18, start=2)
+    assert queries_for(client, f"/timeline/{query}") == small
+
+
+# --- every page ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def every_page(site):
+    figure = make_figure("75", "%", source_report=Report.objects.get(year=2021))
+    return [
+        "/",
+        "/markets/",
+        "/markets/aliexpress/",
+        "/companies/",
+        "/companies/alibaba-group/",
+        "/reports/",
+        "/reports/2021/",
+        "/coverage/",
+        "/coverage/story-1/",
+        "/coverage/outlets/",
+        "/coverage/outlets/tsf/",
+        "/timeline/",
+        f"/figures/{figure.slug}/",
+    ]
+
+
+def test_every_page_has_its_canonical_url_description_and_no_script(client, every_page):
+    descriptions = set()
+    for url in every_page:
+        response = client.get(url + ("&" if "?" in url else "?") + "utm_source=x")
+        assert response.status_code == 200, url
+        assert canonical(response) == f"http://testserver{url}", url
+        description = meta_description(response)
+        assert description and len(description) > 40, url
+        descriptions.add(description)
+        html = response.content.decode()
+        # Works without JavaScript: there is none to need.
+        assert "<script" not in html, url
+        assert ' style="' not in html, url
+    assert len(descriptions) == len(every_page)
+
+
+def test_every_form_control_has_a_label(client, every_page):
+    for url in every_page:
+        html = client.get(url).content.decode()
+        for control_id in re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html):
+            assert f'<label for="{control_id}"' in html, (url, control_id)
+        assert not re.search(r"<(?:input|select)(?![^>]*\bid=)[^>]*>", html), url
+
+
+def test_nav_marks_the_current_section(client, every_page):
+    html = client.get("/markets/aliexpress/").content.decode()
+    assert '<a href="/markets/" aria-current="true">Markets</a>' in html
+    assert 'aria-current="page">Coverage' in client.get("/coverage/").content.decode()
+
+
+def test_404_page_is_useful(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    text = text_of(response)
+    assert "There is nothing at this address" in text
+    assert "may not be published yet" in text
+    html = response.content.decode()
+    assert '<label for="notfound-search-q">' in html and 'action="/search/"' in html
+    assert 'href="/markets/"' in html
+
+
+def test_draft_pages_are_404s_for_readers_and_previews_for_staff(editor_client, site):
+    make_market("Secret Market", is_published=False)
+    make_company("Secret Company", is_published=False)
+    reader = Client()
+    for url in ("/markets/secret-market/", "/companies/secret-company/", "/reports/2022/"):
+        assert reader.get(url).status_code == 404, url
+        assert editor_client.get(url).status_code == 200, url
