@@ -179,6 +179,8 @@ def test_pagination_keeps_the_filters_in_the_links(client, db):
         ("page=abc", "There is no page “abc”"),
         ("kind=online&page=0", "There is no page “0”"),
         ("sort=name%27%3B+DROP+TABLE+markets_market%3B--", "not one of the available choices"),
+        ("company=%00", "Null characters are not allowed"),
+        ("q=a%00b", "Null characters are not allowed"),
     ],
 )
 def test_unknown_values_give_a_400_with_a_message(client, markets, query, message):
@@ -188,6 +190,13 @@ def test_unknown_values_give_a_400_with_a_message(client, markets, query, messag
     assert "Some of this address was not understood" in text
     assert message in text
     assert response.context["rows"] == []
+
+
+def test_a_very_long_name_query_is_an_empty_result_not_an_error(client, markets):
+    response = client.get(LIST, {"q": "x" * 10_000, "kind": "online"})
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert "No market matches these filters" in text_of(response)
 
 
 def test_a_draft_company_is_not_a_filter_choice(client, markets):
