@@ -1,5 +1,7 @@
 from django.db.models import Count, Q
 
+from notorious.api import views as api
+from notorious.api.downloads import DownloadMixin
 from notorious.core.pages import FilteredListView
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Market
@@ -10,12 +12,14 @@ from .filters import CompanyFilter
 from .models import Company
 
 
-class CompanyListView(FilteredListView):
+class CompanyListView(DownloadMixin, FilteredListView):
     """`/companies/`: published companies, with their owner and how many markets they run."""
 
     model = Company
     filterset_class = CompanyFilter
     paginate_by = 100
+    download_viewset = api.CompanyViewSet
+    download_filename = "notorious-companies"
 
     def get_base_queryset(self):
         return (

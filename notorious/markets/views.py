@@ -1,3 +1,5 @@
+from notorious.api import views as api
+from notorious.api.downloads import DownloadMixin
 from notorious.core.pages import FilteredListView
 from notorious.core.views import PublishedDetailView
 from notorious.figures.models import Figure
@@ -7,12 +9,14 @@ from .filters import MarketFilter
 from .models import Market
 
 
-class MarketListView(FilteredListView):
+class MarketListView(DownloadMixin, FilteredListView):
     """`/markets/`: every published market, filtered, sorted and paginated from the URL."""
 
     model = Market
     filterset_class = MarketFilter
     paginate_by = 50
+    download_viewset = api.MarketViewSet
+    download_filename = "notorious-markets"
 
     def get_base_queryset(self):
         return (

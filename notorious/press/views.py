@@ -1,5 +1,7 @@
 from django.db.models import Count, Prefetch, Q
 
+from notorious.api import views as api
+from notorious.api.downloads import DownloadMixin
 from notorious.core.pages import FilteredListView
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Market
@@ -13,12 +15,14 @@ def with_credits(articles):
     return articles.select_related("outlet", "republishes")
 
 
-class ArticleListView(FilteredListView):
+class ArticleListView(DownloadMixin, FilteredListView):
     """`/coverage/`: published coverage, newest first, filtered from the URL."""
 
     model = Article
     filterset_class = ArticleFilter
     paginate_by = 30
+    download_viewset = api.ArticleViewSet
+    download_filename = "notorious-coverage"
 
     def get_base_queryset(self):
         return with_credits(Article.objects.published().newest_first()).prefetch_related(
@@ -47,12 +51,14 @@ class ArticleDetailView(PublishedDetailView):
         return context
 
 
-class OutletListView(FilteredListView):
+class OutletListView(DownloadMixin, FilteredListView):
     """`/coverage/outlets/`: the outlets whose coverage is on record."""
 
     model = Outlet
     filterset_class = OutletFilter
     paginate_by = 100
+    download_viewset = api.OutletViewSet
+    download_filename = "notorious-outlets"
 
     def get_base_queryset(self):
         published = Q(articles__is_published=True)

@@ -1,6 +1,8 @@
 from django.db.models import Prefetch
 from django.views.generic import ListView, TemplateView
 
+from notorious.api import views as api
+from notorious.api.downloads import DownloadMixin
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Kind, Market
 
@@ -10,22 +12,32 @@ from .models import Listing, Report
 from .timeline import build_timeline
 
 
-class ReportListView(ListView):
+class ReportListView(DownloadMixin, ListView):
     """`/reports/`: every published edition, with stated and entered counts."""
 
     model = Report
     template_name = "reports/report_list.html"
+    download_viewset = api.ReportViewSet
+    download_filename = "notorious-reports"
 
     def get_queryset(self):
         return Report.objects.published().with_entered_counts().order_by("-year")
 
 
-class ReportDetailView(PublishedDetailView):
+class ReportDetailView(DownloadMixin, PublishedDetailView):
     """`/reports/<year>/`: an edition's sections, what it added and dropped, its coverage."""
 
     model = Report
     slug_field = "year"
     slug_url_kwarg = "year"
+    download_viewset = api.ListingViewSet
+
+    def get_download_filename(self):
+        return f"notorious-{self.kwargs['year']}-listings"
+
+    def get_download_entries(self):
+        """The edition's published listings (a draft edition is a 404 for readers)."""
+        return self.get_download_source().filter(report=self.get_object())
 
     def get_queryset(self):
         return super().get_queryset().with_entered_counts()

@@ -1,0 +1,138 @@
+"""CSV and JSON downloads on the list pages: exactly what the page's filters select."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.factories import (
+    list_market,
+    make_article,
+    make_company,
+    make_listing,
+    make_market,
+    make_outlet,
+    make_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client, url, expect=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == expect, response.content[:500]
+    return response
+
+
+def csv_rows(response):
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # so spreadsheets read the CJK names right
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
+def json_slugs(response, key="slug"):
+    data = json.loads(response.content)
+    assert data["count"] == len(data["results"])
+    return [item[key] for item in data["results"]]
+
+
+@pytest.fixture
+def alibaba_family():
+    group = make_company("Alibaba Group", aliases="阿里巴巴集团")
+    subsidiary = make_company("Taobao China", parent=group)
+    list_market(make_market("Taobao", operator=subsidiary, aliases="淘宝\n淘寶"), 2020, 2021)
+    list_market(make_market("AliExpress", operator=group), 2021)
+    list_market(make_market("Unrelated", operator=make_company("Other Co")), 2020)
+    make_market("Draft Taobao", operator=subsidiary, is_published=False)
+    return group
+
+
+def test_market_download_holds_what_the_filters_select_as_csv_and_json(client, alibaba_family):
+    response = download(client, "/markets/", company="alibaba-group", format="csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="notorious-markets.csv"'
+    rows = csv_rows(response)
+    assert [row["slug"] for row in rows] == ["aliexpress", "taobao"]
+    taobao = rows[1]
+    assert taobao["aliases"] == "淘宝; 淘寶"
+    assert taobao["operator"] == "taobao-china"
+    assert (taobao["listed_in"], taobao["in_latest_edition"]) == ("2020; 2021", "true")
+
+    response = download(client, "/markets/", company="alibaba-group", format="json")
+    assert response["Content-Type"] == "application/json"
+    from_page = json.loads(response.content)["results"]
+    from_api = client.get("/api/markets/", {"company": "alibaba-group"}).json()["results"]
+    assert from_page == from_api
+
+
+def test_download_has_every_page_in_the_pages_order(client):
+    for n in range(55):
+        make_market(f"Market {n:02}")
+    list_market(make_market("Zz Veteran"), 2019, 2020, 2021)
+    page = client.get("/markets/", {"sort": "-years_listed"})
+    assert len(page.context["object_list"]) == 50
+    slugs = json_slugs(download(client, "/markets/", sort="-years_listed", format="json"))
+    assert len(slugs) == 56
+    assert slugs[0] == "zz-veteran"
+    assert slugs[1:] == sorted(slugs[1:])
+    # The page number is not a filter: a download from page 2 still holds everything.
+    assert len(json_slugs(download(client, "/markets/", page="2", format="json"))) == 56
+
+
+def test_bad_filters_or_format_give_a_400_with_the_pages_message(client):
+    response = download(client, "/markets/", expect=400, kind="banana", format="csv")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "banana" in response.content.decode()
+    response = download(client, "/markets/", expect=400, format="xlsx")
+    assert "Unknown format “xlsx”: use csv or json." in response.content.decode()
+
+
+def test_company_coverage_and_outlet_downloads(client, alibaba_family):
+    tsf = make_outlet("TSF", country="TW")
+    make_outlet("Draft Outlet", is_published=False)
+    story = make_article("About Taobao", outlet=tsf, companies=[alibaba_family])
+    make_article("Other story")
+    make_article("Draft story", is_published=False, companies=[alibaba_family])
+
+    companies = csv_rows(download(client, "/companies/", parent="alibaba-group", format="csv"))
+    assert [row["slug"] for row in companies] == ["taobao-china"]
+    assert companies[0]["parent"] == "alibaba-group"
+    coverage = download(client, "/coverage/", company="alibaba-group", format="json")
+    assert json_slugs(coverage) == [story.slug]
+    everything = json_slugs(download(client, "/coverage/", format="json"))
+    assert sorted(everything) == sorted([story.slug, "other-story"])
+    outlets = csv_rows(download(client, "/coverage/outlets/", format="csv"))
+    assert [(row["slug"], row["country"]) for row in outlets] == [("tsf", "TW")]
+
+
+def test_reports_and_a_reports_listings(client):
+    first = make_report(2020)
+    second = make_report(2021, online_count_stated=3)
+    make_report(2022, is_published=False)
+    make_listing(make_market("Shop"), second, reasons="Counterfeits, widely.")
+    make_listing(make_market("Stall", kind="physical"), second)
+    make_listing(make_market("Hidden", is_published=False), second)
+    make_listing(make_market("Older"), first)
+
+    reports = csv_rows(download(client, "/reports/", format="csv"))
+    assert [row["year"] for row in reports] == ["2021", "2020"]
+    assert reports[0]["online_count_stated"] == "3"
+
+    response = download(client, "/reports/2021/", format="csv")
+    assert response["Content-Disposition"] == ('attachment; filename="notorious-2021-listings.csv"')
+    listings = csv_rows(response)
+    assert [(row["market"], row["section"]) for row in listings] == [
+        ("shop", "online"),
+        ("stall", "physical"),
+    ]
+    assert listings[0]["reasons"] == "Counterfeits, widely."
+    download(client, "/reports/2022/", expect=404, format="json")
+
+
+def test_list_pages_link_to_their_downloads_with_the_current_filters(client, alibaba_family):
+    html = client.get("/markets/", {"company": "alibaba-group", "page": "1"}).content.decode()
+    assert 'href="?company=alibaba-group&amp;format=csv"' in html
+    assert 'href="?company=alibaba-group&amp;format=json"' in html
+    for url in ("/companies/", "/coverage/", "/coverage/outlets/", "/reports/", "/reports/2021/"):
+        assert 'format=csv"' in client.get(url).content.decode(), url
