@@ -36,7 +36,18 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, FloatField, Func, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Lookup,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest
 from django.utils.safestring import mark_safe
 
@@ -53,6 +64,8 @@ RESULTS_PER_GROUP = 50
 # word_similarity above which a name counts as a typo of the query. pg_trgm's default
 # (0.6) misses "alibba" (0.57 against "Alibaba") and "tencnet" (0.5 against "Tencent").
 WORD_SIMILARITY_THRESHOLD = 0.45
+# The planner's price of a random page read during a search (see PostgresSearch.run).
+SEARCH_RANDOM_PAGE_COST = 1.1
 # Shorter queries are too short for trigrams to tell a typo from a different word.
 MIN_FUZZY_LENGTH = 3
 # Highlight delimiters from Unicode's private use area: `clean_query` strips them from
@@ -139,16 +152,19 @@ def query_words(query):
     return words
 
 
-def prefix_tsquery(words):
-    """A raw tsquery requiring each word, as a prefix once it is MIN_FUZZY_LENGTH long.
+def prefix_tsquery(query):
+    """A raw tsquery requiring each space-separated term, as a prefix once it is
+    MIN_FUZZY_LENGTH characters long, e.g. `'counterfeit':* & 'aliexpress.com':*`.
 
-    Safe to pass as raw tsquery syntax: `query_words` keeps only letters, digits and
-    underscores, and each word is quoted.
+    Each term is quoted (quotes doubled, backslashes escaped), so whatever the reader typed
+    is text for PostgreSQL's parser, never tsquery syntax; the parser splits it as it split
+    the stored text, keeping "aliexpress.com" whole as it did in the vector.
     """
-    terms = [
-        f"'{word}':*" if len(word) >= MIN_FUZZY_LENGTH else f"'{word}'"
-        for word in words[:MAX_QUERY_WORDS]
-    ]
+    terms = []
+    for term in query.split()[:MAX_QUERY_WORDS]:
+        quoted = "'{}'".format(term.replace("\\", "\\\\").replace("'", "''"))
+        letters = sum(char.isalnum() for char in term)
+        terms.append(f"{quoted}:*" if letters >= MIN_FUZZY_LENGTH else quoted)
     return " & ".join(terms)
 
 
@@ -305,6 +321,24 @@ class SimpleSearch:
         return article
 
 
+class ILike(Lookup):
+    """`lhs ILIKE rhs` (PostgreSQL). Django's icontains compiles to UPPER(col) LIKE
+    UPPER(...), which no index on the column serves; the trigram GIN indexes serve ILIKE."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def contains_ignoring_case(field_name, text):
+    """`field_name` contains `text`, ignoring case, as an index-friendly ILIKE."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ILike(F(field_name), f"%{escaped}%")
+
+
 class NamesOnly(Func):
     """The part of a stored vector weighted A: the name and aliases (see `search_fields`)."""
 
@@ -318,30 +352,39 @@ class PostgresSearch(SimpleSearch):
 
     def __init__(self, query):
         super().__init__(query)
-        self.tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         self.exact = uses_search_operators(query)
-        if not self.exact:
-            # Also every word as a prefix, so "counterfeit" finds "counterfeiting" (the
-            # 'simple' configuration does not stem). Not when the reader used quotes,
-            # "or" or -exclusions: those mean exactly what websearch makes of them.
-            self.tsquery |= SearchQuery(
-                prefix_tsquery(self.words), config=SEARCH_CONFIG, search_type="raw"
+        if self.exact:
+            # Quotes, "or" and -exclusions mean what web search engines make of them.
+            self.tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        else:
+            # Every word, each also as a prefix, so "counterfeit" finds "counterfeiting"
+            # (the 'simple' configuration does not stem): what websearch_to_tsquery
+            # makes of plain words, widened.
+            self.tsquery = SearchQuery(
+                prefix_tsquery(query), config=SEARCH_CONFIG, search_type="raw"
             )
         # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
         self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
 
     def run(self):
         with connection.cursor() as cursor:
-            # is_local=true: the setting ends with the transaction `search` opened.
+            # Both settings are local (is_local=true): they end with the transaction
+            # `search` opened. At the default random_page_cost (4) the planner often
+            # prefers to scan whole tables and run the trigram operators, whose cost it
+            # underestimates, on every row; priced as the small, cached GIN indexes they
+            # are, it combines the indexes instead (figures in docs/benchmarks.md).
             cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                [str(WORD_SIMILARITY_THRESHOLD)],
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "set_config('random_page_cost', %s, true)",
+                [str(WORD_SIMILARITY_THRESHOLD), str(SEARCH_RANDOM_PAGE_COST)],
             )
         return super().run()
 
     def name_filter(self):
         """The name or an alias contains the query, or (for typos) nearly does."""
-        condition = Q(name__icontains=self.query) | Q(aliases__icontains=self.query)
+        condition = Q(contains_ignoring_case("name", self.query)) | Q(
+            contains_ignoring_case("aliases", self.query)
+        )
         if self.fuzzy:
             # `%>` is served by the trigram GIN indexes, at the threshold set in `run`.
             condition |= Q(name__trigram_word_similar=self.query) | Q(
@@ -353,8 +396,9 @@ class PostgresSearch(SimpleSearch):
         return companies.filter(Q(search_vector=self.tsquery) | self.name_filter())
 
     def companies_named(self, companies):
+        # The whole vector first, so its GIN index narrows the rows ts_filter looks at.
         return companies.annotate(names_vector=NamesOnly("search_vector")).filter(
-            Q(names_vector=self.tsquery) | self.name_filter()
+            Q(search_vector=self.tsquery, names_vector=self.tsquery) | self.name_filter()
         )
 
     def market_filter(self):
@@ -364,7 +408,9 @@ class PostgresSearch(SimpleSearch):
         condition = Q(search_vector=self.tsquery)
         if is_unspaced_script(self.query):
             # 'simple' keeps a CJK run as one word; find it inside longer runs too.
-            condition |= Q(headline__icontains=self.query) | Q(summary__icontains=self.query)
+            condition |= Q(contains_ignoring_case("headline", self.query)) | Q(
+                contains_ignoring_case("summary", self.query)
+            )
         return condition
 
     def name_score(self):

@@ -399,6 +399,7 @@ def test_search_uses_the_stored_vectors_and_trigram_indexes(world):
 
     assert '"search_vector" @@' in sql
     assert "%>" in sql  # the word-similarity operator the trigram GIN indexes serve
+    assert "ILIKE" in sql  # which they serve too, unlike icontains' UPPER(...) LIKE
     assert "ts_headline" in sql
 
 
@@ -459,3 +460,13 @@ def test_results_per_group_are_capped_but_counted(world, monkeypatch):
     assert len(results.articles) == 2
     assert results.article_count == 3
     assert results.truncated
+
+
+@postgres_only
+def test_like_wildcards_in_a_query_are_literal(world):
+    # Unescaped in the ILIKE pattern, "a%b" would match any name with an "a" before a
+    # "b", such as Alibaba. (SQLite searches it as the words "a" and "b".)
+    results = search("a%b")
+
+    assert results.company_count == 0
+    assert "Alibaba Group" not in names(results.companies)
