@@ -7,12 +7,13 @@ from notorious.core.admin_views import DataChecksView
 from notorious.core.health import healthz
 from notorious.core.pages import HomeView
 from notorious.core.views import RobotsTxtView, SearchView
-from notorious.reports.views import TimelineView
+from notorious.reports.views import CompareEditionsView, TimelineView
 from notorious.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
+    path("compare/", CompareEditionsView.as_view(), name="compare"),
     # Before admin.site.urls, whose catch-all would otherwise take it for an app's page.
     path(
         "admin/data-checks/",

@@ -45,3 +45,73 @@ class TimelineFilterForm(forms.Form):
             "articles": articles,
             "newest_first": self.cleaned_data.get("order") == "newest",
         }
+
+
+class EditionField(forms.ChoiceField):
+    """A published edition, chosen by the year it reviews."""
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError:
+            # Echo only the start of what was sent: the address may hold anything.
+            shown = value if len(value) <= 12 else value[:12] + "…"
+            raise forms.ValidationError(
+                f"“{shown}” is not the year of a published edition.", code="invalid_choice"
+            ) from None
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
+class CompareEditionsForm(forms.Form):
+    """Two published editions to compare, `from` the earlier `to` the later, read from the
+    query string. A missing `to` is the latest edition; a missing `from` the edition before
+    `to` (with neither given, the latest two are compared)."""
+
+    def __init__(self, query, editions):
+        """`editions`: the published editions, oldest first."""
+        self.editions = {report.year: report for report in editions}
+        years = sorted(self.editions)
+        data = {"from": query.get("from", "").strip(), "to": query.get("to", "").strip()}
+        if not data["to"] and years:
+            data["to"] = str(years[-1])
+        if not data["from"] and data["to"].isdigit():
+            earlier = [year for year in years if year < int(data["to"])]
+            if earlier:
+                data["from"] = str(earlier[-1])
+        super().__init__(data)
+        choices = [(str(year), f"{year} review") for year in reversed(years)]
+        self.fields["from"] = EditionField(label="From the edition", choices=choices)
+        self.fields["to"] = EditionField(label="To the edition", choices=choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        from_year, to_year = cleaned.get("from"), cleaned.get("to")
+        if from_year and to_year:
+            if from_year == to_year:
+                raise forms.ValidationError(
+                    f"Both are the {from_year} review: choose two different editions.",
+                    code="same",
+                )
+            if int(from_year) > int(to_year):
+                raise forms.ValidationError(
+                    f"The {from_year} review is later than the {to_year} review: the first "
+                    "edition must be the earlier one.",
+                    code="order",
+                )
+        return cleaned
+
+    @property
+    def reversed_order(self):
+        """Whether the only problem is that the editions came in the wrong order."""
+        return self.has_error("__all__", "order") and not any(
+            self.has_error(name) for name in self.fields
+        )
+
+    def reports(self):
+        """The two editions chosen (call after `is_valid()`)."""
+        return (
+            self.editions[int(self.cleaned_data["from"])],
+            self.editions[int(self.cleaned_data["to"])],
+        )

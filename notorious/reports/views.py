@@ -1,4 +1,7 @@
 from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
 
 from notorious.api import views as api
@@ -6,7 +9,8 @@ from notorious.api.downloads import DownloadMixin
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Kind, Market
 
-from .forms import TimelineFilterForm
+from .changes import compare_editions
+from .forms import CompareEditionsForm, TimelineFilterForm
 from .history import NEW, RETURNING
 from .models import Listing, Report
 from .timeline import build_timeline
@@ -105,3 +109,65 @@ class TimelineView(TemplateView):
             ],
         )
         return self.render_to_response(context, status=status)
+
+
+class EditionChangesView(TemplateView):
+    """`/reports/<year>/changes/`: what the edition changed since the previous published one."""
+
+    template_name = "reports/changes.html"
+
+    def get(self, request, *args, **kwargs):
+        editions = list(Report.objects.published().order_by("year"))
+        by_year = {report.year: report for report in editions}
+        report = by_year.get(kwargs["year"])
+        if report is None:
+            raise Http404("No published edition reviews that year.")
+        earlier = [edition for edition in editions if edition.year < report.year]
+        previous = earlier[-1] if earlier else None
+        query = {"to": str(report.year), "from": str(previous.year) if previous else ""}
+        context = self.get_context_data(
+            report=report,
+            changes=compare_editions(previous, report) if previous else None,
+            form=CompareEditionsForm(query, editions),
+            edition_count=len(editions),
+        )
+        return self.render_to_response(context)
+
+
+class CompareEditionsView(TemplateView):
+    """`/compare/?from=<year>&to=<year>`: what changed between any two published editions."""
+
+    template_name = "reports/changes.html"
+
+    def get(self, request, *args, **kwargs):
+        editions = list(Report.objects.published().order_by("year"))
+        form = CompareEditionsForm(request.GET, editions)
+        changes, status, swap_url = None, 200, None
+        if len(editions) < 2:
+            pass  # the page says why there is nothing to compare
+        elif form.is_valid():
+            changes = compare_editions(*form.reports())
+        else:
+            status = 400
+            if form.reversed_order:
+                swap_url = (
+                    reverse("compare")
+                    + "?"
+                    + urlencode({"from": form.cleaned_data["to"], "to": form.cleaned_data["from"]})
+                )
+        context = self.get_context_data(
+            changes=changes,
+            form=form,
+            edition_count=len(editions),
+            swap_url=swap_url,
+            form_problems=[] if status == 200 else _problems(form),
+        )
+        return self.render_to_response(context, status=status)
+
+
+def _problems(form):
+    problems = list(form.non_field_errors())
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            problems += [f"{form.fields[name].label}: {error}" for error in errors]
+    return problems
