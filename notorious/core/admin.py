@@ -11,9 +11,12 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import ngettext
 
+from notorious.core.admin_input import BoundedSearchMixin, LoginForm
+
 admin.site.site_header = "Notorious editors"
 admin.site.site_title = "Notorious editors"
 admin.site.index_title = "Content"
+admin.site.login_form = LoginForm
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -50,7 +53,7 @@ def unpublish(modeladmin, request, queryset):
     _set_published(modeladmin, request, queryset, False)
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(BoundedSearchMixin, admin.ModelAdmin):
     """Base admin for models with `is_published` and timestamps."""
 
     actions = [publish, unpublish]
