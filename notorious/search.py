@@ -6,7 +6,8 @@ index. They are (re)built here and only here, by `update_search_vectors`, which 
 call from `save()` and the `rebuild_search` command calls for everything. On SQLite the
 column stays empty and search falls back to case-insensitive matching.
 
-`search(raw_query)` is the one entry point for readers' searches. It returns the published
+`search(raw_query)` is the one entry point for readers' searches (`search_selection`
+gives every match of the same search, for downloads). It returns the published
 companies whose name or alias matches, every published market they or their subsidiaries
 operate (with the markets matching by name, alias, domain or description), and the
 published coverage whose headline or summary matches, each group ranked and counted.
@@ -223,6 +224,31 @@ def search(raw_query):
     return results
 
 
+@dataclass
+class SearchSelection:
+    """Every match of one search, uncut, as primary keys in the order the results page
+    ranks them (for downloads); `message` as in `SearchResults`."""
+
+    query: str = ""
+    message: str = ""
+    company_ids: list = field(default_factory=list)
+    market_ids: list = field(default_factory=list)
+    article_ids: list = field(default_factory=list)
+
+
+def search_selection(raw_query):
+    """What `search` finds for `raw_query`, every match of each group rather than the
+    first RESULTS_PER_GROUP, as primary keys in rank order."""
+    query, message = clean_query(raw_query)
+    if not query:
+        return SearchSelection(message=message)
+    backend = PostgresSearch(query) if connection.vendor == "postgresql" else SimpleSearch(query)
+    # One transaction, as in `search`, so the planner settings stay local to it.
+    with transaction.atomic():
+        company_ids, market_ids, article_ids = backend.ranked_ids()
+    return SearchSelection(query, "", company_ids, market_ids, article_ids)
+
+
 class SimpleSearch:
     """Case-insensitive substring matching, for SQLite (and any database but PostgreSQL).
 
@@ -238,6 +264,34 @@ class SimpleSearch:
         self.words = query_words(query) or [query]
 
     def run(self):
+        companies, markets, articles = self.selections()
+        ranked_articles = self.rank_articles(articles).select_related("outlet", "republishes")
+        return SearchResults(
+            query=self.query,
+            companies=list(
+                self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
+            ),
+            company_count=companies.count(),
+            markets=with_market_histories(list(with_market_details(markets)[:RESULTS_PER_GROUP])),
+            market_count=markets.count(),
+            articles=[self.add_snippet(a) for a in ranked_articles[:RESULTS_PER_GROUP]],
+            article_count=articles.count(),
+        )
+
+    def ranked_ids(self):
+        """The primary keys of every match, uncut, in the order `run` shows them: three
+        lists (companies, markets, coverage). For downloads of the whole selection."""
+        companies, markets, articles = self.selections()
+        return (
+            ids_in_order(self.rank_companies(companies)),
+            ids_in_order(markets),
+            ids_in_order(self.order_articles(articles)),
+        )
+
+    def selections(self):
+        """The three selections: published companies and coverage matching the query
+        (unordered), and published markets matching it or run by a company it names
+        (ranked)."""
         from notorious.companies.models import Company
         from notorious.markets.models import Market
         from notorious.press.models import Article
@@ -263,20 +317,10 @@ class SimpleSearch:
             .order_by("-via_company", "-score", "name")
         )
         articles = Article.objects.published().filter(self.article_filter())
-        ranked_articles = self.rank_articles(articles).select_related("outlet", "republishes")
-        return SearchResults(
-            query=self.query,
-            companies=list(
-                companies.annotate(score=self.name_score())
-                .order_by("-score", "name")
-                .select_related("parent")[:RESULTS_PER_GROUP]
-            ),
-            company_count=companies.count(),
-            markets=with_market_histories(list(with_market_details(markets)[:RESULTS_PER_GROUP])),
-            market_count=markets.count(),
-            articles=[self.add_snippet(a) for a in ranked_articles[:RESULTS_PER_GROUP]],
-            article_count=articles.count(),
-        )
+        return companies, markets, articles
+
+    def rank_companies(self, companies):
+        return companies.annotate(score=self.name_score()).order_by("-score", "name")
 
     def words_in(self, fields):
         """Every word of the query in at least one of `fields`, ignoring case."""
@@ -309,8 +353,12 @@ class SimpleSearch:
             output_field=FloatField(),
         )
 
-    def rank_articles(self, articles):
+    def order_articles(self, articles):
         return articles.newest_first()
+
+    def rank_articles(self, articles):
+        """Ordered as `order_articles`, with what the results page shows of each."""
+        return self.order_articles(articles)
 
     def highlight_terms(self):
         return self.words
@@ -367,6 +415,15 @@ class PostgresSearch(SimpleSearch):
         self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
 
     def run(self):
+        self.tune_planner()
+        return super().run()
+
+    def ranked_ids(self):
+        self.tune_planner()
+        return super().ranked_ids()
+
+    def tune_planner(self):
+        """Settings for this search's transaction (call inside it)."""
         with connection.cursor() as cursor:
             # Both settings are local (is_local=true): they end with the transaction
             # `search` opened. At the default random_page_cost (4) the planner often
@@ -378,7 +435,6 @@ class PostgresSearch(SimpleSearch):
                 "set_config('random_page_cost', %s, true)",
                 [str(WORD_SIMILARITY_THRESHOLD), str(SEARCH_RANDOM_PAGE_COST)],
             )
-        return super().run()
 
     def name_filter(self):
         """The name or an alias contains the query, or (for typos) nearly does."""
@@ -423,14 +479,18 @@ class PostgresSearch(SimpleSearch):
             )
         return score
 
+    def order_articles(self, articles):
+        return articles.annotate(score=SearchRank(F("search_vector"), self.tsquery)).order_by(
+            "-score", F("published_on").desc(nulls_last=True), "headline"
+        )
+
     def rank_articles(self, articles):
-        return articles.annotate(
-            score=SearchRank(F("search_vector"), self.tsquery),
+        return self.order_articles(articles).annotate(
             headline_marked=self.headline("headline", highlight_all=True),
             summary_marked=self.headline(
                 "summary", max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … "
             ),
-        ).order_by("-score", F("published_on").desc(nulls_last=True), "headline")
+        )
 
     def headline(self, field_name, **options):
         return SearchHeadline(
@@ -480,6 +540,17 @@ def published_family_ids(company_ids):
         )
         ids |= frontier
     return ids
+
+
+def ids_in_order(queryset):
+    """The primary keys of a ranked queryset, in its order.
+
+    Its annotations are selected too: an annotation left out of the SELECT is written into
+    ORDER BY as it is, and one that folds to a constant (`via_company` when the query names
+    no company) is then a constant PostgreSQL refuses to order by.
+    """
+    names = list(queryset.query.annotations)
+    return [row[0] for row in queryset.values_list("pk", *names)]
 
 
 def with_market_details(markets):

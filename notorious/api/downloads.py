@@ -11,6 +11,7 @@ import io
 import json
 
 from django.http import HttpResponse
+from django.utils.text import slugify
 
 from notorious.reports.models import Report
 
@@ -39,21 +40,43 @@ def render_csv(rows, fields):
 
 def download_response(rows, fields, filename, fmt):
     """A CSV or JSON attachment of serialized `rows` (dicts with the keys `fields`)."""
-    if fmt == "csv":
-        # A byte-order mark, so spreadsheet programs read 淘宝 as UTF-8, not as mojibake.
-        body = "\ufeff" + render_csv(rows, fields)
-        content_type = "text/csv; charset=utf-8"
-    else:
-        body = json.dumps({"count": len(rows), "results": rows}, ensure_ascii=False, indent=2)
-        content_type = "application/json"
-    response = HttpResponse(body.encode("utf-8"), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    if fmt != "csv":
+        return json_response({"count": len(rows), "results": rows}, filename)
+    # A byte-order mark, so spreadsheet programs read 淘宝 as UTF-8, not as mojibake.
+    body = "\ufeff" + render_csv(rows, fields)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def json_response(data, filename):
+    """A JSON attachment of `data` (any JSON-ready structure)."""
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
     return response
 
 
 def problem_response(problems):
     text = "The download was not made:\n" + "\n".join(f"- {problem}" for problem in problems)
     return HttpResponse(text + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def serialize(viewset, entries, request):
+    """`entries` as the API's `viewset` shows them: (rows as dicts, field names)."""
+    context = {
+        "request": without_format(request),
+        "edition_years": Report.objects.edition_years(),
+    }
+    serializer = viewset.serializer_class(entries, many=True, context=context)
+    return serializer.data, list(serializer.child.fields)
+
+
+def in_order(viewset, pks):
+    """The entries with primary keys `pks`, from the API's queryset (published only, with
+    its prefetches), in the order of `pks`."""
+    found = viewset().get_queryset().in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
 
 
 def without_format(request):
@@ -86,14 +109,8 @@ class DownloadMixin:
         problems = getattr(self, "filter_problems", ())
         if problems:
             return problem_response(problems)
-        viewset = self.download_viewset
-        context = {
-            "request": without_format(request),
-            "edition_years": Report.objects.edition_years(),
-        }
-        serializer = viewset.serializer_class(entries, many=True, context=context)
-        fields = list(serializer.child.fields)
-        return download_response(serializer.data, fields, self.get_download_filename(), fmt)
+        rows, fields = serialize(self.download_viewset, entries, request)
+        return download_response(rows, fields, self.get_download_filename(), fmt)
 
     def get_download_filename(self):
         return self.download_filename
@@ -110,3 +127,59 @@ class DownloadMixin:
         order = list(dict.fromkeys(selected.prefetch_related(None).values_list("pk", flat=True)))
         found = self.get_download_source().in_bulk(order)
         return [found[pk] for pk in order if pk in found]
+
+
+class SearchDownloadMixin:
+    """`/search/?q=…&format=json` (all three groups) or `&format=csv|json&group=companies|
+    markets|coverage` (one group): every match, in the results page's order, as the API
+    shows each entry. A CSV holds one kind of entry, so it needs a group."""
+
+    search_groups = {
+        # group -> (SearchSelection attribute, API viewset name)
+        "companies": ("company_ids", "CompanyViewSet"),
+        "markets": ("market_ids", "MarketViewSet"),
+        "coverage": ("article_ids", "ArticleViewSet"),
+    }
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        from notorious import search
+        from notorious.api import views as api
+
+        group = request.GET.get("group")
+        problems = []
+        if fmt not in FORMATS:
+            problems.append(f"Unknown format “{fmt[:20]}”: use csv or json.")
+        if group is not None and group not in self.search_groups:
+            problems.append(f"Unknown group “{group[:20]}”: use companies, markets or coverage.")
+        elif group is None and fmt == "csv":
+            problems.append(
+                "A CSV file holds one kind of entry: add group=companies, group=markets or "
+                "group=coverage (or download JSON, which holds all three)."
+            )
+        selection = None
+        if not problems:
+            selection = search.search_selection(request.GET.get("q", ""))
+            if not selection.query:
+                problems.append(selection.message or "Nothing was searched for: add q=…")
+        if problems:
+            return problem_response(problems)
+
+        def rows_of(name):
+            attribute, viewset_name = self.search_groups[name]
+            viewset = getattr(api, viewset_name)
+            return serialize(viewset, in_order(viewset, getattr(selection, attribute)), request)
+
+        filename = "-".join(
+            part for part in ("notorious-search", slugify(selection.query)[:40], group) if part
+        )
+        if group is not None:
+            rows, fields = rows_of(group)
+            return download_response(rows, fields, filename, fmt)
+        body = {"query": selection.query}
+        for name in self.search_groups:
+            rows, _ = rows_of(name)
+            body[name] = {"count": len(rows), "results": rows}
+        return json_response(body, filename)

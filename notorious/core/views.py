@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView, View
 
 from notorious import search
+from notorious.api.downloads import SearchDownloadMixin
 
 
 class PublishedDetailView(DetailView):
@@ -14,8 +15,9 @@ class PublishedDetailView(DetailView):
         return super().get_queryset().visible_to(self.request.user)
 
 
-class SearchView(TemplateView):
-    """`/search/?q=`: companies, the markets they run, markets and coverage (see `search`)."""
+class SearchView(SearchDownloadMixin, TemplateView):
+    """`/search/?q=`: companies, the markets they run, markets and coverage (see `search`);
+    `&format=csv|json` downloads every match (see `SearchDownloadMixin`)."""
 
     template_name = "search/results.html"
 
