@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
+from notorious.core.citation import Citation
 from notorious.core.pages import FilteredListView
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Market
@@ -64,5 +65,6 @@ class CompanyDetailView(PublishedDetailView):
             .about_company(company)
             .newest_first()
             .select_related("outlet", "republishes"),
+            citation=Citation.for_page(self.request, company),
         )
         return context

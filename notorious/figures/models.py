@@ -6,6 +6,18 @@ from notorious.reports.models import year_validators
 
 
 class FigureQuerySet(PublishableQuerySet):
+    def published(self):
+        """Figures readers may see: published, with a published source. A figure whose
+        only sources are drafts has no source readers can check, so it is not shown."""
+        return (
+            super()
+            .published()
+            .filter(
+                models.Q(source_report__is_published=True)
+                | models.Q(source_article__is_published=True)
+            )
+        )
+
     def for_market(self, market):
         """Figures sourced to the editions that list the market or to coverage about it."""
         return self.filter(

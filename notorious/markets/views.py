@@ -1,5 +1,6 @@
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
+from notorious.core.citation import Citation
 from notorious.core.pages import FilteredListView
 from notorious.core.views import PublishedDetailView
 from notorious.figures.models import Figure
@@ -58,6 +59,8 @@ class MarketDetailView(PublishedDetailView):
                 company for company in market.operator.parent_chain if company.is_published
             ]
         latest = reports[history.latest_edition] if history.latest_edition else None
+        # The page shows the market and its published listings: the latest change to any.
+        last_changed = max([market.updated_at, *(listing.updated_at for listing in listings)])
         context.update(
             history=history,
             cells=[(cell, reports[cell.year]) for cell in history.cells()],
@@ -73,6 +76,7 @@ class MarketDetailView(PublishedDetailView):
             .select_related("outlet", "republishes"),
             figures=Figure.objects.published()
             .for_market(market)
-            .select_related("source_report", "source_article"),
+            .select_related("source_report", "source_article__outlet"),
+            citation=Citation.for_page(self.request, market, last_changed),
         )
         return context

@@ -46,7 +46,9 @@ class ArticleDetailView(PublishedDetailView):
             companies=article.companies.published(),
             reports=article.reports.published(),
             cited_outlets=article.cited_outlets.published(),
-            figures=article.figures.published().select_related("source_report", "source_article"),
+            figures=article.figures.published().select_related(
+                "source_report", "source_article__outlet"
+            ),
         )
         return context
 

@@ -82,7 +82,9 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             coverage=report.articles.published()
             .newest_first()
             .select_related("outlet", "republishes"),
-            figures=report.figures.published().select_related("source_report", "source_article"),
+            figures=report.figures.published().select_related(
+                "source_report", "source_article__outlet"
+            ),
         )
         return context
 
