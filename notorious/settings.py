@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "simple_history",
     "notorious.core",
     "notorious.companies",
     "notorious.markets",
@@ -68,12 +69,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Readers' pages from the cache, before any other work (notorious/core/page_cache.py).
+    "notorious.core.page_cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A lost database gives a fast 503 page with Retry-After, not a 500 (README, "Proof").
     "notorious.core.middleware.DatabaseUnavailableMiddleware",
+    # After authentication: edit history records which editor made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,6 +128,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: Redis when REDIS_URL is set (shared by every app server, e.g.
+# redis://127.0.0.1:6379/0), else each process's own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notorious"),
+            # A slow or absent Redis must not hold requests up: pages render without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Seconds a reader's page stays cached (0 turns the page cache off). Any save or delete of
+# content clears it at once; see notorious/core/page_cache.py.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_ALIAS = "default"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -160,7 +186,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "notorious.api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "notorious.api.pagination.Pagination",
@@ -238,6 +264,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "notorious.core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "notorious.core.security.client_ip"
+
+# Edit history (django-simple-history; see README.md, "Edit history and conflicts"). Reasons
+# name the entries a deletion touched, so they may be longer than the default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Seeing an entry's history and reverting it follow the rights over the entry itself (an
+# editor who may change a market may revert it; one who may add markets may recover a deleted
+# one), so the Editors group needs no permissions on the historical tables.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False
 
 # django-filter: what an unset filter shows in the public pages' selects ("Any kind").
 FILTERS_EMPTY_CHOICE_LABEL = "Any"

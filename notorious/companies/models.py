@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from notorious.core.edit_history import EditHistory
 from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
 from notorious.search import Searchable
@@ -44,6 +45,9 @@ class Company(Searchable, Aliased, Publishable):
     search_fields = (("name", "A"), ("aliases", "A"), ("description", "C"))
 
     objects = CompanyQuerySet.as_manager()
+    # Every change, who made it and when (see notorious/core/edit_history.py). The search
+    # vector is derived from the other fields, so it is not kept.
+    edit_history = EditHistory(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["name"]

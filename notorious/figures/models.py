@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 
+from notorious.core.edit_history import EditHistory
 from notorious.core.models import Publishable, PublishableQuerySet
 from notorious.reports.models import year_validators
 
@@ -31,9 +32,7 @@ class Figure(Publishable):
 
     slug = models.SlugField(max_length=200, unique=True)
     value = models.DecimalField(max_digits=14, decimal_places=2)
-    unit = models.CharField(
-        max_length=50, help_text="E.g. '%', 'US$ billion a year', 'markets'."
-    )
+    unit = models.CharField(max_length=50, help_text="E.g. '%', 'US$ billion a year', 'markets'.")
     measures = models.CharField(
         "what it measures", max_length=400, help_text="In the editors' own words."
     )
@@ -63,6 +62,8 @@ class Figure(Publishable):
     note = models.TextField(blank=True, help_text="Context, in the editors' own words.")
 
     objects = FigureQuerySet.as_manager()
+    # Every change, who made it and when (see notorious/core/edit_history.py).
+    edit_history = EditHistory()
 
     class Meta:
         ordering = ["-year", "measures"]
@@ -85,4 +86,3 @@ class Figure(Publishable):
     def value_display(self):
         value = f"{self.value.normalize():f}"
         return f"{value}%" if self.unit == "%" else f"{value} {self.unit}"
-

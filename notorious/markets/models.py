@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from notorious.core.edit_history import EditHistory
 from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import (
     Aliased,
@@ -184,6 +185,8 @@ class Market(Searchable, Aliased, Publishable):
     search_fields = (("name", "A"), ("aliases", "A"), ("domains", "B"), ("description", "C"))
 
     objects = MarketQuerySet.as_manager()
+    # Every change, who made it and when (see notorious/core/edit_history.py).
+    edit_history = EditHistory(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["name"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from notorious.core.edit_history import EditHistory
 from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
 from notorious.search import Searchable
@@ -19,6 +20,9 @@ class Outlet(Aliased, Publishable):
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True, help_text="In the editors' own words.")
+
+    # Every change, who made it and when (see notorious/core/edit_history.py).
+    edit_history = EditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +94,11 @@ class Article(Searchable, Publishable):
     search_fields = (("headline", "A"), ("summary", "B"), ("author", "C"))
 
     objects = ArticleQuerySet.as_manager()
+    # Every change, links to markets, companies, editions and cited outlets included.
+    edit_history = EditHistory(
+        excluded_fields=["search_vector"],
+        m2m_fields=["cited_outlets", "markets", "companies", "reports"],
+    )
 
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "headline"]

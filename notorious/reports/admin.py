@@ -3,15 +3,16 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
 
-from notorious.core.admin import RECORD_FIELDSET, PublishableAdmin
+from notorious.core.admin import RECORD_FIELDSET, GuardedInlineMixin, PublishableAdmin
 from notorious.markets.models import Kind
 
 from .admin_import import import_listings_urls
 from .models import Listing, Report
 
 
-class _ListingInline(admin.TabularInline):
-    # Tabular, with short text boxes: an edition names dozens of markets.
+class _ListingInline(GuardedInlineMixin, admin.TabularInline):
+    # Tabular, with short text boxes: an edition names dozens of markets. Each row refuses
+    # to save over a change made to that listing since the page was opened.
     model = Listing
     extra = 0
     show_change_link = True

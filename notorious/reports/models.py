@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from notorious.core.edit_history import EditHistory
 from notorious.core.models import Publishable, PublishableQuerySet
 from notorious.markets.models import Kind
 
@@ -89,6 +90,8 @@ class Report(Publishable):
     summary = models.TextField(blank=True, help_text="In the editors' own words.")
 
     objects = ReportQuerySet.as_manager()
+    # Every change, who made it and when (see notorious/core/edit_history.py).
+    edit_history = EditHistory()
 
     class Meta:
         ordering = ["-year"]
@@ -194,6 +197,7 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ListingQuerySet.as_manager()
+    edit_history = EditHistory()
 
     class Meta:
         ordering = ["-report__year", "market__name"]

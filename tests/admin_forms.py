@@ -1,0 +1,63 @@
+"""Helpers for tests that fill in admin forms as an editor's browser would."""
+
+import datetime
+
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+
+from notorious.core.editors import EDITORS_GROUP
+
+
+def make_editor(username):
+    """A staff account in the Editors group, and a client logged in as it."""
+    user = User.objects.create_user(username, f"{username}@example.org", "correct-horse-battery")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+def admin_url(model_or_obj, view, *args):
+    opts = model_or_obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def _post_value(bound_field):
+    value = bound_field.value()
+    if isinstance(value, bool):
+        return "on" if value else None
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _add_form(data, form):
+    for bound_field in form:
+        value = _post_value(bound_field)
+        if value is not None:
+            data[bound_field.html_name] = value
+
+
+def form_data(response):
+    """The POST data of the admin form a page shows, left as it is: the main form, the
+    hidden fields included, and every inline row."""
+    context = response.context
+    data = {}
+    _add_form(data, context["adminform"].form)
+    for inline in context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        _add_form(data, formset.management_form)
+        for form in formset.forms:
+            _add_form(data, form)
+    return data
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]

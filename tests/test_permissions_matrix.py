@@ -1,0 +1,178 @@
+"""Who may do what: every role against every admin area and every draft page.
+
+Anonymous readers see published content only; Editors manage content, not accounts;
+admins manage everything. Each case's id reads as one cell of the table, e.g.
+`editor-auth.user-changelist-403` or `anonymous-draft-market-404`.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+
+from notorious.companies.models import Company
+from notorious.core.editors import EDITORS_GROUP
+from notorious.figures.models import Figure
+from notorious.markets.models import Market
+from notorious.press.models import Article, Outlet
+from notorious.reports.models import Listing, Report
+
+from .factories import (
+    make_article,
+    make_company,
+    make_figure,
+    make_listing,
+    make_market,
+    make_outlet,
+    make_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS, EDITOR, ADMIN = "anonymous", "editor", "admin"
+ROLES = (ANONYMOUS, EDITOR, ADMIN)
+
+CONTENT_MODELS = (Company, Market, Report, Listing, Outlet, Article, Figure)
+# Admin pages of one content model; `entry` and `version` need an existing entry.
+MODEL_PAGES = ("changelist", "add", "change", "history", "version", "recover")
+
+# What each role gets: "login" is a redirect to the admin's login page.
+EXPECTED = {
+    "content": {ANONYMOUS: "login", EDITOR: 200, ADMIN: 200},
+    "accounts": {ANONYMOUS: "login", EDITOR: 403, ADMIN: 200},
+    "draft": {ANONYMOUS: 404, EDITOR: 200, ADMIN: 200},
+}
+
+
+@pytest.fixture
+def drafts():
+    """One draft of every content model (a listing's page is its market's)."""
+    report = make_report(2021, is_published=False)
+    market = make_market("Draft Market", is_published=False)
+    article = make_article("Draft Article", is_published=False)
+    entries = [
+        make_company("Draft Company", is_published=False),
+        market,
+        report,
+        make_listing(market, report, is_published=False),
+        make_outlet("Draft Outlet", is_published=False),
+        article,
+        make_figure(source_report=report, is_published=False),
+    ]
+    return {type(entry): entry for entry in entries}
+
+
+def model_page_url(model, page, drafts):
+    opts = model._meta
+    prefix = f"admin:{opts.app_label}_{opts.model_name}"
+    entry = drafts[model]
+    if page == "version":
+        record = entry.edit_history.earliest("history_date")
+        return reverse(f"{prefix}_simple_history", args=[entry.pk, record.history_id])
+    if page in ("change", "history"):
+        return reverse(f"{prefix}_{page}", args=[entry.pk])
+    return reverse(f"{prefix}_{page}")
+
+
+def _areas():
+    """(area id, kind, url builder) for every admin area and draft page."""
+    areas = [("admin-index", "content", lambda d: reverse("admin:index"))]
+    for model in CONTENT_MODELS:
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        for page in MODEL_PAGES:
+            areas.append(
+                (f"{label}-{page}", "content", lambda d, m=model, p=page: model_page_url(m, p, d))
+            )
+    areas += [
+        ("import-listings", "content", lambda d: reverse("admin:reports_report_import_listings")),
+        ("data-checks", "content", lambda d: reverse("admin_data_checks")),
+    ]
+    for model in ("user", "group"):
+        for page in ("changelist", "add"):
+            areas.append(
+                (
+                    f"auth.{model}-{page}",
+                    "accounts",
+                    lambda d, m=model, p=page: reverse(f"admin:auth_{m}_{p}"),
+                )
+            )
+    for model in CONTENT_MODELS:
+        if model is Listing:
+            continue  # no page of its own: shown on its market's
+        areas.append(
+            (
+                f"draft-{model._meta.model_name}",
+                "draft",
+                lambda d, m=model: d[m].get_absolute_url(),
+            )
+        )
+    return areas
+
+
+CASES = [
+    pytest.param(role, kind, url_for, id=f"{role}-{area}-{EXPECTED[kind][role]}")
+    for area, kind, url_for in _areas()
+    for role in ROLES
+]
+
+
+@pytest.fixture
+def client_as(client):
+    def log_in(role):
+        if role == EDITOR:
+            user = User.objects.create_user("editor", "editor@example.org", "pw-editor-123")
+            user.is_staff = True
+            user.save()
+            user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+            client.force_login(user)
+        elif role == ADMIN:
+            client.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw"))
+        return client
+
+    return log_in
+
+
+@pytest.mark.parametrize("role, kind, url_for", CASES)
+def test_matrix(client_as, drafts, role, kind, url_for):
+    url = url_for(drafts)
+    expected = EXPECTED[kind][role]
+
+    response = client_as(role).get(url)
+
+    if expected == "login":
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+    else:
+        assert response.status_code == expected, url
+
+
+def test_every_registered_admin_model_is_in_the_matrix():
+    # A content model registered later must be added to the table above.
+    from django.contrib import admin
+
+    registered = {
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in {"companies", "markets", "reports", "press", "figures"}
+    }
+    assert registered == set(CONTENT_MODELS)
+
+
+def test_an_editor_cannot_restore_without_the_right_to_add(client, drafts):
+    # Restoring a deleted entry adds it back: it needs the add permission, like "Add".
+    user = User.objects.create_user("viewer", "viewer@example.org", "pw-viewer-123")
+    user.is_staff = True
+    user.save()
+
+    user.user_permissions.add(Permission.objects.get(codename="view_market"))
+    client.force_login(user)
+    market = drafts[Market]
+    record_id = market.edit_history.get().history_id
+    market.delete()
+
+    page = client.get(reverse("admin:markets_market_recover"))
+    response = client.post(reverse("admin:markets_market_recover"), {"history_id": record_id})
+
+    assert page.status_code == 200
+    assert "Restore" not in page.content.decode().split("<tbody>")[1]
+    assert response.status_code == 403
+    assert not Market.objects.filter(pk=market.pk).exists()
