@@ -186,3 +186,17 @@ def settings_under(env_overrides):
 def test_https_settings_follow_the_environment(env, expected):
     actual = settings_under(env)
     assert {name: actual[name] for name in expected} == expected
+
+
+def test_the_browsable_api_alone_allows_style_attributes(client):
+    make_market("Taobao")
+    html = client.get("/api/markets/", HTTP_ACCEPT="text/html")
+    assert html.status_code == 200
+    csp = csp_directives(html)
+    assert csp["style-src-attr"] == ["'unsafe-inline'"]
+    assert csp["script-src"] == ["'self'"]
+    assert "unsafe-inline" not in " ".join(csp["style-src"])
+
+    data = client.get("/api/markets/", HTTP_ACCEPT="application/json")
+    assert data.status_code == 200
+    assert "style-src-attr" not in csp_directives(data)
