@@ -5,7 +5,8 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run serve backup test install install-dev browser lint format migrate demo clean
+.PHONY: run serve backup test install install-dev browser lint format migrate demo clean \
+	loadtest faults
 
 # The virtualenv and runtime dependencies; reinstalled when requirements change.
 $(BIN)/.installed: requirements.txt
@@ -43,6 +44,15 @@ serve: install
 # A restorable dump of the database in backups/ (pg_dump, or a consistent SQLite copy).
 backup: install
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(PYTHON=$(PY) scripts/secret-key)}" $(PY) manage.py backup
+
+# Proof under load and faults (README.md, "Proof"): `make serve` on a fresh PostgreSQL
+# database with the demo and synthetic data, driven by wrk; figures into docs/benchmarks.md.
+# faults restarts the machine's PostgreSQL cluster for a few seconds.
+loadtest: install
+	PY=$(PY) scripts/loadtest
+
+faults: install
+	PY=$(PY) scripts/faults
 
 # The whole suite; on PostgreSQL when DATABASE_URL points there, else on SQLite.
 test: install-dev browser

@@ -13,3 +13,6 @@ os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 # Playwright's sync API runs an event loop in the test thread that also queries the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Pages are rendered afresh for each request: tests that change data between requests, or
+# count queries, must see them render. tests/test_page_cache.py turns the cache on.
+os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")

@@ -1,0 +1,108 @@
+"""The readers' page cache: a repeat visit costs no database query, a change shows at once,
+and staff neither get cached pages nor put their view (drafts included) into the cache."""
+
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from notorious.core.page_cache import GENERATION_KEY
+
+from .factories import list_market, make_market
+from .test_database_outage import database_unreachable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.delete(GENERATION_KEY)  # a new generation: nothing cached before is served
+
+
+@pytest.fixture
+def market():
+    return list_market(make_market("AliExpress", slug="aliexpress"), 2021)
+
+
+def test_a_readers_second_visit_is_served_from_the_cache(market, django_assert_num_queries):
+    reader = Client()
+    first = reader.get("/markets/aliexpress/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get("/markets/aliexpress/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_an_edit_shows_at_once(market):
+    Client().get("/markets/aliexpress/")
+    market.description = "Now described by an editor."
+    market.save()
+    response = Client().get("/markets/aliexpress/")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Now described by an editor." in response.content
+
+
+def test_unpublishing_removes_the_page_at_once(market):
+    assert Client().get("/markets/aliexpress/").status_code == 200
+    market.is_published = False
+    market.save()
+    assert Client().get("/markets/aliexpress/").status_code == 404
+
+
+def test_staff_never_get_or_fill_the_cache(market, editor_client):
+    draft = make_market("Secret Draft", slug="secret-draft", is_published=False)
+    list_market(draft, 2021)
+    Client().get("/markets/")  # cached for readers, without the draft
+    staff_page = editor_client.get("/markets/secret-draft/")
+    assert staff_page.status_code == 200  # staff preview drafts
+    assert "X-Page-Cache" not in staff_page
+    assert "X-Page-Cache" not in editor_client.get("/markets/")
+    # What staff saw was not stored for readers.
+    assert Client().get("/markets/secret-draft/").status_code == 404
+    assert b"Secret Draft" not in Client().get("/markets/").content
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/api/markets/", "/healthz"])
+def test_the_admin_the_api_and_the_health_check_are_never_cached(market, path):
+    Client().get(path)
+    assert "X-Page-Cache" not in Client().get(path)
+
+
+def test_different_query_strings_are_different_pages(market):
+    Client().get("/markets/", {"kind": "online"})
+    response = Client().get("/markets/", {"kind": "physical"})
+    assert response["X-Page-Cache"] == "miss"
+    assert b"AliExpress" not in response.content
+
+
+def test_a_page_cached_before_a_database_outage_is_still_served(market, tmp_path):
+    Client().get("/markets/aliexpress/")
+    with database_unreachable(tmp_path):
+        cached = Client(raise_request_exception=False).get("/markets/aliexpress/")
+        uncached = Client(raise_request_exception=False).get("/companies/")
+    assert cached.status_code == 200
+    assert b"AliExpress" in cached.content
+    assert uncached.status_code == 503
+
+
+def test_pages_render_when_the_cache_server_is_down(market, settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once the socket is closed
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    for _ in range(2):
+        response = Client().get("/markets/aliexpress/")
+        assert response.status_code == 200
+        assert b"AliExpress" in response.content
+    # Saving still works, though the cache cannot be told.
+    make_market("Taobao", slug="taobao")
