@@ -141,6 +141,17 @@ class TestHistoryPage:
         assert "Updated at:" not in html
         # Editors may not open account pages, so the author is not a link to one.
         assert "/admin/auth/user/" not in html
+        # Nothing the Content Security Policy would block.
+        assert " style=" not in html
+
+    def test_administrators_see_the_author_as_a_link(self, alice, admin_client):
+        user, client = alice
+        market = make_market("Taobao")
+        change(client, market, city="Hangzhou")
+
+        html = admin_client.get(admin_url(Market, "history", market.pk)).content.decode()
+
+        assert f'<a href="/admin/auth/user/{user.pk}/change/">alice</a>' in html
 
     def test_shows_link_changes_on_an_article(self, alice):
         _, client = alice
@@ -249,7 +260,8 @@ class TestRecoverDeleted:
         pk = market.pk
 
         response = delete_through_admin(client, market)
-        assert "Recover deleted markets" in response.content.decode()
+        recover_link = f'<a href="{admin_url(Market, "recover")}">Recover deleted markets</a>'
+        assert recover_link in response.content.decode()
         assert Listing.objects.count() == 0
         assert [m.name for m in article.markets.all()] == ["WeChat"]
         # Deleting it removed it from the article: recorded as a change of the article.

@@ -219,11 +219,12 @@ class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
     # --- History: the diff, and reverting ------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
-        extra_context = dict(extra_context or {})
-        if not request.user.has_perm("auth.change_user"):
-            # The list links each author to their account page, which editors may not
-            # open; an unknown URL name makes the template show the name without a link.
-            extra_context["admin_user_view"] = "no-account-pages"
+        # Authors link to their account pages only for those who may open them (see
+        # templates/simple_history/object_history_list.html).
+        extra_context = {
+            "link_authors": request.user.has_perm("auth.change_user"),
+            **(extra_context or {}),
+        }
         return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):

@@ -1,4 +1,11 @@
-"""The Editors group: exactly the permissions needed to manage content, none over users."""
+"""The Editors group: exactly the permissions needed to manage content, none over users.
+
+Edit history needs nothing more: seeing an entry's history and reverting it follow the
+rights over the entry (view / change), and recovering a deleted entry needs the right to
+add one (settings.SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS is off). The historical
+tables' own permissions are for administrators only, and nobody edits history directly: the
+historical models have no admin pages.
+"""
 
 EDITORS_GROUP = "Editors"
 
