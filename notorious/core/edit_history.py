@@ -37,6 +37,19 @@ class EditHistory(HistoricalRecords):
             # Kept so `restore_deleted` can write one complete record itself.
             sender._edit_history_records = self
 
+    def create_history_model(self, model, inherited):
+        return self._in_models_module(super().create_history_model(model, inherited))
+
+    def create_history_m2m_model(self, model, through_model):
+        return self._in_models_module(super().create_history_m2m_model(model, through_model))
+
+    def _in_models_module(self, history_model):
+        # simple-history names the app's package ("notorious.markets") as the module of a
+        # model whose app label is not its package path, but puts the class in the models
+        # module (`finalize`); say where it is, so `manage.py shell` can import it.
+        history_model.__module__ = self.module
+        return history_model
+
     def pre_delete(self, instance, **kwargs):
         super().pre_delete(instance, **kwargs)
         _unlink_dependants(instance)
