@@ -109,7 +109,7 @@ def market_state_in(dbname):
 
 
 @needs_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgresql_backup_restores_what_was_there(tmp_path, scratch_database):
     make_data()
     before = market_state_in_django()
@@ -137,7 +137,7 @@ def test_postgresql_backup_restores_what_was_there(tmp_path, scratch_database):
 
 
 @needs_sqlite
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_is_a_complete_database(tmp_path):
     make_data()
     before = market_state_in_django()

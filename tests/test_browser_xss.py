@@ -5,12 +5,15 @@ Two layers stop it: the sanitiser removes the markup (asserted on the page's DOM
 Content Security Policy would refuse inline script even if some got through."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+
+from notorious.core.editors import ACTIONS, CONTENT_MODELS, EDITORS_GROUP
 
 from .factories import make_market
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 HOSTILE_DESCRIPTION = (
@@ -40,7 +43,20 @@ def browser():
             chromium.close()
 
 
-def test_script_in_a_description_never_runs(live_server, browser, editor):
+@pytest.fixture
+def editors_group():
+    """The Editors group with its permissions, as its data migration makes it: a transactional
+    test before this one may have flushed it away with the rest of the database (flushing
+    recreates permissions, not groups)."""
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.set(
+        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        for app_label, model in CONTENT_MODELS
+        for action in ACTIONS
+    )
+
+
+def test_script_in_a_description_never_runs(live_server, browser, editors_group, editor):
     market = make_market("Example Market")
     page = browser.new_page()
     dialogs = []
