@@ -2,11 +2,25 @@
 
 import datetime
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from notorious.core.editors import EDITORS_GROUP
+from notorious.core.editors import ACTIONS, CONTENT_MODELS, EDITORS_GROUP
+
+
+def editors_group():
+    """The Editors group as its data migration makes it. A transactional test run earlier
+    in the same process flushes the database, which brings permissions back but not
+    groups; so make sure it is there."""
+    group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            for app_label, model in CONTENT_MODELS
+            for action in ACTIONS
+        )
+    return group
 
 
 def make_editor(username):
@@ -14,7 +28,7 @@ def make_editor(username):
     user = User.objects.create_user(username, f"{username}@example.org", "correct-horse-battery")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    user.groups.add(editors_group())
     client = Client()
     client.force_login(user)
     return user, client

@@ -1,7 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
-from notorious.core.editors import EDITORS_GROUP
+from .admin_forms import editors_group
 
 
 @pytest.fixture
@@ -10,7 +10,8 @@ def editor(db):
     user = User.objects.create_user("editor", "editor@example.org", "correct-horse-battery")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    # Not Group.objects.get: a transactional test earlier in the process may have flushed it.
+    user.groups.add(editors_group())
     return user
 
 

@@ -5,18 +5,16 @@ entry with what its deletion took along."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 
 from notorious.companies.models import Company
-from notorious.core.editors import EDITORS_GROUP
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
 from notorious.search import search
 
-from .admin_forms import admin_url, form_data, make_editor, messages_of
+from .admin_forms import admin_url, editors_group, form_data, make_editor, messages_of
 from .factories import (
     list_market,
     make_article,
@@ -408,7 +406,7 @@ class TestEditorsRights:
     def test_group_needs_no_rights_over_the_historical_tables(self):
         # Decided in settings (SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False):
         # history follows the rights over the entry itself.
-        group = Group.objects.get(name=EDITORS_GROUP)
+        group = editors_group()
         assert not group.permissions.filter(codename__contains="historical").exists()
 
     def test_an_editor_may_see_revert_and_recover(self, alice):

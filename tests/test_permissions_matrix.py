@@ -6,16 +6,16 @@ admins manage everything. Each case's id reads as one cell of the table, e.g.
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from notorious.companies.models import Company
-from notorious.core.editors import EDITORS_GROUP
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
 
+from .admin_forms import editors_group
 from .factories import (
     make_article,
     make_company,
@@ -122,7 +122,7 @@ def client_as(client):
             user = User.objects.create_user("editor", "editor@example.org", "pw-editor-123")
             user.is_staff = True
             user.save()
-            user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+            user.groups.add(editors_group())
             client.force_login(user)
         elif role == ADMIN:
             client.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw"))
