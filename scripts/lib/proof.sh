@@ -4,7 +4,7 @@
 #
 # Settings (environment):
 #   PROOF_DB      the scratch database, dropped and created afresh (default notorious_loadtest)
-#   PROOF_PORT    the port gunicorn serves on, on 127.0.0.1 (default 8765)
+#   PROOF_PORT    the port gunicorn serves on, on 127.0.0.1 (default: a free one)
 #   REDIS_URL     the page cache's Redis (default redis://127.0.0.1:6379/1 if one answers;
 #                 set it empty to use each process's memory instead)
 #   PY            the Python of the virtualenv (default .venv/bin/python)
@@ -12,7 +12,8 @@
 
 PY=${PY:-.venv/bin/python}
 PROOF_DB=${PROOF_DB:-notorious_loadtest}
-PROOF_PORT=${PROOF_PORT:-8765}
+# A port nothing listens on, unless one is given.
+PROOF_PORT=${PROOF_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 BASE_URL="http://127.0.0.1:${PROOF_PORT}"
@@ -76,6 +77,9 @@ print(", ".join(f"{m.objects.count():,} {m._meta.verbose_name_plural}"
 
 # `make serve` (gunicorn, debug off, collectstatic, migrate) in its own process group.
 start_server() {
+    if curl -s -o /dev/null --max-time 2 "$BASE_URL/"; then
+        die "something already answers on $BASE_URL; choose another PROOF_PORT"
+    fi
     log "Starting make serve on $BASE_URL"
     # The Makefile's PY is the interpreter's path, not the venv: pass the venv itself.
     setsid make serve PORT="$PROOF_PORT" VENV="$(dirname "$(dirname "$PY")")" \
@@ -91,7 +95,8 @@ start_server() {
         fi
     done
     GUNICORN_MASTER=$(pgrep -o -f "gunicorn --config gunicorn.conf.py" -g "$SERVER_PID" || true)
-    WORKERS=$(pgrep -c -P "${GUNICORN_MASTER:-0}" || true)
+    [ -n "$GUNICORN_MASTER" ] || die "the server answering on $BASE_URL is not this gunicorn"
+    WORKERS=$(pgrep -c -P "$GUNICORN_MASTER" || true)
     log "Healthy: gunicorn master $GUNICORN_MASTER with $WORKERS workers"
 }
 
