@@ -11,36 +11,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         # Trigram matching for typo-tolerant search; skipped on SQLite.
         django.contrib.postgres.operations.TrigramExtension(),
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_published', models.BooleanField(db_index=True, default=False, help_text='Readers see only published entries; drafts are visible to staff only.', verbose_name='published')),
-                ('aliases', models.TextField(blank=True, help_text='Other names, one per line (native-script names included, e.g. 微信).')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2)),
-                ('website', models.URLField(blank=True)),
-                ('description', models.TextField(blank=True, help_text="In the editors' own words.")),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('parent', models.ForeignKey(blank=True, help_text='The company that owns this one, e.g. Alibaba Group.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='subsidiaries', to='companies.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Readers see only published entries; drafts are visible to staff only.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names, one per line (native-script names included, e.g. 微信).",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("country", django_countries.fields.CountryField(blank=True, max_length=2)),
+                ("website", models.URLField(blank=True)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="In the editors' own words."),
+                ),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The company that owns this one, e.g. Alibaba Group.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="subsidiaries",
+                        to="companies.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'companies',
-                'ordering': ['name'],
-                'indexes': [notorious.core.indexes.PostgresGinIndex(fields=['search_vector'], name='company_search_vector'), notorious.core.indexes.PostgresGinIndex(fields=['name'], name='company_name_trgm', opclasses=['gin_trgm_ops']), notorious.core.indexes.PostgresGinIndex(fields=['aliases'], name='company_aliases_trgm', opclasses=['gin_trgm_ops'])],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='company_unique_name_ci', violation_error_message='A company with this name already exists (names are compared regardless of case).')],
+                "verbose_name_plural": "companies",
+                "ordering": ["name"],
+                "indexes": [
+                    notorious.core.indexes.PostgresGinIndex(
+                        fields=["search_vector"], name="company_search_vector"
+                    ),
+                    notorious.core.indexes.PostgresGinIndex(
+                        fields=["name"], name="company_name_trgm", opclasses=["gin_trgm_ops"]
+                    ),
+                    notorious.core.indexes.PostgresGinIndex(
+                        fields=["aliases"], name="company_aliases_trgm", opclasses=["gin_trgm_ops"]
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="company_unique_name_ci",
+                        violation_error_message="A company with this name already exists (names are compared regardless of case).",
+                    )
+                ],
             },
             bases=(notorious.search.Searchable, models.Model),
         ),

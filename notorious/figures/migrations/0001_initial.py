@@ -6,34 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('press', '0001_initial'),
-        ('reports', '0001_initial'),
+        ("press", "0001_initial"),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_published', models.BooleanField(db_index=True, default=False, help_text='Readers see only published entries; drafts are visible to staff only.', verbose_name='published')),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('unit', models.CharField(help_text="E.g. '%', 'US$ billion a year', 'markets'.", max_length=50)),
-                ('measures', models.CharField(help_text="In the editors' own words.", max_length=400, verbose_name='what it measures')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty when the figure is not tied to one year.', null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year it is about')),
-                ('note', models.TextField(blank=True, help_text="Context, in the editors' own words.")),
-                ('source_article', models.ForeignKey(blank=True, help_text='The coverage that reports it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='press.article')),
-                ('source_report', models.ForeignKey(blank=True, help_text='The edition that states it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='reports.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Readers see only published entries; drafts are visible to staff only.",
+                        verbose_name="published",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("value", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="E.g. '%', 'US$ billion a year', 'markets'.", max_length=50
+                    ),
+                ),
+                (
+                    "measures",
+                    models.CharField(
+                        help_text="In the editors' own words.",
+                        max_length=400,
+                        verbose_name="what it measures",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty when the figure is not tied to one year.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year it is about",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(blank=True, help_text="Context, in the editors' own words."),
+                ),
+                (
+                    "source_article",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The coverage that reports it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="figures",
+                        to="press.article",
+                    ),
+                ),
+                (
+                    "source_report",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The edition that states it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="figures",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', 'measures'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('source_report__isnull', False), ('source_article__isnull', False), _connector='OR'), name='figure_has_a_source', violation_error_message='A figure needs a source: a report, an article or both.')],
+                "ordering": ["-year", "measures"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("source_report__isnull", False),
+                            ("source_article__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="figure_has_a_source",
+                        violation_error_message="A figure needs a source: a report, an article or both.",
+                    )
+                ],
             },
         ),
     ]

@@ -10,39 +10,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('companies', '0001_initial'),
+        ("companies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Market',
+            name="Market",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_published', models.BooleanField(db_index=True, default=False, help_text='Readers see only published entries; drafts are visible to staff only.', verbose_name='published')),
-                ('aliases', models.TextField(blank=True, help_text='Other names, one per line (native-script names included, e.g. 微信).')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('online', 'Online'), ('physical', 'Physical')], max_length=10)),
-                ('category', models.CharField(choices=[('ecommerce', 'E-commerce'), ('social_commerce', 'Social commerce'), ('cloud_storage', 'Cloud storage / cyberlocker'), ('torrent_index', 'Torrent or link index'), ('streaming', 'Streaming / IPTV'), ('piracy_app', 'Piracy app'), ('hosting', 'Hosting'), ('physical_marketplace', 'Physical marketplace'), ('other', 'Other')], max_length=30)),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2)),
-                ('city', models.CharField(blank=True, help_text='For physical markets.', max_length=100)),
-                ('website', models.URLField(blank=True)),
-                ('domains', models.TextField(blank=True, help_text='Domain names it operates, one per line.')),
-                ('description', models.TextField(blank=True, help_text="In the editors' own words.")),
-                ('listed_before_first_entry', models.BooleanField(default=False, help_text='Tick when sources say the market was named in editions older than any entered here, so its first entered listing is not shown as new.', verbose_name='listed in earlier editions not entered')),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('operator', models.ForeignKey(blank=True, help_text='The company that operates it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='markets', to='companies.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Readers see only published entries; drafts are visible to staff only.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names, one per line (native-script names included, e.g. 微信).",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("online", "Online"), ("physical", "Physical")], max_length=10
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("ecommerce", "E-commerce"),
+                            ("social_commerce", "Social commerce"),
+                            ("cloud_storage", "Cloud storage / cyberlocker"),
+                            ("torrent_index", "Torrent or link index"),
+                            ("streaming", "Streaming / IPTV"),
+                            ("piracy_app", "Piracy app"),
+                            ("hosting", "Hosting"),
+                            ("physical_marketplace", "Physical marketplace"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(blank=True, max_length=2)),
+                (
+                    "city",
+                    models.CharField(blank=True, help_text="For physical markets.", max_length=100),
+                ),
+                ("website", models.URLField(blank=True)),
+                (
+                    "domains",
+                    models.TextField(
+                        blank=True, help_text="Domain names it operates, one per line."
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="In the editors' own words."),
+                ),
+                (
+                    "listed_before_first_entry",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when sources say the market was named in editions older than any entered here, so its first entered listing is not shown as new.",
+                        verbose_name="listed in earlier editions not entered",
+                    ),
+                ),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The company that operates it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="markets",
+                        to="companies.company",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [notorious.core.indexes.PostgresGinIndex(fields=['search_vector'], name='market_search_vector'), notorious.core.indexes.PostgresGinIndex(fields=['name'], name='market_name_trgm', opclasses=['gin_trgm_ops']), notorious.core.indexes.PostgresGinIndex(fields=['aliases'], name='market_aliases_trgm', opclasses=['gin_trgm_ops'])],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='market_unique_name_ci', violation_error_message='A market with this name already exists (names are compared regardless of case).')],
+                "ordering": ["name"],
+                "indexes": [
+                    notorious.core.indexes.PostgresGinIndex(
+                        fields=["search_vector"], name="market_search_vector"
+                    ),
+                    notorious.core.indexes.PostgresGinIndex(
+                        fields=["name"], name="market_name_trgm", opclasses=["gin_trgm_ops"]
+                    ),
+                    notorious.core.indexes.PostgresGinIndex(
+                        fields=["aliases"], name="market_aliases_trgm", opclasses=["gin_trgm_ops"]
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="market_unique_name_ci",
+                        violation_error_message="A market with this name already exists (names are compared regardless of case).",
+                    )
+                ],
             },
             bases=(notorious.search.Searchable, models.Model),
         ),

@@ -6,54 +6,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('markets', '0001_initial'),
+        ("markets", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_published', models.BooleanField(db_index=True, default=False, help_text='Readers see only published entries; drafts are visible to staff only.', verbose_name='published')),
-                ('year', models.PositiveSmallIntegerField(help_text='The year the edition reviews.', unique=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)])),
-                ('slug', models.SlugField(editable=False, max_length=20, unique=True)),
-                ('published_on', models.DateField(blank=True, help_text='When USTR released it.', null=True, verbose_name='publication date')),
-                ('published_on_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text="If only the month is known, enter its first day and choose 'Month'.", max_length=5, verbose_name='publication date is known to the')),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('publisher', models.CharField(default='Office of the United States Trade Representative (USTR)', max_length=200)),
-                ('source_url', models.URLField(blank=True, verbose_name='source URL')),
-                ('online_count_stated', models.PositiveIntegerField(blank=True, help_text='How many online markets the report says it lists.', null=True, verbose_name='online markets (as stated)')),
-                ('physical_count_stated', models.PositiveIntegerField(blank=True, help_text='How many physical markets the report says it lists.', null=True, verbose_name='physical markets (as stated)')),
-                ('issue_focus', models.CharField(blank=True, max_length=300, verbose_name='issue focus')),
-                ('summary', models.TextField(blank=True, help_text="In the editors' own words.")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Readers see only published entries; drafts are visible to staff only.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The year the edition reviews.",
+                        unique=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                    ),
+                ),
+                ("slug", models.SlugField(editable=False, max_length=20, unique=True)),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When USTR released it.",
+                        null=True,
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "published_on_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        help_text="If only the month is known, enter its first day and choose 'Month'.",
+                        max_length=5,
+                        verbose_name="publication date is known to the",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=300)),
+                (
+                    "publisher",
+                    models.CharField(
+                        default="Office of the United States Trade Representative (USTR)",
+                        max_length=200,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, verbose_name="source URL")),
+                (
+                    "online_count_stated",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="How many online markets the report says it lists.",
+                        null=True,
+                        verbose_name="online markets (as stated)",
+                    ),
+                ),
+                (
+                    "physical_count_stated",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="How many physical markets the report says it lists.",
+                        null=True,
+                        verbose_name="physical markets (as stated)",
+                    ),
+                ),
+                (
+                    "issue_focus",
+                    models.CharField(blank=True, max_length=300, verbose_name="issue focus"),
+                ),
+                ("summary", models.TextField(blank=True, help_text="In the editors' own words.")),
             ],
             options={
-                'ordering': ['-year'],
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(choices=[('online', 'Online'), ('physical', 'Physical')], help_text='The report section it appears in.', max_length=10)),
-                ('reasons', models.TextField(blank=True, help_text="Why the report names it, in the editors' own words.")),
-                ('quotation', models.TextField(blank=True, help_text='An optional short quotation from the report.')),
-                ('quotation_page', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='page')),
-                ('is_published', models.BooleanField(default=True, help_text='Readers see a listing only when it, its report and its market are published.', verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('market', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='listings', to='markets.market')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='listings', to='reports.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[("online", "Online"), ("physical", "Physical")],
+                        help_text="The report section it appears in.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reasons",
+                    models.TextField(
+                        blank=True, help_text="Why the report names it, in the editors' own words."
+                    ),
+                ),
+                (
+                    "quotation",
+                    models.TextField(
+                        blank=True, help_text="An optional short quotation from the report."
+                    ),
+                ),
+                (
+                    "quotation_page",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="page",
+                    ),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Readers see a listing only when it, its report and its market are published.",
+                        verbose_name="published",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "market",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="listings",
+                        to="markets.market",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="listings",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-report__year', 'market__name'],
-                'constraints': [models.UniqueConstraint(fields=('report', 'market'), name='listing_unique_market_per_report', violation_error_message='This market is already listed in this edition.')],
+                "ordering": ["-report__year", "market__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "market"),
+                        name="listing_unique_market_per_report",
+                        violation_error_message="This market is already listed in this edition.",
+                    )
+                ],
             },
         ),
     ]
