@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from notorious.companies.models import Company
 from notorious.figures.models import Figure
 from notorious.markets.models import Category, Kind, Market
+from notorious.press.models import Article
 from notorious.reports.models import Listing, Report
 
 from .factories import make_company, make_market, make_report
@@ -208,3 +209,10 @@ class TestFigure:
         errors = errors_of(Figure(slug="orphan", value=75, unit="%", measures="Something"))
 
         assert errors["__all__"] == ["A figure needs a source: a report, an article or both."]
+
+
+def test_an_article_cannot_take_the_outlet_lists_address(db):
+    article = Article(headline="Outlets", slug="outlets")
+    with pytest.raises(ValidationError) as excinfo:
+        article.full_clean()
+    assert "taken by the outlet list" in str(excinfo.value.message_dict["slug"])

@@ -38,6 +38,12 @@ class Outlet(Aliased, Publishable):
         self.clean_aliases()
 
 
+def validate_article_slug(slug):
+    """/coverage/outlets/ is the outlet list, so an article may not take that address."""
+    if slug == "outlets":
+        raise ValidationError("“outlets” is taken by the outlet list; choose another slug.")
+
+
 class ArticleQuerySet(PublishableQuerySet):
     def about_market(self, market):
         return self.filter(markets=market)
@@ -57,7 +63,7 @@ class Article(Searchable, Publishable):
     """One piece of press coverage, linked to the markets, companies and editions it covers."""
 
     headline = models.CharField(max_length=400)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[validate_article_slug])
     outlet = models.ForeignKey(
         Outlet,
         null=True,
