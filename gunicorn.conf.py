@@ -32,8 +32,11 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # Seconds an idle keep-alive connection is held (from a reverse proxy, mostly).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle each worker after a while, so a slow leak never grows without bound; the jitter
-# keeps them from all restarting at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+# keeps them from all restarting at once. Not too often: booting a worker (loading Django)
+# costs about a second of CPU, and at 2,000 a 2-core server answering 1,600 cached pages a
+# second spent much of its time re-booting workers (p99 928 ms, against 107 ms at 20,000;
+# docs/benchmarks.md, "Load").
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max(1, max_requests // 10)
 
 # Logs to stdout/stderr, for the process manager or container runtime to collect.
