@@ -1,7 +1,15 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import User
 
 from .admin_forms import editors_group
+
+# Debian's Chromium, which `make test` installs; Playwright never downloads a browser here.
+CHROMIUM = "/usr/bin/chromium"
+# Screenshots for a person to look at (ignored by git).
+ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
 @pytest.fixture
@@ -19,3 +27,24 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium driven by Playwright, shared by one test module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (`make test` installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            # As root Chromium needs --no-sandbox; the machine's network is closed, so keep
+            # Chromium from trying to phone home.
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

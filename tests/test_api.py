@@ -327,26 +327,16 @@ def test_browsable_api_renders_for_a_browser(client):
 
 
 @pytest.mark.browser
-def test_docs_page_works_in_a_browser_without_leaving_the_site(live_server):
-    from playwright.sync_api import sync_playwright
-
+def test_docs_page_works_in_a_browser_without_leaving_the_site(live_server, browser):
     make_market("Taobao")
     requested = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-            headless=True,
-        )
-        try:
-            page = browser.new_page()
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(f"{live_server.url}/api/docs/")
-            # Generous: the Swagger UI bundle is large and the machine may be busy.
-            page.get_by_text("List published markets").first.wait_for(timeout=60000)
-            page.get_by_text("/api/listings/{year}/{market}/").first.wait_for(timeout=60000)
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}/api/docs/")
+    # Generous: the Swagger UI bundle is large and the machine may be busy.
+    page.get_by_text("List published markets").first.wait_for(timeout=60000)
+    page.get_by_text("/api/listings/{year}/{market}/").first.wait_for(timeout=60000)
+    page.close()
     assert requested
     assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requested), [
         url for url in requested if not url.startswith(live_server.url)

@@ -20,22 +20,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-            headless=True,
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def visit_all(browser, base_url, paths, log_in_as=None):
     """Open each page; return the CSP violations the browser reported, by page."""
     page = browser.new_page()

@@ -28,22 +28,6 @@ HOSTILE_DESCRIPTION = (
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-            headless=True,
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
 def editors_group():
     """The Editors group with its permissions, as its data migration makes it: a transactional
     test before this one may have flushed it away with the rest of the database (flushing

@@ -1,30 +1,15 @@
 """The changes pages in a real browser (Debian's Chromium, Playwright), JavaScript off:
 from an edition's page to what it changed, then any two editions through the form."""
 
-import os
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from tests.conftest import ARTIFACTS
 from tests.factories import list_market, make_market
-from tests.test_browser import ARTIFACTS, CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="Debian's chromium is missing"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
