@@ -1,27 +1,13 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
 from notorious.core.edit_history import EditHistory
 from notorious.core.indexes import PostgresGinIndex
-from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
+from notorious.core.models import Aliased, AliasedQuerySet, Publishable, unique_name_constraint
 from notorious.search import Searchable
-
-
-class CompanyQuerySet(PublishableQuerySet):
-    def matching_name(self, name):
-        """Companies whose name or one of whose aliases is `name`, ignoring case and spaces."""
-        name = " ".join((name or "").split())
-        if not name:
-            return self.none()
-        folded = name.casefold()
-        candidates = self.filter(Q(name__iexact=name) | Q(aliases__icontains=name))
-        return self.filter(
-            pk__in=[c.pk for c in candidates if folded in {n.casefold() for n in c.all_names}]
-        )
 
 
 class Company(Searchable, Aliased, Publishable):
@@ -44,7 +30,7 @@ class Company(Searchable, Aliased, Publishable):
 
     search_fields = (("name", "A"), ("aliases", "A"), ("description", "C"))
 
-    objects = CompanyQuerySet.as_manager()
+    objects = AliasedQuerySet.as_manager()
     # Every change, who made it and when (see notorious/core/edit_history.py). The search
     # vector is derived from the other fields, so it is not kept.
     edit_history = EditHistory(excluded_fields=["search_vector"])

@@ -18,6 +18,19 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+class AliasedQuerySet(PublishableQuerySet):
+    def matching_name(self, name):
+        """Entries whose name or one of whose aliases is `name`, ignoring case and spaces."""
+        name = " ".join((name or "").split())
+        if not name:
+            return self.none()
+        folded = name.casefold()
+        candidates = self.filter(models.Q(name__iexact=name) | models.Q(aliases__icontains=name))
+        return self.filter(
+            pk__in=[c.pk for c in candidates if folded in {n.casefold() for n in c.all_names}]
+        )
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

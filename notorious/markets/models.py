@@ -9,8 +9,8 @@ from notorious.core.edit_history import EditHistory
 from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import (
     Aliased,
+    AliasedQuerySet,
     Publishable,
-    PublishableQuerySet,
     split_aliases,
     unique_name_constraint,
 )
@@ -41,21 +41,10 @@ def _published_listings():
     return Listing.objects.published().filter(market=OuterRef("pk"))
 
 
-class MarketQuerySet(PublishableQuerySet):
+class MarketQuerySet(AliasedQuerySet):
     def for_company(self, company):
         """Markets the company operates, directly or through any of its subsidiaries."""
         return self.filter(operator_id__in=company.family_ids())
-
-    def matching_name(self, name):
-        """Markets whose name or one of whose aliases is `name`, ignoring case and spaces."""
-        name = " ".join((name or "").split())
-        if not name:
-            return self.none()
-        folded = name.casefold()
-        candidates = self.filter(Q(name__iexact=name) | Q(aliases__icontains=name))
-        return self.filter(
-            pk__in=[m.pk for m in candidates if folded in {n.casefold() for n in m.all_names}]
-        )
 
     def online(self):
         return self.filter(kind=Kind.ONLINE)
