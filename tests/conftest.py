@@ -2,9 +2,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 
-from .admin_forms import editors_group
+from .admin_forms import make_editor
 
 # Debian's Chromium, which `make test` installs; Playwright never downloads a browser here.
 CHROMIUM = "/usr/bin/chromium"
@@ -15,12 +14,20 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 @pytest.fixture
 def editor(db):
     """A staff user in the Editors group, as an editor account is set up in the README."""
-    user = User.objects.create_user("editor", "editor@example.org", "correct-horse-battery")
-    user.is_staff = True
-    user.save()
-    # Not Group.objects.get: a transactional test earlier in the process may have flushed it.
-    user.groups.add(editors_group())
+    user, _ = make_editor("editor")
     return user
+
+
+@pytest.fixture
+def alice(db):
+    """An editor and a client logged in as her (the first of two editors at once)."""
+    return make_editor("alice")
+
+
+@pytest.fixture
+def bob(db):
+    """A second editor and his logged-in client."""
+    return make_editor("bob")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
 from notorious.search import search
 
-from .admin_forms import admin_url, editors_group, form_data, make_editor, messages_of
+from .admin_forms import admin_url, editors_group, form_data, messages_of
 from .factories import (
     list_market,
     make_article,
@@ -27,11 +27,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return make_editor("alice")
 
 
 def change(client, obj, **fields):

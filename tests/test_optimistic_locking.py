@@ -7,7 +7,7 @@ from notorious.core.edit_history import moment_label
 from notorious.markets.models import Market
 from notorious.reports.models import Listing
 
-from .admin_forms import admin_url, form_data, make_editor, messages_of
+from .admin_forms import admin_url, form_data, messages_of
 from .factories import (
     make_article,
     make_company,
@@ -19,16 +19,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return make_editor("alice")
-
-
-@pytest.fixture
-def bob():
-    return make_editor("bob")
 
 
 def errors_of(response):
