@@ -13,7 +13,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 @pytest.fixture
 def editor(db):
-    """A staff user in the Editors group, as an editor account is set up in the README."""
+    """A staff user in the Editors group, as docs/editors.md sets up an editor account."""
     user, _ = make_editor("editor")
     return user
 

@@ -80,7 +80,7 @@ def scratch_database():
 
 
 def pg_restore(dump, dbname):
-    """The restore command README.md gives."""
+    """The restore command docs/operators.md gives."""
     result = subprocess.run(
         [
             "pg_restore",

@@ -1,6 +1,6 @@
 """Write a restorable copy of the whole database to backups/ (or --output).
 
-PostgreSQL: `pg_dump --format=custom` (restore with pg_restore; see README.md, "Backups").
+PostgreSQL: `pg_dump --format=custom` (restore with pg_restore; see docs/operators.md, "Backups").
 SQLite: a consistent copy through SQLite's online backup API, safe while the site is writing
 (a plain file copy could catch a write half done). Nothing is written to the database.
 """
