@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "notorious.reports",
     "notorious.press",
     "notorious.figures",
+    # Above every content app: dataset export and import, demo and synthetic data, checks.
+    "notorious.dataset",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from notorious import feeds
-from notorious.core.admin_views import DataChecksView
 from notorious.core.health import healthz
 from notorious.core.pages import HomeView
 from notorious.core.views import RobotsTxtView, SearchView
+from notorious.dataset.admin_views import DataChecksView
 from notorious.reports.views import CompareEditionsView, TimelineView
 from notorious.sitemaps import SITEMAPS
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from notorious.core.data_checks import find_problems
+from notorious.dataset.data_checks import find_problems
 from notorious.markets.models import Kind
 from tests.factories import (
     make_article,

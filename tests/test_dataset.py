@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from notorious.companies.models import Company
-from notorious.core.dataset import FILENAMES
+from notorious.dataset.tables import FILENAMES
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.views.generic import TemplateView
 
-from notorious.core.data_checks import find_problems
+from notorious.dataset.data_checks import find_problems
 
 
 class DataChecksView(TemplateView):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from notorious.companies.models import Company
-from notorious.core import demo
+from notorious.dataset import demo
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from notorious.core import dataset
+from notorious.dataset.export import export_dataset
+from notorious.dataset.tables import FILENAMES
 
 
 class Command(BaseCommand):
@@ -20,12 +21,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, dry_run=False, **options):
         try:
-            counts = dataset.export_dataset(directory, dry_run=dry_run)
+            counts = export_dataset(directory, dry_run=dry_run)
         except OSError as error:
             raise CommandError(f"Cannot write to {directory}: {error}") from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         if dry_run:
             self.stdout.write(f"Dry run: nothing was written. Would export {summary}.")
         else:
-            files = ", ".join(dataset.FILENAMES)
+            files = ", ".join(FILENAMES)
             self.stdout.write(self.style.SUCCESS(f"Exported {summary} to {directory} ({files})."))

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notorious.core.data_checks import find_problems
+from notorious.dataset.data_checks import find_problems
 
 
 class Command(BaseCommand):

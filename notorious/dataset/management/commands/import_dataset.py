@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from notorious.core import dataset
+from notorious.dataset.restore import import_dataset
+from notorious.dataset.tables import DatasetError
 
 
 class Command(BaseCommand):
@@ -29,8 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, source="json", dry_run=False, **options):
         try:
-            counts = dataset.import_dataset(directory, source=source, dry_run=dry_run)
-        except dataset.DatasetError as error:
+            counts = import_dataset(directory, source=source, dry_run=dry_run)
+        except DatasetError as error:
             raise CommandError(f"{error} Nothing was imported.") from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         if dry_run:
