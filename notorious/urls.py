@@ -4,11 +4,10 @@ from django.urls import include, path
 
 from notorious import feeds
 from notorious.core.health import healthz
-from notorious.core.pages import HomeView
-from notorious.core.views import RobotsTxtView, SearchView
 from notorious.dataset.admin_views import DataChecksView
 from notorious.reports.views import CompareEditionsView, TimelineView
 from notorious.sitemaps import SITEMAPS
+from notorious.views import HomeView, RobotsTxtView, SearchView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -3,8 +3,7 @@ from django.db.models import Count, Q
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
-from notorious.core.pages import FilteredListView
-from notorious.core.views import PublishedDetailView
+from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Report

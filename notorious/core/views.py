@@ -1,11 +1,66 @@
-"""Views shared by every app."""
+"""Building blocks of the public pages: filtered lists, and detail pages that staff may
+preview as drafts."""
 
-from django.http import HttpResponse
-from django.urls import reverse
-from django.views.generic import DetailView, TemplateView, View
+from django.core.paginator import InvalidPage
+from django.views.generic import DetailView, ListView
 
-from notorious import search
-from notorious.api.downloads import SearchDownloadMixin
+
+class FilteredListView(ListView):
+    """A paginated list narrowed by a django-filter FilterSet read from the query string.
+
+    Input the reader cannot have meant (an unknown choice such as `?kind=banana`, a page
+    past the end) gives the page with no results, a message saying what was wrong, and a
+    400 status: never a 500, and never a silently ignored filter.
+    """
+
+    filterset_class = None
+    paginate_by = 50
+    filter_problems = ()
+
+    def get_base_queryset(self):
+        """What readers may list before any filter: published entries only."""
+        return self.model.objects.published()
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            form = self.filterset.form
+            self.filter_problems = [
+                f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page_number = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            page = paginator.page(page_number)
+        except InvalidPage:
+            self.filter_problems = [
+                *self.filter_problems,
+                f"There is no page “{page_number}”: the results fill "
+                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}.",
+            ]
+            return paginator, None, [], False
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["filter_problems"] = self.filter_problems
+        context["filtered"] = any(
+            value for key, value in self.request.GET.items() if key != self.page_kwarg
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filter_problems:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 class PublishedDetailView(DetailView):
@@ -13,40 +68,3 @@ class PublishedDetailView(DetailView):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
-
-
-class SearchView(SearchDownloadMixin, TemplateView):
-    """`/search/?q=`: companies, the markets they run, markets and coverage (see `search`);
-    `&format=csv|json` downloads every match (see `SearchDownloadMixin`)."""
-
-    template_name = "search/results.html"
-
-    def get_context_data(self, **kwargs):
-        raw_query = self.request.GET.get("q", "")
-        results = search.search(raw_query)
-        return super().get_context_data(
-            results=results,
-            # The header's search box shows what was searched (cleaned, so a NUL byte or
-            # a 10,000-character paste is not echoed back).
-            search_query=results.query,
-            asked=bool(raw_query.strip()),
-            max_query_length=search.MAX_QUERY_LENGTH,
-            results_per_group=search.RESULTS_PER_GROUP,
-            **kwargs,
-        )
-
-
-class RobotsTxtView(View):
-    """`/robots.txt`: crawlers keep out of the admin and of search results (an endless
-    space of pages that only repeat the entries); the sitemap lists everything else."""
-
-    def get(self, request):
-        lines = [
-            "User-agent: *",
-            f"Disallow: {reverse('admin:index')}",
-            f"Disallow: {reverse('search')}",
-            "",
-            f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-            "",
-        ]
-        return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

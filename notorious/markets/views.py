@@ -1,8 +1,7 @@
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
-from notorious.core.pages import FilteredListView
-from notorious.core.views import PublishedDetailView
+from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.figures.models import Figure
 from notorious.reports.models import Report
 

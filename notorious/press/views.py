@@ -2,8 +2,7 @@ from django.db.models import Count, Prefetch, Q
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
-from notorious.core.pages import FilteredListView
-from notorious.core.views import PublishedDetailView
+from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.markets.models import Market
 
 from .filters import ArticleFilter, OutletFilter

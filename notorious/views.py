@@ -1,0 +1,78 @@
+"""The site's own pages, which belong to no one app: home, search and robots.txt."""
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.generic import TemplateView, View
+
+from notorious import search
+from notorious.api.downloads import SearchDownloadMixin
+from notorious.markets.models import Market
+from notorious.press.models import Article
+from notorious.reports.history import NEW, RETURNING
+from notorious.reports.models import Report
+
+HOME_COVERAGE = 5
+
+
+class HomeView(TemplateView):
+    """The latest edition at a glance: what it added and dropped, and the latest coverage."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = Report.objects.with_entered_counts().latest_edition()
+        markets = Market.objects.published().select_related("operator")
+        if latest:
+            context.update(
+                new_markets=markets.with_status_in(latest.year, NEW),
+                returning_markets=markets.with_status_in(latest.year, RETURNING),
+                dropped_markets=markets.dropped_in(latest.year),
+                previous_edition=latest.previous_edition(),
+            )
+        context.update(
+            latest=latest,
+            latest_coverage=Article.objects.published()
+            .newest_first()
+            .select_related("outlet", "republishes")[:HOME_COVERAGE],
+            market_count=Market.objects.published().count(),
+            edition_count=len(Report.objects.edition_years()),
+        )
+        return context
+
+
+class SearchView(SearchDownloadMixin, TemplateView):
+    """`/search/?q=`: companies, the markets they run, markets and coverage (see `search`);
+    `&format=csv|json` downloads every match (see `SearchDownloadMixin`)."""
+
+    template_name = "search/results.html"
+
+    def get_context_data(self, **kwargs):
+        raw_query = self.request.GET.get("q", "")
+        results = search.search(raw_query)
+        return super().get_context_data(
+            results=results,
+            # The header's search box shows what was searched (cleaned, so a NUL byte or
+            # a 10,000-character paste is not echoed back).
+            search_query=results.query,
+            asked=bool(raw_query.strip()),
+            max_query_length=search.MAX_QUERY_LENGTH,
+            results_per_group=search.RESULTS_PER_GROUP,
+            **kwargs,
+        )
+
+
+class RobotsTxtView(View):
+    """`/robots.txt`: crawlers keep out of the admin and of search results (an endless
+    space of pages that only repeat the entries); the sitemap lists everything else."""
+
+    def get(self, request):
+        lines = [
+            "User-agent: *",
+            f"Disallow: {reverse('admin:index')}",
+            f"Disallow: {reverse('search')}",
+            "",
+            f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+            "",
+        ]
+        return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
