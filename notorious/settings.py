@@ -1,7 +1,9 @@
 """Settings for Notorious, read from environment variables.
 
 Every setting has a safe development default except the secret key, which is
-required whenever debug is off. See `.env.example` for the full list.
+required whenever debug is off. See `.env.example` for the full list. In a checkout,
+variables may also come from a git-ignored `.env` file beside manage.py (`make run` writes
+one with debug on and a generated key); the real environment wins over it.
 """
 
 import os
@@ -11,8 +13,12 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from notorious.local_database import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_bool(name, default=False):
@@ -112,21 +118,22 @@ TEMPLATES = [
     },
 ]
 
-# No DATABASE_URL: a SQLite file beside manage.py, so a newcomer sees the site at once.
+# PostgreSQL, always: the one DATABASE_URL names (production, CI), else in a checkout the
+# embedded server kept in .postgres/ (notorious/local_database.py).
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or embedded_database_url(BASE_DIR / ".postgres"),
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Seconds to wait for PostgreSQL to accept a connection: when it does not answer at all,
-    # requests fail fast with the 503 page instead of hanging until gunicorn's timeout.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
-    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
+# Seconds to wait for PostgreSQL to accept a connection: when it does not answer at all,
+# requests fail fast with the 503 page instead of hanging until gunicorn's timeout.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

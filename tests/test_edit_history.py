@@ -5,7 +5,6 @@ entry with what its deletion took along."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notorious.companies.models import Company
@@ -189,7 +188,6 @@ class TestRevert:
         assert history[-1].history_user == user
         assert history[-1].history_change_reason.startswith("Reverted to the version of ")
 
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="stored vectors: PostgreSQL")
     def test_reverted_text_is_searchable_again(self, alice):
         _, client = alice
         market = make_market("Taobao", description="Counterfeit handbags.")

@@ -8,7 +8,6 @@ from django.apps import apps
 from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.urls import reverse
 
 from notorious.companies.models import Company
@@ -553,9 +552,6 @@ def test_plan_lists_no_longer_named_only_for_editions_already_entered(tmp_path):
 # --- search vectors -------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="stored search vectors are PostgreSQL only"
-)
 def test_imported_markets_and_companies_are_searchable(tmp_path):
     run(EXAMPLE)
     assert not Market.objects.filter(search_vector__isnull=True).exists()

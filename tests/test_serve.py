@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from . import scratch
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,14 +35,18 @@ def fetch(url, headers=None):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """scripts/serve on a free port, with its own SQLite database, static root and key file,
+def served(tmp_path_factory, django_db_setup):
+    """scripts/serve on a free port, with its own scratch database, static root and key file,
     and none of the test run's development switches."""
-    tmp = tmp_path_factory.mktemp("serve")
+    with scratch.scratch_database("serve") as database:
+        yield from serve(tmp_path_factory.mktemp("serve"), database)
+
+
+def serve(tmp, database):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DATABASE_URL=scratch.database_url(database),
         DJANGO_STATIC_ROOT=str(tmp / "static"),
         DJANGO_SECRET_KEY_FILE=str(tmp / "secret_key"),
         DJANGO_DEBUG="1",  # from the caller's shell: make serve must turn it off

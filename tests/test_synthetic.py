@@ -24,7 +24,7 @@ SMALL = Sizes(companies=12, markets=40, editions=5, listings=150, outlets=3, art
 @contextmanager
 def database_named(name):
     """The command reads the database's name to tell a scratch database; the test one's
-    name (test_..., or SQLite's in-memory one) is not, so it is renamed meanwhile."""
+    name (test_...) is not, so it is renamed meanwhile."""
     original = connection.settings_dict["NAME"]
     connection.settings_dict["NAME"] = name
     try:
@@ -73,7 +73,6 @@ def test_the_same_seed_gives_the_same_dataset():
     assert sorted(Market.objects.values_list("name", "kind", "operator__name")) == first
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="vectors are PostgreSQL's")
 def test_search_finds_synthetic_markets_once_generated(client):
     generate(SMALL, seed=3)
     market = Market.objects.published().first()

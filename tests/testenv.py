@@ -1,10 +1,15 @@
 """Test-run environment, loaded as a pytest plugin (see pyproject.toml) before Django starts.
 
 The settings refuse to start without a secret key when debug is off, and the tests run
-with debug off, as in production.
+with debug off, as in production. Without DATABASE_URL they run on the checkout's embedded
+PostgreSQL (notorious/local_database.py).
 """
 
 import os
+
+# Tests run with debug off, as production does, even in a checkout whose .env (written by
+# `make run`) turns it on for the development server.
+os.environ.setdefault("DJANGO_DEBUG", "0")
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 # Pages render {% static %} without a collectstatic manifest (which only a deploy builds).
@@ -16,3 +21,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Pages are rendered afresh for each request: tests that change data between requests, or
 # count queries, must see them render. tests/test_page_cache.py turns the cache on.
 os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
+# The tests crash views on purpose: none of that may reach a Sentry configured in the shell
+# or in .env (empty, not absent, so .env cannot fill it in).
+os.environ["SENTRY_DSN"] = ""

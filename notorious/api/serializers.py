@@ -194,11 +194,16 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The publication date to the precision it is known, e.g. 'February 2022'.",
     )
+    # The view annotates them (`ReportQuerySet.with_entered_counts`).
     online_count = serializers.IntegerField(
-        read_only=True, help_text="Published online listings entered for this edition."
+        source="online_entered",
+        read_only=True,
+        help_text="Published online listings entered for this edition.",
     )
     physical_count = serializers.IntegerField(
-        read_only=True, help_text="Published physical listings entered for this edition."
+        source="physical_entered",
+        read_only=True,
+        help_text="Published physical listings entered for this edition.",
     )
     listings_url = serializers.SerializerMethodField(help_text="Its listings in the API.")
 

@@ -51,7 +51,7 @@ class CompanyDetailView(PublishedDetailView):
             Market.objects.published()
             .for_company(company)
             .select_related("operator")
-            .with_listings_prefetched()
+            .with_listings()
         )
         for market in markets:
             market.history = market.listing_history(edition_years)

@@ -6,8 +6,7 @@ Found by the generated bad-input tests (tests/test_fuzz.py):
   reached the login-failure record (django-axes stores at most 255 characters) and the
   database refused it;
 - the changelists' search box turned every word of a query into its own condition, so a
-  pasted page of text built a query SQLite refuses ("Expression tree is too large") and
-  PostgreSQL plans at length.
+  pasted page of text built a query PostgreSQL plans at length.
 """
 
 from django.contrib import messages

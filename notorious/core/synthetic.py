@@ -23,7 +23,6 @@ from notorious.figures.models import Figure
 from notorious.markets.models import Category, Kind, Market
 from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
-from notorious.search import update_search_vectors
 
 PREFIX = "Synthetic"
 SLUG_PREFIX = "synthetic-"
@@ -271,11 +270,8 @@ def generate(sizes=Sizes(), seed=2021):
     for through, rows in links.items():
         through.objects.bulk_create(rows, batch_size=2000)
 
-    for model in (Company, Market, Article):
-        update_search_vectors(model.objects.filter(slug__startswith=SLUG_PREFIX))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # plans for the tables' new sizes
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # plans for the tables' new sizes
     return {
         "companies": len(companies),
         "markets": len(markets),

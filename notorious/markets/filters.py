@@ -5,9 +5,9 @@ from django.db.models import F, Q
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.reports.history import STATUS_CHOICES
 from notorious.reports.models import Report
 
+from .history import STATUS_CHOICES
 from .models import Category, Kind, Market
 
 
@@ -25,7 +25,7 @@ LATEST_CHOICES = [("yes", "In the latest edition"), ("no", "Not in the latest ed
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts with empty values (markets never listed) last either way, then by name.
 
-    PostgreSQL and SQLite disagree on where NULLs sort; this puts them last on both, and
+    PostgreSQL sorts NULLs first when descending; this puts them last either way, and
     the tie-break on name keeps pagination stable.
     """
 
@@ -129,26 +129,23 @@ class MarketFilter(django_filters.FilterSet):
         return queryset.for_company(company) if company else queryset
 
     def filter_year(self, queryset, name, report):
-        if not report:
-            return queryset
-        # Only listings readers may see: a draft listing does not name a market yet.
-        return queryset.filter(pk__in=report.listings.published().values("market_id"))
+        return queryset.listed_in(report) if report else queryset
 
     def filter_status(self, queryset, name, status):
-        year = self.status_year
-        return queryset.with_status_in(year, status) if year else queryset.none()
+        edition = self.status_edition
+        return queryset.with_status_in(edition, status) if edition else queryset.none()
 
     def filter_latest(self, queryset, name, value):
-        in_latest = Market.objects.in_latest_edition().values("pk")
+        latest = Report.objects.latest_edition()
+        if latest is None:
+            return queryset.none() if value == "yes" else queryset
+        in_latest = Market.objects.listed_in(latest).values("pk")
         if value == "yes":
             return queryset.filter(pk__in=in_latest)
         return queryset.exclude(pk__in=in_latest)
 
     @property
-    def status_year(self):
+    def status_edition(self):
         """The edition statuses refer to: the one chosen with `year`, else the latest."""
         report = self.form.cleaned_data.get("year") if self.is_valid() else None
-        if report:
-            return report.year
-        latest = Report.objects.latest_edition()
-        return latest.year if latest else None
+        return report or Report.objects.latest_edition()

@@ -1,4 +1,4 @@
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
@@ -6,7 +6,6 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from notorious.core.edit_history import EditHistory
-from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import (
     Aliased,
     AliasedQuerySet,
@@ -14,7 +13,9 @@ from notorious.core.models import (
     split_aliases,
     unique_name_constraint,
 )
-from notorious.search import Searchable
+from notorious.core.search import search_vector_field, search_vector_index
+
+from .history import CONTINUING, NEW, RETURNING, compute_history
 
 
 class Kind(models.TextChoices):
@@ -34,116 +35,84 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
-def _published_listings():
-    """Published listings of the market in the outer query (for `Exists` subqueries)."""
-    from notorious.reports.models import Listing
-
-    return Listing.objects.published().filter(market=OuterRef("pk"))
-
-
 class MarketQuerySet(AliasedQuerySet):
+    """Markets, and the facts their published listings give them.
+
+    A listing joins a market to an edition, so listings and editions live in the reports
+    app, a layer above this one: listings are reached through the `listings` relation, and
+    methods about an edition take its `Report`. Each listing-derived filter is one subquery,
+    so they compose and never run a query per market.
+    """
+
     def for_company(self, company):
         """Markets the company operates, directly or through any of its subsidiaries."""
         return self.filter(operator_id__in=company.family_ids())
 
-    def online(self):
-        return self.filter(kind=Kind.ONLINE)
+    def _published_listings(self):
+        """The published listings a market's page shows (`ListingQuerySet.published`)."""
+        listings = self.model._meta.get_field("listings").related_model.objects
+        return listings.published(of="market")
 
-    # Listing-derived filters. Each is one subquery over *published* listings (listing,
-    # edition and market all published), so they compose, and never run a query per market.
+    def _listings_of_each(self):
+        """Published listings of the market in the outer query, for `Exists` subqueries."""
+        return self._published_listings().filter(market=OuterRef("pk"))
+
+    def with_listings(self):
+        """Prefetch each market's published listings with their editions: what
+        `Market.listing_history` and the timeline strips read, in one query."""
+        listings = self.model._meta.get_field("listings").related_model.objects
+        return self.prefetch_related(Prefetch("listings", queryset=listings.for_histories()))
 
     def with_listing_summary(self):
         """Annotate `first_year`, `last_year` and `years_listed` from published listings."""
-        published = Q(
-            listings__is_published=True,
-            listings__report__is_published=True,
-        )
+        published = Q(listings__in=self._published_listings())
         return self.annotate(
             first_year=Min("listings__report__year", filter=published),
             last_year=Max("listings__report__year", filter=published),
             years_listed=Count("listings", filter=published, distinct=True),
         )
 
-    def with_listings_prefetched(self):
-        """Prefetch published listings and their editions, for `listing_history` and strips."""
-        from notorious.reports.models import Listing
+    def listed_in(self, report):
+        """Markets that `report`, an edition, names."""
+        return self.filter(Exists(self._listings_of_each().filter(report=report)))
 
-        return self.prefetch_related(
-            Prefetch(
-                "listings",
-                queryset=Listing.objects.filter(
-                    is_published=True, report__is_published=True
-                ).select_related("report"),
-            )
-        )
+    def with_status_in(self, report, status):
+        """Markets whose listing in `report`, an edition, is new, continuing or returning.
 
-    def listed_in(self, year):
-        """Markets named in the published edition reviewing `year`."""
-        return self.filter(Exists(_published_listings().filter(report__year=year)))
-
-    def in_latest_edition(self):
-        from notorious.reports.models import Report
-
-        latest = Report.objects.latest_edition()
-        return self.listed_in(latest.year) if latest else self.none()
-
-    def with_status_in(self, year, status):
-        """Markets whose listing in the `year` edition is new, continuing or returning.
-
-        The same rules as `reports.history.compute_history`, worked out in SQL: a first
+        The same rules as `markets.history.compute_history`, worked out in SQL: a first
         entered listing is new (or continuing, for markets named in editions not entered);
         a later one continues when the market was in the previous published edition and
         returns otherwise.
         """
-        from notorious.reports.history import CONTINUING, NEW, RETURNING
-        from notorious.reports.models import Report
-
         if status not in (NEW, CONTINUING, RETURNING):
             return self.none()
-        previous = (
-            Report.objects.published()
-            .filter(year__lt=year)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
-        )
-        listings = _published_listings()
-        earlier = Exists(listings.filter(report__year__lt=year))
-        in_previous = Exists(listings.filter(report__year=previous))
-        listed = self.listed_in(year)
+        previous = report.previous_edition()
+        listings = self._listings_of_each()
+        earlier = Exists(listings.filter(report__year__lt=report.year))
+        listed = self.listed_in(report)
         if status == NEW:
             return listed.filter(~earlier, listed_before_first_entry=False)
-        if status == CONTINUING:
-            first_but_earlier = Q(~earlier, listed_before_first_entry=True)
-            if previous is None:
-                return listed.filter(first_but_earlier)
-            return listed.filter(first_but_earlier | Q(in_previous))
+        first_but_earlier = Q(~earlier, listed_before_first_entry=True)
+        if status == CONTINUING and previous is None:
+            return listed.filter(first_but_earlier)
         if previous is None:
             return self.none()
+        in_previous = Exists(listings.filter(report=previous))
+        if status == CONTINUING:
+            return listed.filter(first_but_earlier | Q(in_previous))
         return listed.filter(earlier, ~in_previous)
 
-    def dropped_in(self, year):
-        """Markets in the previous published edition that the `year` edition leaves out."""
-        from notorious.reports.models import Report
-
-        previous = (
-            Report.objects.published()
-            .filter(year__lt=year)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
-        )
+    def dropped_in(self, report):
+        """Markets in the previous published edition that `report` leaves out."""
+        previous = report.previous_edition()
         if previous is None:
             return self.none()
         return self.listed_in(previous).exclude(
-            Exists(_published_listings().filter(report__year=year))
+            Exists(self._listings_of_each().filter(report=report))
         )
 
-    def physical(self):
-        return self.filter(kind=Kind.PHYSICAL)
 
-
-class Market(Searchable, Aliased, Publishable):
+class Market(Aliased, Publishable):
     """An online platform or physical marketplace that USTR's review has named."""
 
     name = models.CharField(max_length=200)
@@ -169,9 +138,10 @@ class Market(Searchable, Aliased, Publishable):
         help_text="Tick when sources say the market was named in editions older than any "
         "entered here, so its first entered listing is not shown as new.",
     )
-    search_vector = SearchVectorField(null=True, editable=False)
-
-    search_fields = (("name", "A"), ("aliases", "A"), ("domains", "B"), ("description", "C"))
+    # Name and aliases weigh A (search's NamesOnly reads them back), the rest less.
+    search_vector = search_vector_field(
+        ("name", "A"), ("aliases", "A"), ("domains", "B"), ("description", "C")
+    )
 
     objects = MarketQuerySet.as_manager()
     # Every change, who made it and when (see notorious/core/edit_history.py).
@@ -181,11 +151,9 @@ class Market(Searchable, Aliased, Publishable):
         ordering = ["name"]
         constraints = [unique_name_constraint("market")]
         indexes = [
-            PostgresGinIndex(fields=["search_vector"], name="market_search_vector"),
-            PostgresGinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="market_name_trgm"),
-            PostgresGinIndex(
-                fields=["aliases"], opclasses=["gin_trgm_ops"], name="market_aliases_trgm"
-            ),
+            search_vector_index("market"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="market_name_trgm"),
+            GinIndex(fields=["aliases"], opclasses=["gin_trgm_ops"], name="market_aliases_trgm"),
         ]
 
     def __str__(self):
@@ -225,8 +193,16 @@ class Market(Searchable, Aliased, Publishable):
                     }
                 )
 
-    def listing_history(self, edition_years=None, include_drafts=False):
-        """Derived listing facts (see `reports.history`), against published editions by default."""
-        from notorious.reports.history import history_for_market
+    def listing_history(self, edition_years, include_drafts=False):
+        """The market's listing facts (see `markets.history`) against the editions reviewing
+        `edition_years` (`Report.objects.edition_years()`, read once for many markets).
 
-        return history_for_market(self, edition_years, include_drafts)
+        Prefetch the listings (`MarketQuerySet.with_listings`) so that no query runs per
+        market. Draft listings count only with `include_drafts` (the editors' view).
+        """
+        listed = [
+            listing.report.year
+            for listing in self.listings.all()
+            if include_drafts or listing.is_published
+        ]
+        return compute_history(edition_years, listed, self.listed_before_first_entry)

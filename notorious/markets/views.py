@@ -23,13 +23,14 @@ class MarketListView(DownloadMixin, FilteredListView):
             Market.objects.published()
             .select_related("operator")
             .with_listing_summary()
-            .with_listings_prefetched()
+            .with_listings()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         edition_years = Report.objects.edition_years()
-        status_year = self.filterset.status_year if not self.filter_problems else None
+        edition = self.filterset.status_edition if not self.filter_problems else None
+        status_year = edition.year if edition else None
         rows = []
         for market in context["object_list"]:
             history = market.listing_history(edition_years)
@@ -44,7 +45,7 @@ class MarketDetailView(PublishedDetailView):
     model = Market
 
     def get_queryset(self):
-        return super().get_queryset().select_related("operator__parent").with_listings_prefetched()
+        return super().get_queryset().select_related("operator__parent").with_listings()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,14 +1,12 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
 from notorious.core.edit_history import EditHistory
-from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
-from notorious.search import Searchable
+from notorious.core.search import search_vector_field, search_vector_index
 
 
 class Outlet(Aliased, Publishable):
@@ -59,7 +57,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.order_by(models.F("published_on").desc(nulls_last=True), "-created_at")
 
 
-class Article(Searchable, Publishable):
+class Article(Publishable):
     """One piece of press coverage, linked to the markets, companies and editions it covers."""
 
     headline = models.CharField(max_length=400)
@@ -95,9 +93,8 @@ class Article(Searchable, Publishable):
     markets = models.ManyToManyField("markets.Market", blank=True, related_name="articles")
     companies = models.ManyToManyField("companies.Company", blank=True, related_name="articles")
     reports = models.ManyToManyField("reports.Report", blank=True, related_name="articles")
-    search_vector = SearchVectorField(null=True, editable=False)
-
-    search_fields = (("headline", "A"), ("summary", "B"), ("author", "C"))
+    # Name and aliases weigh A (search's NamesOnly reads them back), the rest less.
+    search_vector = search_vector_field(("headline", "A"), ("summary", "B"), ("author", "C"))
 
     objects = ArticleQuerySet.as_manager()
     # Every change, links to markets, companies, editions and cited outlets included.
@@ -108,7 +105,7 @@ class Article(Searchable, Publishable):
 
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "headline"]
-        indexes = [PostgresGinIndex(fields=["search_vector"], name="article_search_vector")]
+        indexes = [search_vector_index("article")]
 
     def __str__(self):
         return self.headline

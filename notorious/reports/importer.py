@@ -30,7 +30,6 @@ from notorious.companies.models import Company
 from notorious.core.models import split_aliases
 from notorious.markets.models import Category, Kind, Market
 from notorious.reports.models import FIRST_YEAR, LAST_YEAR, Listing, Report
-from notorious.search import update_search_vectors
 
 COLUMNS = (
     "year",
@@ -605,8 +604,8 @@ class _Planner:
     def validate_fields(self):
         """Run the models' own field checks (lengths, formats) on everything to be written."""
         groups = [
-            (self.companies.values(), ["parent", "search_vector"]),
-            (self.markets.values(), ["operator", "search_vector"]),
+            (self.companies.values(), ["parent"]),
+            (self.markets.values(), ["operator"]),
             (self.listings.values(), ["report", "market"]),
         ]
         for entries, exclude in groups:
@@ -740,11 +739,6 @@ class ImportPlan:
             for entry in planner.listings.values():
                 if entry.is_dirty:
                     _save(entry)
-            # Saving already rebuilds each row's vector; this also covers any bulk path.
-            for model, entries in ((Company, planner.companies), (Market, planner.markets)):
-                touched = [e.obj.pk for e in entries.values() if e.is_dirty]
-                if touched:
-                    update_search_vectors(model.objects.filter(pk__in=touched))
 
     def summary_lines(self, dry_run=False):
         """The plan as lines of text, for the command's output."""

@@ -5,8 +5,7 @@ import django.contrib.postgres.operations
 import django.db.models.deletion
 import django.db.models.functions.text
 import django_countries.fields
-import notorious.core.indexes
-import notorious.search
+import django.contrib.postgres.indexes
 from django.db import migrations, models
 
 
@@ -16,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = []
 
     operations = [
-        # Trigram matching for typo-tolerant search; skipped on SQLite.
+        # Trigram matching for typo-tolerant search.
         django.contrib.postgres.operations.TrigramExtension(),
         migrations.CreateModel(
             name="Company",
@@ -73,13 +72,13 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "companies",
                 "ordering": ["name"],
                 "indexes": [
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["search_vector"], name="company_search_vector"
                     ),
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["name"], name="company_name_trgm", opclasses=["gin_trgm_ops"]
                     ),
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["aliases"], name="company_aliases_trgm", opclasses=["gin_trgm_ops"]
                     ),
                 ],
@@ -91,6 +90,5 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
-            bases=(notorious.search.Searchable, models.Model),
         ),
     ]

@@ -4,8 +4,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 import django.db.models.functions.text
 import django_countries.fields
-import notorious.core.indexes
-import notorious.search
+import django.contrib.postgres.indexes
 from django.db import migrations, models
 
 
@@ -112,13 +111,13 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["name"],
                 "indexes": [
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["search_vector"], name="market_search_vector"
                     ),
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["name"], name="market_name_trgm", opclasses=["gin_trgm_ops"]
                     ),
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["aliases"], name="market_aliases_trgm", opclasses=["gin_trgm_ops"]
                     ),
                 ],
@@ -130,6 +129,5 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
-            bases=(notorious.search.Searchable, models.Model),
         ),
     ]

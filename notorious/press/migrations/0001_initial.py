@@ -4,8 +4,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 import django.db.models.functions.text
 import django_countries.fields
-import notorious.core.indexes
-import notorious.search
+import django.contrib.postgres.indexes
 from django.db import migrations, models
 
 
@@ -372,11 +371,10 @@ class Migration(migrations.Migration):
                     "headline",
                 ],
                 "indexes": [
-                    notorious.core.indexes.PostgresGinIndex(
+                    django.contrib.postgres.indexes.GinIndex(
                         fields=["search_vector"], name="article_search_vector"
                     )
                 ],
             },
-            bases=(notorious.search.Searchable, models.Model),
         ),
     ]
