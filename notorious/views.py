@@ -6,9 +6,9 @@ from django.views.generic import TemplateView, View
 
 from notorious import search
 from notorious.api.downloads import SearchDownloadMixin
+from notorious.markets.history import NEW, RETURNING
 from notorious.markets.models import Market
 from notorious.press.models import Article
-from notorious.reports.history import NEW, RETURNING
 from notorious.reports.models import Report
 
 HOME_COVERAGE = 5
@@ -25,9 +25,9 @@ class HomeView(TemplateView):
         markets = Market.objects.published().select_related("operator")
         if latest:
             context.update(
-                new_markets=markets.with_status_in(latest.year, NEW),
-                returning_markets=markets.with_status_in(latest.year, RETURNING),
-                dropped_markets=markets.dropped_in(latest.year),
+                new_markets=markets.with_status_in(latest, NEW),
+                returning_markets=markets.with_status_in(latest, RETURNING),
+                dropped_markets=markets.dropped_in(latest),
                 previous_edition=latest.previous_edition(),
             )
         context.update(

@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from notorious.companies.models import Company
 from notorious.figures.models import Figure
+from notorious.markets.history import CONTINUING, NEW
 from notorious.markets.models import Market
 from notorious.press.models import Article
-from notorious.reports.history import CONTINUING, NEW
 from notorious.reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -61,14 +61,16 @@ def test_the_2021_edition_as_the_articles_state_it():
 
 def test_market_histories_follow_the_sources():
     load()
-    pinduoduo = Market.objects.get(slug="pinduoduo").listing_history()
+    editions = Report.objects.edition_years()
+    pinduoduo = Market.objects.get(slug="pinduoduo").listing_history(editions)
     assert pinduoduo.first_year == 2018
     assert pinduoduo.years_listed == 4 and pinduoduo.current_run == 4
     assert pinduoduo.status_in(2018) == NEW
-    wechat = Market.objects.get(name="WeChat").listing_history()
+    wechat = Market.objects.get(name="WeChat").listing_history(editions)
     assert wechat.first_year == 2021 and wechat.status_in(2021) == NEW
     # Taobao was listed long before the editions on record: not "new" in 2020.
-    assert Market.objects.get(slug="taobao").listing_history().status_in(2020) == CONTINUING
+    taobao = Market.objects.get(slug="taobao").listing_history(editions)
+    assert taobao.status_in(2020) == CONTINUING
 
 
 def test_owners_aliases_and_figures():

@@ -1,6 +1,6 @@
 """The read-only API: published entries only, filtered with the HTML pages' FilterSets."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
@@ -10,17 +10,13 @@ from notorious.companies.models import Company
 from notorious.figures.filters import FigureFilter
 from notorious.figures.models import Figure
 from notorious.markets.filters import MarketFilter
-from notorious.markets.models import Kind, Market
+from notorious.markets.models import Market
 from notorious.press.filters import ArticleFilter, OutletFilter
 from notorious.press.models import Article, Outlet
 from notorious.reports.filters import ListingFilter, ReportFilter
 from notorious.reports.models import Listing, Report
 
 from . import serializers
-
-
-def published_listings_with_reports():
-    return Prefetch("listings", queryset=Listing.objects.published().select_related("report"))
 
 
 class EditionYearsMixin:
@@ -64,18 +60,9 @@ class MarketViewSet(EditionYearsMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Market.objects.published()
         .select_related("operator")
-        .prefetch_related(published_listings_with_reports())
+        .with_listings()
         .order_by("name", "slug")
     )
-
-
-def count_listings(section):
-    published = Q(
-        listings__is_published=True,
-        listings__market__is_published=True,
-        listings__section=section,
-    )
-    return Count("listings", filter=published)
 
 
 @extend_schema_view(
@@ -87,14 +74,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ReportFilter
     lookup_field = "year"
     lookup_value_converter = "int"
-    queryset = (
-        Report.objects.published()
-        .annotate(
-            online_count=count_listings(Kind.ONLINE),
-            physical_count=count_listings(Kind.PHYSICAL),
-        )
-        .order_by("-year")
-    )
+    queryset = Report.objects.published().with_entered_counts().order_by("-year")
 
 
 class ListingQuerysetMixin(EditionYearsMixin):
@@ -103,13 +83,8 @@ class ListingQuerysetMixin(EditionYearsMixin):
     def get_queryset(self):
         return (
             Listing.objects.published()
-            .select_related("report", "market")
-            .prefetch_related(
-                Prefetch(
-                    "market__listings",
-                    queryset=Listing.objects.published().select_related("report"),
-                )
-            )
+            .with_market_listings()
+            .select_related("report")
             .order_by("-report__year", "market__name", "market__slug")
         )
 

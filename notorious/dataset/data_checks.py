@@ -7,10 +7,10 @@ where it is fixed. `find_problems()` runs them all.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
-from notorious.markets.models import Kind, Market
+from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Listing, Report
 
@@ -36,10 +36,7 @@ def admin_change_url(obj):
 def listing_counts():
     """Editions whose entered listings differ from the counts the report states."""
     problems = []
-    reports = Report.objects.annotate(
-        online_entered=Count("listings", filter=Q(listings__section=Kind.ONLINE)),
-        physical_entered=Count("listings", filter=Q(listings__section=Kind.PHYSICAL)),
-    ).order_by("year")
+    reports = Report.objects.with_entered_counts(include_drafts=True).order_by("year")
     for report in reports:
         for kind, stated, entered in (
             ("online", report.online_count_stated, report.online_entered),

@@ -125,7 +125,8 @@ class MarketAdmin(PublishableAdmin):
     # on the instance, since each read-only field asks for it.
     def _history(self, obj):
         if "_editors_history" not in obj.__dict__:
-            obj._editors_history = obj.listing_history(include_drafts=True)
+            edition_years = Report.objects.edition_years(include_drafts=True)
+            obj._editors_history = obj.listing_history(edition_years, include_drafts=True)
         return obj._editors_history
 
     @admin.display(description="first year listed")
@@ -200,4 +201,4 @@ class MarketAdmin(PublishableAdmin):
             return NOT_SAVED
         if not obj.is_published:
             return "Nothing: the market is a draft."
-        return _history_summary(obj.listing_history())
+        return _history_summary(obj.listing_history(Report.objects.edition_years()))

@@ -1,4 +1,5 @@
-"""A market's listing history, derived from its listings and never stored.
+"""A market's listing history, derived from its listings and never stored
+(`Market.listing_history` gathers the facts; `compute_history` works the statuses out).
 
 Editions are compared by the year they review. A listing is *new* the first time a market
 is named, *continuing* when the market was also in the previous edition on record, and
@@ -103,21 +104,3 @@ def compute_history(edition_years, listed_years, listed_earlier=False):
         previous_listed = year in listed
     return ListingHistory(editions, tuple(sorted(listed)), statuses, listed_earlier)
 
-
-def history_for_market(market, edition_years=None, include_drafts=False):
-    """The history of one market against the given editions (published ones by default).
-
-    Pass `edition_years` (from `Report.objects.edition_years()`) when computing many
-    histories, and prefetch `listings__report`, so no query runs per market. Draft
-    listings count only with `include_drafts` (the editors' view).
-    """
-    from notorious.reports.models import Report
-
-    if edition_years is None:
-        edition_years = Report.objects.edition_years(include_drafts=include_drafts)
-    listed = [
-        listing.report.year
-        for listing in market.listings.all()
-        if include_drafts or listing.is_published
-    ]
-    return compute_history(edition_years, listed, market.listed_before_first_entry)

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Q
 
 from notorious.core.admin import RECORD_FIELDSET, GuardedInlineMixin, PublishableAdmin
 from notorious.markets.models import Kind
@@ -49,10 +48,6 @@ class MarketListingInline(_ListingInline):
         if obj is not None and obj.kind:
             formset.form.base_fields["section"].initial = obj.kind
         return formset
-
-
-def _entered(section):
-    return Count("listings", filter=Q(listings__section=section), distinct=True)
 
 
 @admin.register(Report)
@@ -107,13 +102,8 @@ class ReportAdmin(PublishableAdmin):
         return import_listings_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                online_entered=_entered(Kind.ONLINE), physical_entered=_entered(Kind.PHYSICAL)
-            )
-        )
+        # Editors' figures: every listing entered counts, drafts included.
+        return super().get_queryset(request).with_entered_counts(include_drafts=True)
 
     @admin.display(description="publication date", ordering="published_on")
     def publication_date(self, obj):

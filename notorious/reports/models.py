@@ -24,6 +24,21 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+def published_listings_q(prefix="", of=None):
+    """The listings readers may see, as a condition: the listing, its edition and its market
+    all published. The one statement of that rule; `ListingQuerySet.published` applies it.
+
+    `prefix` is the path to the listings from the model queried ("listings" from a Report or
+    a Market). `of` ("report" or "market") names the entity whose own listings these are:
+    its flag is left to its page, which staff may preview as a draft, seeing the listings as
+    readers will once it is published.
+    """
+    path = f"{prefix}__" if prefix else ""
+    flags = [f"{path}is_published"]
+    flags += [f"{path}{end}__is_published" for end in ("report", "market") if end != of]
+    return models.Q(**dict.fromkeys(flags, True))
+
+
 class ReportQuerySet(PublishableQuerySet):
     def edition_years(self, include_drafts=False):
         """Years reviewed by the editions on record, oldest first."""
@@ -34,10 +49,11 @@ class ReportQuerySet(PublishableQuerySet):
         """The most recent published edition, or None."""
         return self.published().order_by("-year").first()
 
-    def with_entered_counts(self):
-        """Annotate `online_entered` and `physical_entered`: the published listings entered
-        so far in each section, to set beside the counts the report states."""
-        entered = models.Q(listings__is_published=True, listings__market__is_published=True)
+    def with_entered_counts(self, include_drafts=False):
+        """Annotate `online_entered` and `physical_entered`: the listings entered so far in
+        each section, to set beside the counts the report states. Readers' pages count the
+        listings they may see; editors' views count every one (`include_drafts`)."""
+        entered = models.Q() if include_drafts else published_listings_q("listings", of="report")
         return self.annotate(
             online_entered=models.Count(
                 "listings", filter=entered & models.Q(listings__section=Kind.ONLINE)
@@ -163,12 +179,22 @@ def _missing(stated, entered):
 
 
 class ListingQuerySet(models.QuerySet):
-    def published(self):
-        """Listings readers may see: the listing, its report and its market all published."""
-        return self.filter(is_published=True, report__is_published=True, market__is_published=True)
+    def published(self, of=None):
+        """Listings readers may see: the listing, its edition and its market all published
+        (see `published_listings_q`, also for `of`)."""
+        return self.filter(published_listings_q(of=of))
 
-    def in_year(self, year):
-        return self.filter(report__year=year)
+    def for_histories(self):
+        """Markets' published listings with their editions: what `Market.listing_history`
+        reads, for a prefetch (`MarketQuerySet.with_listings`, `with_market_listings`)."""
+        return self.published(of="market").select_related("report")
+
+    def with_market_listings(self):
+        """Each listing's market, with that market's published listings prefetched, so its
+        listing history costs no query per listing."""
+        return self.select_related("market").prefetch_related(
+            models.Prefetch("market__listings", queryset=self.model.objects.for_histories())
+        )
 
 
 class Listing(models.Model):
@@ -227,8 +253,3 @@ class Listing(models.Model):
                     f"{self.market.get_kind_display().lower()} section."
                 }
             )
-
-    @property
-    def status(self):
-        """New, continuing or returning, against the published editions."""
-        return self.market.listing_history().status_in(self.report.year)

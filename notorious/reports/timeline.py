@@ -1,7 +1,7 @@
 """Every dated event on record, in date order: editions, listings' turns, coverage.
 
 A market's turns (first listed, returning, dropped) are derived with the same rules as
-its listing history (`reports.history`), from one query over published listings, and
+its listing history (`markets.history`), from one query over published listings, and
 dated by the edition that made them. An edition whose publication date is not recorded
 is placed, for ordering only, at the start of the year after the one it reviews (when
 editions usually come out); the page lists it under its own heading, stating no date.
@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
+from notorious.markets.history import NEW, RETURNING, compute_history
 from notorious.markets.models import Market
 from notorious.press.models import Article
 
-from .history import NEW, RETURNING, compute_history
 from .models import Listing, Report
 
 EDITION = "edition"

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -7,12 +6,12 @@ from django.views.generic import ListView, TemplateView
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.views import PublishedDetailView
+from notorious.markets.history import NEW, RETURNING
 from notorious.markets.models import Kind, Market
 
 from .changes import compare_editions
 from .forms import CompareEditionsForm, TimelineFilterForm
-from .history import NEW, RETURNING
-from .models import Listing, Report
+from .models import Report
 from .timeline import build_timeline
 
 
@@ -51,16 +50,9 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
         report = self.object
         edition_years = Report.objects.edition_years()
         listings = (
-            report.listings.filter(is_published=True, market__is_published=True)
+            report.listings.published(of="report")
+            .with_market_listings()
             .select_related("market__operator")
-            .prefetch_related(
-                Prefetch(
-                    "market__listings",
-                    queryset=Listing.objects.filter(
-                        is_published=True, report__is_published=True
-                    ).select_related("report"),
-                )
-            )
             .order_by("market__name")
         )
         rows = [
@@ -73,7 +65,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             new_markets=[listing.market for listing, status in rows if status == NEW],
             returning_markets=[listing.market for listing, status in rows if status == RETURNING],
             dropped_markets=(
-                Market.objects.published().dropped_in(report.year).select_related("operator")
+                Market.objects.published().dropped_in(report).select_related("operator")
                 if report.is_published
                 else []
             ),
