@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from notorious.companies.models import Company
-from notorious.core.synthetic import Sizes, generate, scratch_database_problems
+from notorious.dataset.synthetic import Sizes, generate, remove, scratch_database_problems
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
@@ -67,10 +67,19 @@ def test_generates_the_sizes_asked_for_all_marked_synthetic(client):
 def test_the_same_seed_gives_the_same_dataset():
     generate(SMALL, seed=7)
     first = sorted(Market.objects.values_list("name", "kind", "operator__name"))
-    for model in (Article, Outlet, Market, Company, Report):
-        model.objects.all().delete()
+    remove()
     generate(SMALL, seed=7)
     assert sorted(Market.objects.values_list("name", "kind", "operator__name")) == first
+
+
+def test_remove_takes_out_the_synthetic_data_and_leaves_the_demo(client):
+    call_command("load_demo", stdout=StringIO())
+    models = (Company, Market, Report, Listing, Outlet, Article)
+    demo = {model: sorted(model.objects.values_list("pk", flat=True)) for model in models}
+    generate(SMALL, seed=5)
+    remove()
+    assert {model: sorted(model.objects.values_list("pk", flat=True)) for model in models} == demo
+    assert "AliExpress" in client.get("/markets/").content.decode()
 
 
 def test_search_finds_synthetic_markets_once_generated(client):

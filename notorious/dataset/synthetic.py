@@ -4,11 +4,12 @@ Everything here is invented and says so: every name and headline starts with "Sy
 every slug with "synthetic-", every edition's title with "Synthetic edition" (their years
 follow the demo's, 2022 on, so the latest edition, the home page's subject, is synthetic
 and as large as the rest). It is meant for a scratch database holding the demo data at
-most (`scripts/loadtest` makes one); `generate_synthetic` refuses any other (see
-`scratch_database_problems`), so it is never mixed into real or demo data anyone reads.
+most (`scripts/loadtest` makes one); `generate_synthetic` and the search benchmark
+(`benchmarks/bench_search.py`) refuse any other (see `scratch_database_problems`), so it is
+never mixed into real or demo data anyone reads, and `remove` takes it out again.
 
-Rows are written with bulk_create (no signals, no edit history) and the search vectors
-rebuilt once at the end; the same seed gives the same dataset.
+Rows are written with bulk_create (no signals, no edit history; PostgreSQL computes their
+search vectors); the same seed gives the same dataset.
 """
 
 import datetime
@@ -18,11 +19,12 @@ from dataclasses import dataclass
 from django.db import connection
 
 from notorious.companies.models import Company
-from notorious.core import demo
 from notorious.figures.models import Figure
 from notorious.markets.models import Category, Kind, Market
 from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
+
+from . import demo
 
 PREFIX = "Synthetic"
 SLUG_PREFIX = "synthetic-"
@@ -140,11 +142,30 @@ def _listing_slots(rng, market_count, edition_count, target):
 def generate(sizes=Sizes(), seed=2021):
     """Write the synthetic dataset; returns {kind: count written}. Call inside a transaction."""
     rng = random.Random(seed)
-    number = iter(range(1, 10**9))
+    numbers = iter(range(1, 10**9))
+    companies = _companies(rng, numbers, sizes.companies)
+    markets = _markets(rng, numbers, sizes.markets, companies)
+    reports = _editions(sizes.editions)
+    listings = _listings(rng, markets, reports, sizes.listings)
+    outlets = _outlets(rng, numbers, sizes.outlets)
+    articles = _articles(rng, numbers, sizes.articles, outlets)
+    _link_articles(rng, articles, markets, companies, reports)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # plans for the tables' new sizes
+    return {
+        "companies": len(companies),
+        "markets": len(markets),
+        "editions": len(reports),
+        "listings": len(listings),
+        "outlets": len(outlets),
+        "articles": len(articles),
+    }
 
+
+def _companies(rng, numbers, count):
     companies = []
-    for index in range(sizes.companies):
-        n = next(number)
+    for index in range(count):
+        n = next(numbers)
         companies.append(
             Company(
                 name=_name(rng, "Group", n),
@@ -164,10 +185,14 @@ def generate(sizes=Sizes(), seed=2021):
             companies[index].parent = companies[rng.randrange(index)]
             subsidiaries.append(companies[index])
     Company.objects.bulk_update(subsidiaries, ["parent"], batch_size=1000)
+    return companies
 
+
+def _markets(rng, numbers, count, companies):
+    online_categories = [c for c in Category if c != Category.PHYSICAL_MARKETPLACE]
     markets = []
-    for index in range(sizes.markets):
-        n = next(number)
+    for index in range(count):
+        n = next(numbers)
         online = rng.random() < 0.6
         markets.append(
             Market(
@@ -176,9 +201,7 @@ def generate(sizes=Sizes(), seed=2021):
                 aliases=f"{PREFIX} {n}" if rng.random() < 0.3 else "",
                 kind=Kind.ONLINE if online else Kind.PHYSICAL,
                 category=(
-                    rng.choice([c for c in Category if c != Category.PHYSICAL_MARKETPLACE])
-                    if online
-                    else Category.PHYSICAL_MARKETPLACE
+                    rng.choice(online_categories) if online else Category.PHYSICAL_MARKETPLACE
                 ),
                 country=rng.choice(COUNTRIES),
                 city="" if online else f"{PREFIX} City {rng.randrange(1, 200)}",
@@ -193,9 +216,12 @@ def generate(sizes=Sizes(), seed=2021):
             )
         )
     Market.objects.bulk_create(markets, batch_size=1000)
+    return markets
 
+
+def _editions(count):
     reports = []
-    for index in range(sizes.editions):
+    for index in range(count):
         year = FIRST_SYNTHETIC_YEAR + index
         reports.append(
             Report(
@@ -208,8 +234,10 @@ def generate(sizes=Sizes(), seed=2021):
                 is_published=True,
             )
         )
-    Report.objects.bulk_create(reports)
+    return Report.objects.bulk_create(reports)
 
+
+def _listings(rng, markets, reports, target):
     listings = [
         Listing(
             report=reports[edition],
@@ -218,13 +246,15 @@ def generate(sizes=Sizes(), seed=2021):
             reasons=f"{PREFIX} reasons: {' and '.join(rng.sample(TOPICS.split(), 2))}.",
             is_published=True,
         )
-        for market, edition in _listing_slots(rng, len(markets), len(reports), sizes.listings)
+        for market, edition in _listing_slots(rng, len(markets), len(reports), target)
     ]
-    Listing.objects.bulk_create(listings, batch_size=2000)
+    return Listing.objects.bulk_create(listings, batch_size=2000)
 
+
+def _outlets(rng, numbers, count):
     outlets = []
-    for _ in range(sizes.outlets):
-        n = next(number)
+    for _ in range(count):
+        n = next(numbers)
         outlets.append(
             Outlet(
                 name=f"{PREFIX} Outlet {n}",
@@ -234,12 +264,14 @@ def generate(sizes=Sizes(), seed=2021):
                 is_published=True,
             )
         )
-    Outlet.objects.bulk_create(outlets)
+    return Outlet.objects.bulk_create(outlets)
 
+
+def _articles(rng, numbers, count, outlets):
     articles = []
     start = datetime.date(FIRST_SYNTHETIC_YEAR, 1, 1)
-    for _ in range(sizes.articles):
-        n = next(number)
+    for _ in range(count):
+        n = next(numbers)
         topic = " ".join(rng.sample(TOPICS.split(), 3))
         articles.append(
             Article(
@@ -253,7 +285,11 @@ def generate(sizes=Sizes(), seed=2021):
                 is_published=rng.random() > 0.03,
             )
         )
-    Article.objects.bulk_create(articles, batch_size=1000)
+    return Article.objects.bulk_create(articles, batch_size=1000)
+
+
+def _link_articles(rng, articles, markets, companies, reports):
+    """Each article covers one to three markets, sometimes a company or an edition."""
     about_markets = Article.markets.through
     about_companies = Article.companies.through
     about_reports = Article.reports.through
@@ -270,13 +306,38 @@ def generate(sizes=Sizes(), seed=2021):
     for through, rows in links.items():
         through.objects.bulk_create(rows, batch_size=2000)
 
+
+def remove():
+    """Delete every synthetic entry, leaving any other (the demo's) as it was.
+
+    In SQL, as it was written: no signals, so no edit history for rows no one edited. The
+    links and listings of synthetic entries go first, then the entries, owners last.
+    """
+    marked = f"{SLUG_PREFIX}%"
+    edition = f"{PREFIX} edition%"
+    articles = f"SELECT id FROM {Article._meta.db_table} WHERE slug LIKE %s"
+    markets = f"SELECT id FROM {Market._meta.db_table} WHERE slug LIKE %s"
+    reports = f"SELECT id FROM {Report._meta.db_table} WHERE title LIKE %s"
+    statements = [
+        *(
+            (
+                f"DELETE FROM {field.remote_field.through._meta.db_table} "
+                f"WHERE article_id IN ({articles})",
+                [marked],
+            )
+            for field in Article._meta.many_to_many
+        ),
+        (
+            f"DELETE FROM {Listing._meta.db_table} "
+            f"WHERE market_id IN ({markets}) OR report_id IN ({reports})",
+            [marked, edition],
+        ),
+        *(
+            (f"DELETE FROM {model._meta.db_table} WHERE slug LIKE %s", [marked])
+            for model in (Article, Market, Company, Outlet)
+        ),
+        (f"DELETE FROM {Report._meta.db_table} WHERE title LIKE %s", [edition]),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # plans for the tables' new sizes
-    return {
-        "companies": len(companies),
-        "markets": len(markets),
-        "editions": len(reports),
-        "listings": len(listings),
-        "outlets": len(outlets),
-        "articles": len(articles),
-    }
+        for sql, params in statements:
+            cursor.execute(sql, params)

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from notorious.core.synthetic import Sizes, generate, scratch_database_problems
+from notorious.dataset.synthetic import Sizes, generate, scratch_database_problems
 
 
 class DryRun(Exception):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "20,000 listings, 40 outlets, 3,000 articles) for load tests and benchmarks. Every "
         "entry is marked: names start with 'Synthetic', slugs with 'synthetic-'. Refuses a "
         "database whose name does not contain loadtest, bench or synthetic, or that holds "
-        "entries other than the demo's. One transaction; search vectors are rebuilt."
+        "entries other than the demo's. One transaction."
     )
 
     def add_arguments(self, parser):
