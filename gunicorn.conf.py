@@ -39,11 +39,13 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max(1, max_requests // 10)
 
-# Logs to stdout/stderr, for the process manager or container runtime to collect.
+# Logs to stdout/stderr, for the process manager or container runtime to collect. Each
+# access line ends with the request's id (its X-Request-ID response header), the id the
+# site's own log lines for that request carry (notorious/core/request_id.py).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
 
 # Heartbeat files in memory, not on a disk that may stall under load.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

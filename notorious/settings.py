@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, cached pages and redirects included, gets a request id and a
+    # log line (notorious/core/request_id.py).
+    "notorious.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers' pages from the cache, before any other work (notorious/core/page_cache.py).
@@ -284,3 +287,48 @@ SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False
 
 # django-filter: what an unset filter shows in the public pages' selects ("Any kind").
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
+
+# --- Logging and error reporting (docs/operators.md, "Logging and error reporting").
+# Everything to standard error, which gunicorn and the process manager collect: Django's
+# errors (an unhandled exception is logged by django.request with its traceback), one line
+# per request from notorious.requests, and each line with the id of the request causing it.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "notorious.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Django's own handlers (the console only under debug, mail to ADMINS) give way to the
+    # root's, so errors are logged the same with debug on or off.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+}
+
+# Error reports to Sentry, only when SENTRY_DSN is set: otherwise sentry_sdk is not imported.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from notorious.core.request_id import tag_sentry_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        # No user names, addresses, cookies or request bodies leave the site.
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+        before_send=tag_sentry_event,
+    )
