@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from notorious.companies.models import Company
+from notorious.core.models import if_published
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
@@ -21,9 +22,8 @@ class PublishedManyRelatedField(serializers.ManyRelatedField):
     """A sorted list of the identifiers of the published related entities."""
 
     def to_representation(self, iterable):
-        return sorted(
-            self.child_relation.to_representation(item) for item in iterable if item.is_published
-        )
+        identifiers = (self.child_relation.to_representation(item) for item in iterable)
+        return sorted(identifier for identifier in identifiers if identifier is not None)
 
 
 class PublishedSlugField(serializers.SlugRelatedField):
@@ -44,7 +44,8 @@ class PublishedSlugField(serializers.SlugRelatedField):
         return PublishedManyRelatedField(**list_kwargs)
 
     def to_representation(self, obj):
-        return getattr(obj, self.slug_field) if obj.is_published else None
+        entry = if_published(obj)
+        return getattr(entry, self.slug_field) if entry else None
 
 
 @extend_schema_field(OpenApiTypes.URI)

@@ -18,6 +18,17 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+def if_published(entry):
+    """`entry` if readers may see it, else None (for a draft, or no entry at all).
+
+    Pages, feeds and the API name a related entry (a market's operator, a company's owner,
+    an article's outlet, a figure's source) only once it is published, and say nothing of
+    a draft: `if_published(article.outlet)` in Python, `{{ article.outlet|if_published }}`
+    in templates (`{% load publishing %}`).
+    """
+    return entry if entry is not None and entry.is_published else None
+
+
 class AliasedQuerySet(PublishableQuerySet):
     def matching_name(self, name):
         """Entries whose name or one of whose aliases is `name`, ignoring case and spaces."""
