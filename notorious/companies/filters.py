@@ -4,11 +4,9 @@ import django_filters
 from django.db.models import Q
 from django_countries import countries
 
+from notorious.core.filters import PublishedChoiceFilter
+
 from .models import Company
-
-
-def published_companies(request):
-    return Company.objects.published()
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -20,10 +18,9 @@ class CompanyFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. CN."
     )
-    parent = django_filters.ModelChoiceFilter(
+    parent = PublishedChoiceFilter(
+        Company,
         label="Owned by",
-        queryset=published_companies,
-        to_field_name="slug",
         method="filter_parent",
         help_text="A company's slug: the companies it owns, directly or indirectly.",
     )

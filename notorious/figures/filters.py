@@ -2,23 +2,12 @@
 
 import django_filters
 
+from notorious.core.filters import PublishedChoiceFilter
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import FIRST_YEAR, LAST_YEAR, Report
 
 from .models import Figure
-
-
-def published_reports(request):
-    return Report.objects.published()
-
-
-def published_articles(request):
-    return Article.objects.published()
-
-
-def published_markets(request):
-    return Market.objects.published()
 
 
 class FigureFilter(django_filters.FilterSet):
@@ -27,24 +16,22 @@ class FigureFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="The year a figure is about."
     )
-    report = django_filters.ModelChoiceFilter(
+    report = PublishedChoiceFilter(
+        Report,
+        to_field_name="year",
         label="Source edition",
         field_name="source_report",
-        queryset=published_reports,
-        to_field_name="year",
         help_text="The year of the edition that states it.",
     )
-    article = django_filters.ModelChoiceFilter(
+    article = PublishedChoiceFilter(
+        Article,
         label="Source article",
         field_name="source_article",
-        queryset=published_articles,
-        to_field_name="slug",
         help_text="The slug of the article that reports it.",
     )
-    market = django_filters.ModelChoiceFilter(
+    market = PublishedChoiceFilter(
+        Market,
         field_name="source_article__markets",
-        queryset=published_markets,
-        to_field_name="slug",
         method="filter_market",
         help_text="A market's slug: figures from the editions listing it or coverage about it.",
     )

@@ -5,19 +5,11 @@ from django.db.models import F, Q
 from django_countries import countries
 
 from notorious.companies.models import Company
+from notorious.core.filters import PublishedChoiceFilter
 from notorious.reports.models import Report
 
 from .history import STATUS_CHOICES
 from .models import Category, Kind, Market
-
-
-def published_companies(request):
-    return Company.objects.published()
-
-
-def published_reports(request):
-    return Report.objects.published()
-
 
 LATEST_CHOICES = [("yes", "In the latest edition"), ("no", "Not in the latest edition")]
 
@@ -57,19 +49,18 @@ class MarketFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. CN."
     )
-    company = django_filters.ModelChoiceFilter(
+    company = PublishedChoiceFilter(
+        Company,
         label="Company",
         field_name="operator",
-        queryset=published_companies,
-        to_field_name="slug",
         method="filter_company",
         help_text="A company's slug: its markets and those of its subsidiaries.",
     )
-    year = django_filters.ModelChoiceFilter(
+    year = PublishedChoiceFilter(
+        Report,
+        to_field_name="year",
         label="Listed in",
         field_name="listings__report",
-        queryset=published_reports,
-        to_field_name="year",
         method="filter_year",
         help_text="The year an edition reviews: the markets it names.",
     )

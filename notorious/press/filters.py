@@ -8,26 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from notorious.companies.models import Company
+from notorious.core.filters import PublishedChoiceFilter
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
 from .models import Article, Outlet
-
-
-def published_outlets(request):
-    return Outlet.objects.published()
-
-
-def published_markets(request):
-    return Market.objects.published()
-
-
-def published_companies(request):
-    return Company.objects.published()
-
-
-def published_reports(request):
-    return Report.objects.published()
 
 
 def article_year_choices():
@@ -42,9 +27,8 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Words", method="filter_words", help_text="Part of the headline or summary."
     )
-    outlet = django_filters.ModelChoiceFilter(
-        queryset=published_outlets,
-        to_field_name="slug",
+    outlet = PublishedChoiceFilter(
+        Outlet,
         method="filter_outlet",
         help_text="An outlet's slug: its articles and its stories republished elsewhere.",
     )
@@ -55,17 +39,15 @@ class ArticleFilter(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="published_on", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
     )
-    market = django_filters.ModelChoiceFilter(
+    market = PublishedChoiceFilter(
+        Market,
         field_name="markets",
-        queryset=published_markets,
-        to_field_name="slug",
         method="filter_market",
         help_text="A market's slug: coverage about it.",
     )
-    company = django_filters.ModelChoiceFilter(
+    company = PublishedChoiceFilter(
+        Company,
         field_name="companies",
-        queryset=published_companies,
-        to_field_name="slug",
         method="filter_company",
         help_text="A company's slug: coverage of it, its subsidiaries or the markets they operate.",
     )
@@ -75,11 +57,11 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_year",
         help_text="The year the article came out, e.g. 2022.",
     )
-    report = django_filters.ModelChoiceFilter(
+    report = PublishedChoiceFilter(
+        Report,
+        to_field_name="year",
         label="Edition",
         field_name="reports",
-        queryset=published_reports,
-        to_field_name="year",
         help_text="The year an edition reviews: coverage of that edition.",
     )
 

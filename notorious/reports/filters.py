@@ -4,21 +4,10 @@ import django_filters
 from django_countries import countries
 
 from notorious.companies.models import Company
+from notorious.core.filters import PublishedChoiceFilter
 from notorious.markets.models import Category, Kind, Market
 
 from .models import FIRST_YEAR, LAST_YEAR, Listing, Report
-
-
-def published_companies(request):
-    return Company.objects.published()
-
-
-def published_markets(request):
-    return Market.objects.published()
-
-
-def published_reports(request):
-    return Report.objects.published()
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -49,11 +38,11 @@ class ReportFilter(django_filters.FilterSet):
 class ListingFilter(django_filters.FilterSet):
     """Listings by edition, section, and the listed market's category, country and operator."""
 
-    year = django_filters.ModelChoiceFilter(
+    year = PublishedChoiceFilter(
+        Report,
+        to_field_name="year",
         label="Edition",
         field_name="report",
-        queryset=published_reports,
-        to_field_name="year",
         help_text="The year an edition reviews.",
     )
     section = django_filters.ChoiceFilter(choices=Kind.choices, help_text="Online or physical.")
@@ -66,14 +55,11 @@ class ListingFilter(django_filters.FilterSet):
         label="Country",
         help_text="ISO 3166 alpha-2 code, e.g. CN.",
     )
-    market = django_filters.ModelChoiceFilter(
-        queryset=published_markets, to_field_name="slug", help_text="A market's slug."
-    )
-    company = django_filters.ModelChoiceFilter(
+    market = PublishedChoiceFilter(Market, help_text="A market's slug.")
+    company = PublishedChoiceFilter(
+        Company,
         label="Company",
         field_name="market__operator",
-        queryset=published_companies,
-        to_field_name="slug",
         method="filter_company",
         help_text="A company's slug: listings of its markets and those of its subsidiaries.",
     )

@@ -1,22 +1,21 @@
 from django import forms
 
 from notorious.companies.models import Company
+from notorious.core.filters import PublishedChoiceField
 from notorious.markets.models import Market
 
 
 class TimelineFilterForm(forms.Form):
     """The timeline's filters, read from the query string (all optional)."""
 
-    company = forms.ModelChoiceField(
-        queryset=Company.objects.published(),
-        to_field_name="slug",
+    company = PublishedChoiceField(
+        Company,
         required=False,
         empty_label="Any company",
         label="Company (with its subsidiaries)",
     )
-    market = forms.ModelChoiceField(
-        queryset=Market.objects.published(),
-        to_field_name="slug",
+    market = PublishedChoiceField(
+        Market,
         required=False,
         empty_label="Any market",
     )
