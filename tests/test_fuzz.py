@@ -38,7 +38,8 @@ from hypothesis import strategies as st
 
 from notorious.companies.models import Company
 from notorious.markets.models import Category, Kind, Market
-from notorious.reports.importer import COLUMNS, ListingImportError, run_import
+from notorious.reports.import_file import COLUMNS, ListingImportError
+from notorious.reports.importer import run_import
 from notorious.reports.models import Listing, Report
 
 from .factories import (

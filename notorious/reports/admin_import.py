@@ -14,7 +14,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .importer import COLUMNS, ListingImportError, RowError, decode, plan_import, run_import
+from .import_file import COLUMNS, ListingImportError, RowError, decode
+from .importer import plan_import, run_import
 from .models import Report
 
 SIGNING_SALT = "notorious.reports.import_listings"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notorious.reports.importer import ListingImportError, run_import
+from notorious.reports.import_file import ListingImportError
+from notorious.reports.importer import run_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,375 @@
+"""Planning an import: what each row of the file creates or changes, found without writing
+anything (`importer.py` describes the import as a whole)."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.text import Truncator, slugify
+from django_countries import countries
+
+from notorious.companies.models import Company
+from notorious.core.models import split_aliases
+from notorious.markets.models import Category, Market
+from notorious.reports.models import Listing, Report
+
+from .import_file import RowError, normalize_name, parse_row
+
+
+@dataclass(frozen=True)
+class Creation:
+    """An entry the import creates, e.g. ('market', 'WeChat: online, Social commerce')."""
+
+    model: str
+    description: str
+
+    def __str__(self):
+        return f"{self.model} {self.description}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an existing entry that the import changes."""
+
+    target: str  # e.g. 'market "WeChat"'
+    field: str
+    old: str
+    new: str
+
+    def __str__(self):
+        return f"{self.target}: {self.field}: {self.old or '(empty)'} → {self.new}"
+
+
+@dataclass(eq=False)
+class _Entry:
+    """An entry the plan creates or may change, with what the file sets on it and where."""
+
+    obj: object
+    is_new: bool
+    line: int  # the first line naming it
+    changes: dict = field(default_factory=dict)  # field -> Change
+    given: dict = field(default_factory=dict)  # field -> (value, line): catches conflicts
+
+    @property
+    def is_dirty(self):
+        return self.is_new or bool(self.changes)
+
+
+def _display(value):
+    if value is None:
+        return ""
+    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+        return value.name if value.code else ""
+    return Truncator(str(value)).chars(80)
+
+
+def _display_field(obj, field_name, value):
+    """A field's value as an editor reads it: a choice's label rather than its code."""
+    choices = dict(obj._meta.get_field(field_name).flatchoices)
+    return _display(choices.get(value, value) if isinstance(value, str) else value)
+
+
+class Planner:
+    """Walks the rows once, building the entries to write; see `plan_import`."""
+
+    def __init__(self):
+        self.errors = []
+        self.reports = {}  # year -> Report (saved or new)
+        self.report_entries = []  # new reports only
+        self.companies = {}  # pk or id(obj) -> _Entry
+        self.company_names = {}  # casefolded name introduced by the file -> _Entry
+        self.markets = {}
+        self.market_names = {}
+        self.listings = {}  # (year, market entry) -> _Entry
+        self.slugs = {Company: set(), Market: set()}
+
+    def error(self, line, message):
+        self.errors.append(RowError(line, message))
+
+    # entries
+
+    def _unique_slug(self, model, name, fallback):
+        base = (slugify(name) or fallback)[:190].strip("-") or fallback
+        slug, number = base, 1
+        while slug in self.slugs[model] or model.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        self.slugs[model].add(slug)
+        return slug
+
+    def _find(self, model, registry, names, name, line):
+        """The entry for the market or company called `name`: one the file introduced, one
+        matched by name or alias in the database, or None. Records an error when ambiguous."""
+        entry = names.get(name.casefold())
+        if entry is not None:
+            return entry
+        matches = list(model.objects.matching_name(name))
+        if len(matches) > 1:
+            listed = ", ".join(f"'{m.name}'" for m in matches)
+            self.error(
+                line,
+                f"'{name}' is a name or alias of several {model._meta.verbose_name_plural} "
+                f"({listed}); use the name of the one you mean.",
+            )
+            return False
+        if not matches:
+            return None
+        obj = matches[0]
+        if obj.pk not in registry:
+            registry[obj.pk] = _Entry(obj, is_new=False, line=line)
+        return registry[obj.pk]
+
+    def _company(self, name, line):
+        name = normalize_name(name)
+        entry = self._find(Company, self.companies, self.company_names, name, line)
+        if entry is None:
+            obj = Company(
+                name=name,
+                slug=self._unique_slug(Company, name, "company"),
+                is_published=False,
+            )
+            entry = _Entry(obj, is_new=True, line=line)
+            self.companies[id(obj)] = entry
+            self.company_names[name.casefold()] = entry
+        return entry
+
+    def _company_entry_of(self, company):
+        """The entry for a Company object the plan holds, whether new or from the database."""
+        key = company.pk if company.pk is not None else id(company)
+        return self.companies.get(key)
+
+    # fields
+
+    def _set(self, entry, field_name, value, line, label, shown=None):
+        """Plan `field_name = value` (a non-empty cell); refuse a second, different value."""
+        shown = _display(value) if shown is None else shown
+        if field_name in entry.given:
+            earlier, earlier_shown, earlier_line = entry.given[field_name]
+            if earlier is not value and earlier != value:
+                self.error(
+                    line,
+                    f"{label} '{shown}' differs from '{earlier_shown}' given for "
+                    f"{entry.obj} on line {earlier_line}.",
+                )
+            return
+        entry.given[field_name] = (value, shown, line)
+        old = getattr(entry.obj, field_name)
+        if old is value or old == value:
+            return
+        setattr(entry.obj, field_name, value)
+        if not entry.is_new:
+            model = entry.obj._meta.verbose_name
+            entry.changes[field_name] = Change(
+                f'{model} "{entry.obj}"', label, _display_field(entry.obj, field_name, old), shown
+            )
+
+    def _merge_list(self, entry, field_name, additions, label, lower=False):
+        """Add names to a one-per-line field (aliases, domains), keeping those it has."""
+        current = split_aliases(getattr(entry.obj, field_name))
+        known = {item.casefold() for item in current}
+        new = [a.lower() if lower else a for a in additions if a.casefold() not in known]
+        if not new:
+            return
+        old = "\n".join(current)
+        setattr(entry.obj, field_name, "\n".join([*current, *new]))
+        if not entry.is_new:
+            model = entry.obj._meta.verbose_name
+            previous = entry.changes.get(field_name)
+            entry.changes[field_name] = Change(
+                f'{model} "{entry.obj}"',
+                label,
+                previous.old if previous else ", ".join(split_aliases(old)),
+                ", ".join(split_aliases(getattr(entry.obj, field_name))),
+            )
+
+    # rows
+
+    def add_row(self, line, row):
+        values, problems = parse_row(row)
+        for problem in problems:
+            self.error(line, problem)
+        if problems:
+            return
+        report = self._report(values["year"])
+        market = self._market(line, values)
+        if not market:
+            return
+        self._market_fields(line, market, values)
+        self._listing(line, report, market, values)
+
+    def _report(self, year):
+        if year not in self.reports:
+            report = Report.objects.filter(year=year).first()
+            if report is None:
+                report = Report(year=year, is_published=False)
+                self.report_entries.append(report)
+            self.reports[year] = report
+        return self.reports[year]
+
+    def _market(self, line, values):
+        name, kind = values["market"], values["kind"]
+        entry = self._find(Market, self.markets, self.market_names, name, line)
+        if entry is False:
+            return None
+        if entry is None:
+            obj = Market(
+                name=name,
+                slug=self._unique_slug(Market, name, "market"),
+                kind=kind,
+                category="",
+                is_published=False,
+            )
+            entry = _Entry(obj, is_new=True, line=line, given={"kind": (kind, kind, line)})
+            self.markets[id(obj)] = entry
+            self.market_names[name.casefold()] = entry
+            return entry
+        if entry.obj.kind != kind:
+            where = (
+                f"on line {entry.given['kind'][2]}" if "kind" in entry.given else "in the database"
+            )
+            self.error(
+                line,
+                f"'{entry.obj}' is given as {kind}, but it is {entry.obj.kind} {where}; a "
+                "market cannot have two kinds.",
+            )
+            return None
+        entry.given.setdefault("kind", (kind, kind, line))
+        return entry
+
+    def _market_fields(self, line, entry, values):
+        if values["category"]:
+            category = values["category"]
+            self._set(entry, "category", category, line, "category", Category(category).label)
+        if values["country"]:
+            code = values["country"]
+            self._set(entry, "country", code, line, "country", countries.name(code))
+        if values["city"]:
+            self._set(entry, "city", values["city"], line, "city")
+        if values["website"]:
+            url, domain = values["website"]
+            self._set(entry, "website", url, line, "website")
+            self._merge_list(entry, "domains", [domain], "domains", lower=True)
+        if values["aliases"]:
+            self._aliases(line, entry, split_aliases(values["aliases"]))
+        if values["company"]:
+            company = self._company(values["company"], line)
+            if not company:
+                return
+            if values["parent_company"]:
+                self._parent(line, company, values["parent_company"])
+            self._set(entry, "operator", company.obj, line, "operator")
+
+    def _aliases(self, line, entry, aliases):
+        own = {name.casefold() for name in entry.obj.all_names}
+        additions = []
+        for alias in aliases:
+            if alias.casefold() in own:
+                continue
+            other = self.market_names.get(alias.casefold())
+            if other is None:
+                other = next(
+                    (m for m in Market.objects.matching_name(alias) if m.pk != entry.obj.pk),
+                    None,
+                )
+            if other is not None and other is not entry:
+                self.error(
+                    line,
+                    f"alias '{alias}' is already a name of another market, "
+                    f"'{getattr(other, 'obj', other)}'.",
+                )
+                continue
+            additions.append(alias)
+            own.add(alias.casefold())
+            self.market_names[alias.casefold()] = entry
+        self._merge_list(entry, "aliases", additions, "aliases")
+
+    def _parent(self, line, company, parent_name):
+        parent = self._company(parent_name, line)
+        if not parent:
+            return
+        if parent is company:
+            self.error(line, f"'{company.obj}' cannot be its own parent company.")
+            return
+        # Walk up from the parent, following the owners as the plan leaves them.
+        ancestor, seen = parent.obj, set()
+        while ancestor is not None and id(ancestor) not in seen:
+            seen.add(id(ancestor))
+            planned = self._company_entry_of(ancestor)
+            if planned is company:
+                self.error(
+                    line,
+                    f"'{parent.obj}' cannot own '{company.obj}': it is owned by it, "
+                    "directly or indirectly.",
+                )
+                return
+            ancestor = (planned.obj if planned else ancestor).parent
+            if ancestor is not None and self._company_entry_of(ancestor):
+                ancestor = self._company_entry_of(ancestor).obj
+        self._set(company, "parent", parent.obj, line, "parent company")
+
+    def _listing(self, line, report, market, values):
+        key = (report.year, market)
+        if key in self.listings:
+            self.error(
+                line,
+                f"'{market.obj}' is already on line {self.listings[key].line} for "
+                f"{report.year}; a market is listed once per edition.",
+            )
+            return
+        existing = None
+        if report.pk and market.obj.pk:
+            existing = Listing.objects.filter(report=report, market=market.obj).first()
+        if existing is None:
+            obj = Listing(report=report, market=market.obj, section=values["kind"])
+            obj.is_published = False
+            entry = _Entry(obj, is_new=True, line=line)
+        else:
+            entry = _Entry(existing, is_new=False, line=line)
+        self.listings[key] = entry
+        self._set(entry, "section", values["kind"], line, "section")
+        if values["reasons"]:
+            self._set(entry, "reasons", values["reasons"], line, "reasons")
+        if values["quote"]:
+            self._set(entry, "quotation", values["quote"], line, "quote")
+        if values["page"]:
+            self._set(entry, "quotation_page", values["page"], line, "page")
+        if entry.obj.quotation_page and not entry.obj.quotation.strip():
+            self.error(line, "'page' is given without the 'quote' it locates.")
+
+    # after the last row
+
+    def validate_fields(self):
+        """Run the models' own field checks (lengths, formats) on everything to be written."""
+        groups = [
+            (self.companies.values(), ["parent"]),
+            (self.markets.values(), ["operator"]),
+            (self.listings.values(), ["report", "market"]),
+        ]
+        for entries, exclude in groups:
+            for entry in entries:
+                if not entry.is_dirty:
+                    continue
+                skip = list(exclude)
+                if isinstance(entry.obj, Market) and not entry.obj.category:
+                    skip.append("category")  # left for the editor to choose
+                try:
+                    entry.obj.clean_fields(exclude=skip)
+                except ValidationError as error:
+                    for field_name, messages in error.message_dict.items():
+                        for message in messages:
+                            self.error(entry.line, f"{field_name}: {message}")
+
+    def no_longer_named(self):
+        """Listings of the file's editions (already entered) whose market the file omits."""
+        named = {}
+        for (year, market), _entry in self.listings.items():
+            if market.obj.pk:
+                named.setdefault(year, set()).add(market.obj.pk)
+        missing = []
+        for year, report in sorted(self.reports.items()):
+            if report.pk:
+                missing.extend(
+                    report.listings.exclude(market_id__in=named.get(year, set()))
+                    .select_related("market", "report")
+                    .order_by("market__name")
+                )
+        return missing
