@@ -73,35 +73,8 @@ def compare_editions(from_report, to_report):
     """
     if from_report.year >= to_report.year:
         raise ValueError("from_report must review an earlier year than to_report")
-    listings = (
-        Listing.objects.published()
-        .filter(report__in=[from_report, to_report])
-        .select_related("market")
-        .order_by("market__name", "market__pk")
-    )
-    before, after = {}, {}
-    for listing in listings:
-        # The editions are already at hand: no need to load them with every listing.
-        if listing.report_id == to_report.pk:
-            listing.report = to_report
-            after[listing.market_id] = listing
-        else:
-            listing.report = from_report
-            before[listing.market_id] = listing
-
-    # For each market in `to`, the last edition before `from` that named it, if any.
-    last_listed_before = dict(
-        Listing.objects.published()
-        .filter(
-            report__year__lt=from_report.year,
-            market_id__in=Listing.objects.published().filter(report=to_report).values("market_id"),
-        )
-        .order_by()
-        .values("market_id")
-        .annotate(last_year=Max("report__year"))
-        .values_list("market_id", "last_year")
-    )
-
+    before, after = _listings_by_market(from_report, to_report)
+    last_listed_before = _last_listed_before(from_report, to_report)
     added, returning, section_changed = [], [], []
     for market_id, listing in after.items():
         earlier = before.get(market_id)
@@ -124,11 +97,6 @@ def compare_editions(from_report, to_report):
                     named_in_unentered_editions=listing.market.listed_before_first_entry,
                 )
             )
-    dropped = [
-        MarketChange(listing.market, listing)
-        for market_id, listing in before.items()
-        if market_id not in after
-    ]
     between = tuple(
         Report.objects.published()
         .filter(year__gt=from_report.year, year__lt=to_report.year)
@@ -140,8 +108,48 @@ def compare_editions(from_report, to_report):
         to_report=to_report,
         added=added,
         returning=returning,
-        dropped=dropped,
+        dropped=[
+            MarketChange(listing.market, listing)
+            for market_id, listing in before.items()
+            if market_id not in after
+        ],
         section_changed=section_changed,
         continuing_count=sum(1 for market_id in after if market_id in before),
         editions_between=between,
+    )
+
+
+def _listings_by_market(from_report, to_report):
+    """The two editions' published listings, each as {market id: listing}, in market-name
+    order."""
+    listings = (
+        Listing.objects.published()
+        .filter(report__in=[from_report, to_report])
+        .select_related("market")
+        .order_by("market__name", "market__pk")
+    )
+    before, after = {}, {}
+    for listing in listings:
+        # The editions are already at hand: no need to load them with every listing.
+        if listing.report_id == to_report.pk:
+            listing.report = to_report
+            after[listing.market_id] = listing
+        else:
+            listing.report = from_report
+            before[listing.market_id] = listing
+    return before, after
+
+
+def _last_listed_before(from_report, to_report):
+    """For each market in `to_report`, the last edition before `from_report` naming it."""
+    return dict(
+        Listing.objects.published()
+        .filter(
+            report__year__lt=from_report.year,
+            market_id__in=Listing.objects.published().filter(report=to_report).values("market_id"),
+        )
+        .order_by()
+        .values("market_id")
+        .annotate(last_year=Max("report__year"))
+        .values_list("market_id", "last_year")
     )
