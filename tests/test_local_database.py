@@ -73,6 +73,18 @@ def test_embedded_postgres_starts_keeps_its_data_and_stops_with_the_last_process
     assert second.returncode == 0, second.stderr
     assert second.stdout.split()[2] == "2"  # the same data directory, reused
 
+    # A process killed while the package wrote its list of users leaves it unreadable, and
+    # one killed outright leaves its pid behind: neither may keep the next run from starting
+    # or the last one from stopping the server.
+    (data_dir / ".handle_pids.json").write_text("")
+    third = run_python(code)
+    assert third.returncode == 0, third.stderr
+    (data_dir / ".handle_pids.json").write_text("[999999999]")
+    fourth = run_python(code)
+    assert fourth.returncode == 0, fourth.stderr
+    assert fourth.stdout.split()[2] == "4"
+    assert not (data_dir / "postmaster.pid").exists()
+
 
 def test_without_database_url_or_the_embedded_package_settings_say_what_to_do():
     result = run_python(
