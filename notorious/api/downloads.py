@@ -13,6 +13,8 @@ import json
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from notorious import search
+from notorious.api import views as api
 from notorious.reports.models import Report
 
 FORMATS = ("csv", "json")
@@ -145,9 +147,6 @@ class SearchDownloadMixin:
         fmt = request.GET.get("format")
         if fmt is None:
             return super().get(request, *args, **kwargs)
-        from notorious import search
-        from notorious.api import views as api
-
         group = request.GET.get("group")
         problems = []
         if fmt not in FORMATS:

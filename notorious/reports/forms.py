@@ -3,6 +3,7 @@ from django import forms
 from notorious.companies.models import Company
 from notorious.core.filters import PublishedChoiceField
 from notorious.markets.models import Market
+from notorious.press.models import Article
 
 
 class TimelineFilterForm(forms.Form):
@@ -27,8 +28,6 @@ class TimelineFilterForm(forms.Form):
 
     def timeline_arguments(self):
         """Keyword arguments for `build_timeline` from the cleaned filters."""
-        from notorious.press.models import Article
-
         company = self.cleaned_data.get("company")
         market = self.cleaned_data.get("market")
         markets = Market.objects.published()
