@@ -8,9 +8,6 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def drafts(self):
-        return self.filter(is_published=False)
-
     def visible_to(self, user):
         """Everything for staff (who may preview drafts), published entries for everyone else."""
         if user is not None and user.is_active and user.is_staff:

@@ -53,10 +53,6 @@ class Sizes:
     articles: int = 3_000
 
 
-def is_synthetic_slug(slug):
-    return slug.startswith(SLUG_PREFIX)
-
-
 def real_entries():
     """Counts of the entries that are neither demo nor synthetic, by kind (empty: none)."""
     demo_slugs = {
