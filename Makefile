@@ -62,7 +62,7 @@ serve: install-dev
 backup: install-dev
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(PYTHON=$(PY) scripts/secret-key)}" $(PY) manage.py backup
 
-# Proof under load and faults (docs/operators.md): `make serve` on a fresh PostgreSQL
+# Proof under load and faults (docs/proof.md): `make serve` on a fresh PostgreSQL
 # database with the demo and synthetic data, driven by wrk; figures into docs/benchmarks.md.
 # faults restarts the machine's PostgreSQL cluster for a few seconds.
 loadtest: install-dev
