@@ -54,7 +54,7 @@ run: install-dev .env
 		if [ -z "$$DATABASE_URL" ]; then $(PY) -m notorious.local_database stop; fi
 
 # The production configuration on this machine: debug off, migrations, collectstatic, gunicorn
-# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See docs/operators.md, "Deployment".
+# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See docs/deployment.md, "Deployment".
 serve: install-dev
 	PORT=$(PORT) PY=$(PY) scripts/serve
 

@@ -1,7 +1,7 @@
 """gunicorn's configuration for Notorious: `make serve` uses it, and so should a deploy.
 
-Every value can be changed by environment variable (see README.md, "Deployment"), so the same
-file serves one machine and a pool of app servers behind a reverse proxy.
+Every value can be changed by environment variable (see docs/deployment.md, "Deployment"),
+so the same file serves one machine and a pool of app servers behind a reverse proxy.
 """
 
 import os

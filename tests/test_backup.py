@@ -52,7 +52,7 @@ def scratch_database():
 
 
 def pg_restore(dump, dbname):
-    """The restore command docs/operators.md gives."""
+    """The restore command docs/deployment.md gives."""
     result = subprocess.run(
         [
             client_tool("pg_restore", connection),

@@ -11,7 +11,7 @@ Two steps, so that the dry run and the admin's preview show exactly what the imp
 `ListingImportError` when any row is bad, so nothing is ever half-imported. The
 `import_listings` command and the admin's "Import listings" page are thin wrappers around it.
 
-The format is documented in the README ("Importing a year's list") with an example in
+The format is documented in docs/editors.md ("Importing a year's list") with an example in
 `docs/listings-example.csv`.
 
 Reading the file is `import_file.py`'s work and finding what each row changes

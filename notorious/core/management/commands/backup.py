@@ -1,6 +1,6 @@
 """Write a restorable copy of the whole database to backups/ (or --output).
 
-`pg_dump --format=custom`; restore with pg_restore (see docs/operators.md, "Backups").
+`pg_dump --format=custom`; restore with pg_restore (see docs/deployment.md, "Backups").
 Nothing is written to the database.
 """
 
