@@ -5,7 +5,7 @@ from django_countries.filters import CountryFilter
 
 from notorious.core.admin import RECORD_FIELDSET, PublishableAdmin
 from notorious.reports.admin import MarketListingInline
-from notorious.reports.models import Report
+from notorious.reports.models import Report, published_listings_q
 
 from .models import Market
 
@@ -174,11 +174,8 @@ class MarketAdmin(PublishableAdmin):
         history = self._history(obj)
         if not history.edition_years:
             return "No editions on record"
-        drafts = {
-            listing.report.year
-            for listing in obj.listings.select_related("report")
-            if not (listing.is_published and listing.report.is_published)
-        }
+        hidden = obj.listings.exclude(published_listings_q(of="market"))
+        drafts = set(hidden.values_list("report__year", flat=True))
         return format_html(
             '<ul class="listing-statuses">{}</ul>',
             format_html_join(

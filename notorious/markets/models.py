@@ -48,24 +48,23 @@ class MarketQuerySet(AliasedQuerySet):
         """Markets the company operates, directly or through any of its subsidiaries."""
         return self.filter(operator_id__in=company.family_ids())
 
-    def _published_listings(self):
-        """The published listings a market's page shows (`ListingQuerySet.published`)."""
-        listings = self.model._meta.get_field("listings").related_model.objects
-        return listings.published(of="market")
+    def _listings(self):
+        """The listings' manager, reached through the relation rather than imported."""
+        return self.model._meta.get_field("listings").related_model.objects
 
     def _listings_of_each(self):
         """Published listings of the market in the outer query, for `Exists` subqueries."""
-        return self._published_listings().filter(market=OuterRef("pk"))
+        return self._listings().published(of="market").filter(market=OuterRef("pk"))
 
     def with_listings(self):
         """Prefetch each market's published listings with their editions: what
         `Market.listing_history` and the timeline strips read, in one query."""
-        listings = self.model._meta.get_field("listings").related_model.objects
-        return self.prefetch_related(Prefetch("listings", queryset=listings.for_histories()))
+        listings = self._listings().for_histories()
+        return self.prefetch_related(Prefetch("listings", queryset=listings))
 
     def with_listing_summary(self):
         """Annotate `first_year`, `last_year` and `years_listed` from published listings."""
-        published = Q(listings__in=self._published_listings())
+        published = Q(listings__in=self._listings().published(of="market"))
         return self.annotate(
             first_year=Min("listings__report__year", filter=published),
             last_year=Max("listings__report__year", filter=published),
