@@ -38,8 +38,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(set DJANGO_DEBUG=1 for local development)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. For local development, "
+            "`make run` writes a .env file with debug on and a generated key."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A lost database gives a fast 503 page with Retry-After, not a 500 (README, "Proof").
+    # A lost database gives a fast 503 page with Retry-After, not a 500 (docs/proof.md).
     "notorious.core.middleware.DatabaseUnavailableMiddleware",
     # After authentication: edit history records which editor made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -222,7 +222,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Security: HTTPS, cookies, headers, login throttling. See README.md, "Security".
+# --- Security: HTTPS, cookies, headers, login throttling. See docs/deployment.md, "Security".
 # The site is served over HTTPS (directly or behind a TLS-terminating proxy): on unless debug.
 # `make serve` turns it off to serve plain http://127.0.0.1 on this machine.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -277,7 +277,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "notorious.core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "notorious.core.security.client_ip"
 
-# Edit history (django-simple-history; see README.md, "Edit history and conflicts"). Reasons
+# Edit history (django-simple-history; see docs/editors.md, "Edit history and conflicts"). Reasons
 # name the entries a deletion touched, so they may be longer than the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Seeing an entry's history and reverting it follow the rights over the entry itself (an
@@ -288,7 +288,7 @@ SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False
 # django-filter: what an unset filter shows in the public pages' selects ("Any kind").
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
-# --- Logging and error reporting (docs/operators.md, "Logging and error reporting").
+# --- Logging and error reporting (docs/deployment.md, "Logging and error reporting").
 # Everything to standard error, which gunicorn and the process manager collect: Django's
 # errors (an unhandled exception is logged by django.request with its traceback), one line
 # per request from notorious.requests, and each line with the id of the request causing it.
