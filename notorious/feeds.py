@@ -9,17 +9,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 
 from notorious.companies.models import Company
+from notorious.core.models import if_published
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Listing, Report
-from notorious.search import published_family_ids
 
 FEED_LENGTH = 50
 
@@ -47,12 +47,12 @@ class Entry:
 
 
 def article_entry(article):
-    outlet = article.outlet if article.outlet and article.outlet.is_published else None
+    outlet, original = if_published(article.outlet), if_published(article.republishes)
     credit = []
     if outlet:
         credit.append(f"Published by {outlet.name}.")
-    if article.republishes and article.republishes.is_published:
-        credit.append(f"Republishes a story by {article.republishes.name}.")
+    if original:
+        credit.append(f"Republishes a story by {original.name}.")
     return Entry(
         title=article.headline,
         link=article.get_absolute_url(),
@@ -220,17 +220,10 @@ class CompanyFeed(EntryFeed):
         return company.get_absolute_url()
 
     def items(self, company):
-        family = published_family_ids([company.pk])
+        family = company.family_ids()
         edition_years = Report.objects.edition_years()
         listings = published_listings().filter(market__operator_id__in=family)[:FEED_LENGTH]
-        articles = (
-            published_articles()
-            .filter(
-                Q(companies__in=family)
-                | Q(markets__operator_id__in=family, markets__is_published=True)
-            )
-            .distinct()[:FEED_LENGTH]
-        )
+        articles = published_articles().about_company(company)[:FEED_LENGTH]
         return newest_first(
             [listing_entry(listing, edition_years) for listing in listings]
             + [article_entry(article) for article in articles]

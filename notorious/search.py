@@ -305,7 +305,7 @@ class Search:
         # Only a match on a company's name or alias brings in its markets: a company
         # whose description happens to mention a word is not what the reader named.
         named = self.companies_named(Company.objects.published())
-        family = published_family_ids(named.values_list("pk", flat=True))
+        family = Company.objects.family_ids(named.values_list("pk", flat=True))
         markets = (
             Market.objects.published()
             .filter(self.market_filter() | Q(operator_id__in=family))
@@ -416,27 +416,6 @@ class Search:
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def published_family_ids(company_ids):
-    """The given companies and all their published subsidiaries, however deep.
-
-    One query per level of ownership, whatever the number of companies. Draft
-    subsidiaries are not followed: an unpublished ownership link is not yet a fact readers
-    may see.
-    """
-    from notorious.companies.models import Company
-
-    ids, frontier = set(company_ids), set(company_ids)
-    while frontier:
-        frontier = set(
-            Company.objects.published()
-            .filter(parent_id__in=frontier)
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        ids |= frontier
-    return ids
 
 
 def ids_in_order(queryset):

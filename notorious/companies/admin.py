@@ -39,7 +39,8 @@ class CompanyAdmin(PublishableAdmin):
     def markets_operated(self, obj):
         if obj.pk is None:
             return "—"
-        markets = Market.objects.for_company(obj).select_related("operator")
+        # Editors see the whole group, draft subsidiaries and draft markets included.
+        markets = Market.objects.for_company(obj, include_drafts=True).select_related("operator")
         return admin_links(
             markets,
             note=lambda m: "" if m.operator_id == obj.pk else format_html(" (via {})", m.operator),

@@ -1,3 +1,5 @@
+import itertools
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +10,28 @@ from notorious.core.edit_history import EditHistory
 from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import Aliased, AliasedQuerySet, Publishable, unique_name_constraint
 from notorious.search import Searchable
+
+
+class CompanyQuerySet(AliasedQuerySet):
+    def family_ids(self, company_ids, include_drafts=False):
+        """The given companies' ids and those of all their subsidiaries, however deep.
+
+        Readers' families follow published subsidiaries only: an unpublished ownership
+        link is not yet a fact readers may see, so neither a draft subsidiary nor anything
+        it owns belongs to the family on any page, feed, filter, search or API answer.
+        `include_drafts` follows every link, for editors in the admin. One query per level
+        of ownership, whatever the number of companies.
+        """
+        companies = self if include_drafts else self.published()
+        ids, frontier = set(company_ids), set(company_ids)
+        while frontier:
+            frontier = set(
+                companies.filter(parent_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids |= frontier
+        return ids
 
 
 class Company(Searchable, Aliased, Publishable):
@@ -30,7 +54,7 @@ class Company(Searchable, Aliased, Publishable):
 
     search_fields = (("name", "A"), ("aliases", "A"), ("description", "C"))
 
-    objects = AliasedQuerySet.as_manager()
+    objects = CompanyQuerySet.as_manager()
     # Every change, who made it and when (see notorious/core/edit_history.py). The search
     # vector is derived from the other fields, so it is not kept.
     edit_history = EditHistory(excluded_fields=["search_vector"])
@@ -72,14 +96,13 @@ class Company(Searchable, Aliased, Publishable):
             ancestor = ancestor.parent
         return chain
 
-    def family_ids(self):
-        """This company's id and those of all its subsidiaries, however deep."""
-        ids, frontier = {self.pk}, {self.pk}
-        while frontier:
-            frontier = set(
-                Company.objects.filter(parent_id__in=frontier)
-                .exclude(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            ids |= frontier
-        return ids
+    @property
+    def published_parent_chain(self):
+        """The owners above this company that readers may see, nearest first: up to the
+        first draft, as a draft owner's own owners are known to readers only through an
+        ownership link that is not public yet (the counterpart of `family_ids`)."""
+        return list(itertools.takewhile(lambda owner: owner.is_published, self.parent_chain))
+
+    def family_ids(self, include_drafts=False):
+        """This company's id and those of its subsidiaries (see `CompanyQuerySet.family_ids`)."""
+        return Company.objects.family_ids([self.pk], include_drafts=include_drafts)

@@ -56,7 +56,7 @@ class CompanyDetailView(PublishedDetailView):
         for market in markets:
             market.history = market.listing_history(edition_years)
         context.update(
-            parent_chain=[owner for owner in company.parent_chain if owner.is_published],
+            parent_chain=company.published_parent_chain,
             subsidiaries=company.subsidiaries.published(),
             markets=markets,
             markets_in_latest=sum(market.history.in_latest_edition for market in markets),

@@ -44,9 +44,10 @@ class MarketQuerySet(AliasedQuerySet):
     so they compose and never run a query per market.
     """
 
-    def for_company(self, company):
-        """Markets the company operates, directly or through any of its subsidiaries."""
-        return self.filter(operator_id__in=company.family_ids())
+    def for_company(self, company, include_drafts=False):
+        """Markets the company operates, directly or through any of its subsidiaries
+        (published ones only, unless `include_drafts`: see `CompanyQuerySet.family_ids`)."""
+        return self.filter(operator_id__in=company.family_ids(include_drafts=include_drafts))
 
     def _listings(self):
         """The listings' manager, reached through the relation rather than imported."""

@@ -1,6 +1,7 @@
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
+from notorious.core.models import if_published
 from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.figures.models import Figure
 from notorious.reports.models import Report
@@ -53,11 +54,8 @@ class MarketDetailView(PublishedDetailView):
         reports = {report.year: report for report in Report.objects.published()}
         history = market.listing_history(sorted(reports))
         listings = sorted(market.listings.all(), key=lambda listing: -listing.report.year)
-        operator_chain = []
-        if market.operator and market.operator.is_published:
-            operator_chain = [market.operator] + [
-                company for company in market.operator.parent_chain if company.is_published
-            ]
+        operator = if_published(market.operator)
+        operator_chain = [operator, *operator.published_parent_chain] if operator else []
         latest = reports[history.latest_edition] if history.latest_edition else None
         # The page shows the market and its published listings: the latest change to any.
         last_changed = max([market.updated_at, *(listing.updated_at for listing in listings)])

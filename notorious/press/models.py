@@ -47,10 +47,12 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(markets=market)
 
     def about_company(self, company):
-        """Coverage of the company, its subsidiaries, or any market they operate."""
+        """Coverage of the company, its published subsidiaries, or any published market
+        they operate (a draft market's operator is not yet a fact readers may see)."""
         ids = company.family_ids()
         return self.filter(
-            models.Q(companies__in=ids) | models.Q(markets__operator__in=ids)
+            models.Q(companies__in=ids)
+            | models.Q(markets__operator__in=ids, markets__is_published=True)
         ).distinct()
 
     def newest_first(self):
