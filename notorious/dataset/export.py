@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from notorious.companies.models import Company
+from notorious.core.models import if_published
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
@@ -24,7 +25,8 @@ from .tables import BOOL, FORMAT, INT_LIST, JSON_NAME, LIST, LIST_SEPARATOR, TAB
 
 
 def _published_slug(related):
-    return related.slug if related is not None and related.is_published else None
+    entry = if_published(related)
+    return entry.slug if entry else None
 
 
 def _timestamps(obj):
@@ -44,7 +46,7 @@ def _date(value):
 
 def _slugs(related):
     """Sorted slugs of published related entries (already filtered by a Prefetch)."""
-    return sorted(item.slug for item in related.all() if item.is_published)
+    return sorted(item.slug for item in related.all() if if_published(item))
 
 
 def _export_companies():
@@ -167,8 +169,8 @@ def _export_figures():
         .order_by("slug")
     )
     for figure in figures:
-        report = figure.source_report
-        report_year = report.year if report is not None and report.is_published else None
+        report = if_published(figure.source_report)
+        report_year = report.year if report else None
         article = _published_slug(figure.source_article)
         if report_year is None and article is None:
             continue  # a figure whose only sources are drafts has no source readers can see
