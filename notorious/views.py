@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from notorious import search
+from notorious import search, search_text
 from notorious.api.downloads import SearchDownloadMixin
 from notorious.markets.history import NEW, RETURNING
 from notorious.markets.models import Market
@@ -56,7 +56,7 @@ class SearchView(SearchDownloadMixin, TemplateView):
             # a 10,000-character paste is not echoed back).
             search_query=results.query,
             asked=bool(raw_query.strip()),
-            max_query_length=search.MAX_QUERY_LENGTH,
+            max_query_length=search_text.MAX_QUERY_LENGTH,
             results_per_group=search.RESULTS_PER_GROUP,
             **kwargs,
         )

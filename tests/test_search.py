@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from notorious import search as search_module
 from notorious.companies.models import Company
 from notorious.press.models import Article
-from notorious.search import clean_query, search
+from notorious.search import search
+from notorious.search_text import clean_query
 from tests.factories import (
     list_market,
     make_article,
