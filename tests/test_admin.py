@@ -425,11 +425,13 @@ class TestReportPage:
         report = make_report(2021, online_count_stated=42, physical_count_stated=35)
         make_listing(make_market("One"), report)
         make_listing(make_market("Two"), report, is_published=False)
+        # Published, but readers cannot see it while its market is a draft.
+        make_listing(make_market("Draft", is_published=False), report)
         make_listing(make_market("Three", kind=Kind.PHYSICAL), report)
 
         html = editor_client.get(admin_url(Report, "change", report.pk)).content.decode()
 
-        assert "2 entered (1 published)" in html
+        assert "3 entered (1 published)" in html
         assert "1 entered" in html
         assert 'value="42"' in html
 

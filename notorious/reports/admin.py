@@ -122,7 +122,8 @@ class ReportAdmin(PublishableAdmin):
             return "—"
         listings = obj.listings.filter(section=section)
         total = listings.count()
-        published = listings.filter(is_published=True).count()
+        # Published as readers' pages count them: the listing's market must be published too.
+        published = listings.published(of="report").count()
         text = f"{total} entered"
         if published != total:
             text += f" ({published} published)"
