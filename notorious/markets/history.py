@@ -103,4 +103,3 @@ def compute_history(edition_years, listed_years, listed_earlier=False):
             seen = True
         previous_listed = year in listed
     return ListingHistory(editions, tuple(sorted(listed)), statuses, listed_earlier)
-
