@@ -1,15 +1,14 @@
 import itertools
 
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
 from notorious.core.edit_history import EditHistory
-from notorious.core.indexes import PostgresGinIndex
 from notorious.core.models import Aliased, AliasedQuerySet, Publishable, unique_name_constraint
-from notorious.search import Searchable
+from notorious.core.search import search_vector_field, search_vector_index
 
 
 class CompanyQuerySet(AliasedQuerySet):
@@ -34,7 +33,7 @@ class CompanyQuerySet(AliasedQuerySet):
         return ids
 
 
-class Company(Searchable, Aliased, Publishable):
+class Company(Aliased, Publishable):
     """A company that operates markets, directly or through subsidiaries."""
 
     name = models.CharField(max_length=200)
@@ -50,9 +49,8 @@ class Company(Searchable, Aliased, Publishable):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True, help_text="In the editors' own words.")
-    search_vector = SearchVectorField(null=True, editable=False)
-
-    search_fields = (("name", "A"), ("aliases", "A"), ("description", "C"))
+    # Name and aliases weigh A (search's NamesOnly reads them back), the rest less.
+    search_vector = search_vector_field(("name", "A"), ("aliases", "A"), ("description", "C"))
 
     objects = CompanyQuerySet.as_manager()
     # Every change, who made it and when (see notorious/core/edit_history.py). The search
@@ -64,11 +62,9 @@ class Company(Searchable, Aliased, Publishable):
         verbose_name_plural = "companies"
         constraints = [unique_name_constraint("company")]
         indexes = [
-            PostgresGinIndex(fields=["search_vector"], name="company_search_vector"),
-            PostgresGinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="company_name_trgm"),
-            PostgresGinIndex(
-                fields=["aliases"], opclasses=["gin_trgm_ops"], name="company_aliases_trgm"
-            ),
+            search_vector_index("company"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="company_name_trgm"),
+            GinIndex(fields=["aliases"], opclasses=["gin_trgm_ops"], name="company_aliases_trgm"),
         ]
 
     def __str__(self):
