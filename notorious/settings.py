@@ -3,7 +3,8 @@
 Every setting has a safe development default except the secret key, which is
 required whenever debug is off. See `.env.example` for the full list. In a checkout,
 variables may also come from a git-ignored `.env` file beside manage.py (`make run` writes
-one with debug on and a generated key); the real environment wins over it.
+one with debug on and a generated key); the real environment wins over it, and
+DJANGO_ENV_FILE names another file (empty: none, as on a server).
 """
 
 import os
@@ -18,7 +19,9 @@ from dotenv import load_dotenv
 from notorious.local_database import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env", override=False)
+_env_file = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_dotenv(_env_file, override=False)
 
 
 def env_bool(name, default=False):

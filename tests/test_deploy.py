@@ -14,6 +14,8 @@ def production_env(**overrides):
     (by default), and none of the test run's development switches."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
+        # No checkout .env (a developer's has debug on): a server has none.
+        DJANGO_ENV_FILE="",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="notorious.example.org",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://notorious.example.org",

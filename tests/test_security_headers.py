@@ -126,6 +126,8 @@ def settings_under(env_overrides):
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_") or key == "DJANGO_SECRET_KEY"
     }
+    # Defaults as on a server, whatever a developer's .env in the checkout says.
+    env["DJANGO_ENV_FILE"] = ""
     env.update(env_overrides)
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
