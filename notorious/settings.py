@@ -193,8 +193,6 @@ STORAGES = {
 # Serve straight from the app and project static folders when collectstatic has not run.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
 
-SITE_NAME = "Notorious"
-
 # The read-only public API (notorious/api): published entries only, so no authentication.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
