@@ -17,6 +17,7 @@ from django.utils.html import linebreaks
 
 from notorious.companies.models import Company
 from notorious.core.models import if_published
+from notorious.markets.history import CONFIRMED_LABELS, NEW
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Listing, Report
@@ -63,12 +64,14 @@ def article_entry(article):
     )
 
 
-def listing_entry(listing, edition_years):
+def listing_entry(listing, record):
     report, market = listing.report, listing.market
-    status = market.listing_history(edition_years).status_in(report.year)
+    status, confirmed = market.listing_history(record).status_in(report.year)
     title = f"{market.name} named in the {report.year} review"
-    if status:
+    if confirmed and status in CONFIRMED_LABELS:
         title += f" ({status})"
+    elif status == NEW:
+        title += " (first entered; earlier editions are incomplete)"
     published_line = (
         f"The {report.year} review was published {report.publication_date_display}."
         if report.published_on
@@ -192,11 +195,11 @@ class MarketFeed(EntryFeed):
         return market.get_absolute_url()
 
     def items(self, market):
-        edition_years = Report.objects.edition_years()
+        record = Report.objects.edition_record()
         listings = published_listings().filter(market=market)[:FEED_LENGTH]
         articles = published_articles().filter(markets=market)[:FEED_LENGTH]
         return newest_first(
-            [listing_entry(listing, edition_years) for listing in listings]
+            [listing_entry(listing, record) for listing in listings]
             + [article_entry(article) for article in articles]
         )
 
@@ -221,11 +224,11 @@ class CompanyFeed(EntryFeed):
 
     def items(self, company):
         family = company.family_ids()
-        edition_years = Report.objects.edition_years()
+        record = Report.objects.edition_record()
         listings = published_listings().filter(market__operator_id__in=family)[:FEED_LENGTH]
         articles = published_articles().about_company(company)[:FEED_LENGTH]
         return newest_first(
-            [listing_entry(listing, edition_years) for listing in listings]
+            [listing_entry(listing, record) for listing in listings]
             + [article_entry(article) for article in articles]
         )
 

@@ -374,7 +374,7 @@ def with_market_details(markets):
 def with_market_histories(markets):
     """Attach each market's listing history, computed against the published editions."""
     if markets:
-        edition_years = Report.objects.edition_years()
+        record = Report.objects.edition_record()
         for market in markets:
-            market.history = market.listing_history(edition_years)
+            market.history = market.listing_history(record)
     return markets

@@ -22,12 +22,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         latest = Report.objects.with_entered_counts().latest_edition()
+        record = Report.objects.edition_record()
         markets = Market.objects.published().select_related("operator")
         if latest:
             context.update(
-                new_markets=markets.with_status_in(latest, NEW),
-                returning_markets=markets.with_status_in(latest, RETURNING),
-                dropped_markets=markets.dropped_in(latest),
+                new_markets=markets.with_status_in(latest, NEW, record),
+                returning_markets=markets.with_status_in(latest, RETURNING, record),
+                dropped_markets=markets.dropped_in(latest, record),
                 previous_edition=latest.previous_edition(),
             )
         context.update(
@@ -36,7 +37,7 @@ class HomeView(TemplateView):
             .newest_first()
             .select_related("outlet", "republishes")[:HOME_COVERAGE],
             market_count=Market.objects.published().count(),
-            edition_count=len(Report.objects.edition_years()),
+            edition_count=len(record.years),
         )
         return context
 

@@ -68,7 +68,7 @@ def serialize(viewset, entries, request):
     """`entries` as the API's `viewset` shows them: (rows as dicts, field names)."""
     context = {
         "request": without_format(request),
-        "edition_years": Report.objects.edition_years(),
+        "edition_record": Report.objects.edition_record(),
     }
     serializer = viewset.serializer_class(entries, many=True, context=context)
     return serializer.data, list(serializer.child.fields)

@@ -164,7 +164,7 @@ class MarketSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
 
     def history(self, market):
         if not hasattr(market, "_api_history"):
-            market._api_history = market.listing_history(self.context.get("edition_years"))
+            market._api_history = market.listing_history(self.context["edition_record"])
         return market._api_history
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
@@ -273,7 +273,7 @@ class ListingSerializer(serializers.ModelSerializer):
     def get_status(self, listing) -> str:
         market = listing.market
         if not hasattr(market, "_api_history"):
-            market._api_history = market.listing_history(self.context.get("edition_years"))
+            market._api_history = market.listing_history(self.context["edition_record"])
         return market._api_history.status_in(listing.report.year)
 
     @extend_schema_field(OpenApiTypes.URI)

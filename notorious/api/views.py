@@ -24,7 +24,7 @@ class EditionYearsMixin:
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["edition_years"] = Report.objects.edition_years()
+        context["edition_record"] = Report.objects.edition_record()
         return context
 
 

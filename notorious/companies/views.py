@@ -46,7 +46,7 @@ class CompanyDetailView(PublishedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         company = self.object
-        edition_years = Report.objects.edition_years()
+        record = Report.objects.edition_record()
         markets = list(
             Market.objects.published()
             .for_company(company)
@@ -54,7 +54,7 @@ class CompanyDetailView(PublishedDetailView):
             .with_listings()
         )
         for market in markets:
-            market.history = market.listing_history(edition_years)
+            market.history = market.listing_history(record)
         context.update(
             parent_chain=company.published_parent_chain,
             subsidiaries=company.subsidiaries.published(),

@@ -108,7 +108,6 @@ MARKETS = [
         "category": "ecommerce",
         "country": "CN",
         "operator": "alibaba-group",
-        "listed_before_first_entry": True,
         "description": (
             "Alibaba's domestic shopping platform in China, a long-standing entry on the "
             "list. Only its 2020 and 2021 listings are entered so far."
@@ -133,7 +132,6 @@ MARKETS = [
         "category": "cloud_storage",
         "country": "CN",
         "operator": "baidu",
-        "listed_before_first_entry": True,
         "description": (
             "Baidu's cloud-storage service, a long-standing entry on the list. Only its "
             "2020 and 2021 listings are entered so far."

@@ -91,7 +91,6 @@ def _export_markets():
             "domains": market.domain_list,
             "operator": _published_slug(market.operator),
             "description": market.description,
-            "listed_before_first_entry": market.listed_before_first_entry,
             **_timestamps(market),
         }
 

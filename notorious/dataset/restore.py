@@ -122,7 +122,6 @@ class _Restorer:
                 "website": v["website"],
                 "domains": "\n".join(v["domains"]),
                 "description": v["description"],
-                "listed_before_first_entry": v["listed_before_first_entry"],
             }
             operator = self.find(record, self.companies, v["operator"], "operator", "company")
             market = Market(is_published=True, operator=operator, **fields)

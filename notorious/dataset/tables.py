@@ -99,7 +99,6 @@ TABLES = (
             ("domains", LIST),
             ("operator", REF),
             ("description", TEXT),
-            ("listed_before_first_entry", BOOL),
             *TIMESTAMPS,
         ),
     ),

@@ -88,7 +88,6 @@ class MarketAdmin(PublishableAdmin):
                 "description": "Worked out from every edition and listing on record, drafts "
                 "included. Save after changing listings to update it.",
                 "fields": (
-                    "listed_before_first_entry",
                     "first_year_listed",
                     "years_listed",
                     "current_run",
@@ -125,8 +124,8 @@ class MarketAdmin(PublishableAdmin):
     # on the instance, since each read-only field asks for it.
     def _history(self, obj):
         if "_editors_history" not in obj.__dict__:
-            edition_years = Report.objects.edition_years(include_drafts=True)
-            obj._editors_history = obj.listing_history(edition_years, include_drafts=True)
+            record = Report.objects.edition_record(include_drafts=True)
+            obj._editors_history = obj.listing_history(record, include_drafts=True)
         return obj._editors_history
 
     @admin.display(description="first year listed")
@@ -136,8 +135,8 @@ class MarketAdmin(PublishableAdmin):
         history = self._history(obj)
         if history.first_year is None:
             return "Never listed"
-        if history.listed_earlier:
-            return f"{history.first_year} (first entered here; named in earlier editions too)"
+        if not history.first_confirmed:
+            return f"{history.first_year} (first entered; earlier editions are incomplete)"
         return history.first_year
 
     @admin.display(description="years listed")
@@ -198,4 +197,4 @@ class MarketAdmin(PublishableAdmin):
             return NOT_SAVED
         if not obj.is_published:
             return "Nothing: the market is a draft."
-        return _history_summary(obj.listing_history(Report.objects.edition_years()))
+        return _history_summary(obj.listing_history(Report.objects.edition_record()))

@@ -124,7 +124,9 @@ class MarketFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, status):
         edition = self.status_edition
-        return queryset.with_status_in(edition, status) if edition else queryset.none()
+        if not edition:
+            return queryset.none()
+        return queryset.with_status_in(edition, status, Report.objects.edition_record())
 
     def filter_latest(self, queryset, name, value):
         latest = Report.objects.latest_edition()

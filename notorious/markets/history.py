@@ -1,44 +1,155 @@
-"""A market's listing history, derived from its listings and never stored
-(`Market.listing_history` gathers the facts; `compute_history` works the statuses out).
+"""What may be said about a market in each edition: the one rule every page, feed, download
+and the API follow. Derived from the listings and the editions' completeness, never stored.
 
-Editions are compared by the year they review. A listing is *new* the first time a market
-is named, *continuing* when the market was also in the previous edition on record, and
-*returning* when it comes back after one or more editions without it.
+For each year from the first edition on record to the latest, a market is
+- **listed** when a listing is entered;
+- **not listed** only when that section of that edition is complete (its entered listings
+  reach the count the report states, or an editor marked it all entered);
+- **not entered** when the section is incomplete and no listing is entered: it may or may
+  not have been named;
+- **no edition on record** for a year with no edition entered: a gap, never skipped.
+
+A listing is *new* the first time a market is named, *continuing* when it was also named
+the year before, *returning* when it comes back after a year without it. Each is a fact
+(`confirmed`) only when the editions it rests on are complete for the market's section:
+new rests on every edition since USTR's first list (or on a source saying it is the first
+listing), returning on the year before being complete, continuing on two listings.
+Otherwise the status says what is known: *first entered* (a first listing that earlier,
+incomplete editions may have preceded) or *listed* (continuing or returning, not known).
 """
 
 from dataclasses import dataclass, field
 
+# The first notorious-markets list USTR published (in its Special 301 Report): no market
+# was named in an edition reviewing an earlier year.
+FIRST_EDITION_YEAR = 2006
+
+# What a cell says about one edition.
+LISTED = "listed"
+NOT_LISTED = "not_listed"
+NOT_ENTERED = "not_entered"
+NO_EDITION = "no_edition"
+
+# A listing's status. LISTED (above) is the status of a listing that may be continuing or
+# returning: the year before is incomplete or not on record.
 NEW = "new"
 CONTINUING = "continuing"
 RETURNING = "returning"
-UNRECORDED = "unrecorded"  # an edition before a market's first entered listing, when it was
-# named in earlier editions whose listings are not entered: neither listed nor not listed.
 STATUS_CHOICES = [(NEW, "New"), (CONTINUING, "Continuing"), (RETURNING, "Returning")]
+
+STATE_LABELS = {
+    NOT_LISTED: "Not listed",
+    NOT_ENTERED: "Not entered",
+    NO_EDITION: "No edition on record",
+}
+CONFIRMED_LABELS = {NEW: "New", CONTINUING: "Continuing", RETURNING: "Returning"}
+UNCONFIRMED_LABELS = {NEW: "First entered", LISTED: "Listed"}
 
 
 @dataclass(frozen=True)
-class TimelineCell:
+class SectionRecord:
+    """One section (online or physical) of one edition, as far as the site knows it."""
+
     year: int
-    listed: bool
-    status: str = ""  # NEW / CONTINUING / RETURNING when listed, else "" or UNRECORDED
+    section: str
+    stated: int | None  # how many markets the report says the section lists
+    entered: int  # how many listings are entered (that readers may see)
+    all_entered: bool = False  # an editor vouches that every listing is entered
+
+    @property
+    def complete(self):
+        return self.all_entered or (self.stated is not None and self.entered == self.stated)
+
+    @property
+    def missing_text(self):
+        """What is missing, for a note: "6 of 39 online markets entered"."""
+        if self.stated is None:
+            return (
+                f"{self.entered} {self.section} markets entered; the report's count is not recorded"
+            )
+        return f"{self.entered} of {self.stated} {self.section} markets entered"
+
+
+@dataclass(frozen=True)
+class EditionRecord:
+    """The editions on record and each section's completeness: what every statement about
+    listing histories rests on. Built once per request by `Report.objects.edition_record()`."""
+
+    years: tuple = ()  # the editions on record, oldest first
+    sections: dict = field(default_factory=dict)  # (year, section) -> SectionRecord
+
+    @property
+    def latest_year(self):
+        return self.years[-1] if self.years else None
+
+    @property
+    def span(self):
+        """Every year from the first edition on record to the latest, gaps included."""
+        return tuple(range(self.years[0], self.years[-1] + 1)) if self.years else ()
+
+    def has_edition(self, year):
+        return year in self.years
+
+    def section(self, year, section):
+        return self.sections.get((year, section))
+
+    def is_complete(self, year, section):
+        record = self.section(year, section)
+        return record is not None and record.complete
+
+    def complete_through(self, year, section):
+        """Every edition from USTR's first list to `year` is on record and complete."""
+        return all(self.is_complete(each, section) for each in range(FIRST_EDITION_YEAR, year + 1))
+
+    def incomplete_years(self, section):
+        return [year for year in self.years if not self.is_complete(year, section)]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What a timeline says about a market in one year."""
+
+    year: int
+    state: str  # LISTED, NOT_LISTED, NOT_ENTERED or NO_EDITION
+    status: str = ""  # for a listing: NEW, CONTINUING, RETURNING or LISTED
+    confirmed: bool = True
+
+    @property
+    def listed(self):
+        return self.state == LISTED
 
     @property
     def label(self):
-        if self.status == UNRECORDED:
-            return "Not recorded"
-        return self.status.capitalize() if self.listed else "Not listed"
+        if self.state != LISTED:
+            return STATE_LABELS[self.state]
+        if self.confirmed:
+            return CONFIRMED_LABELS[self.status]
+        return UNCONFIRMED_LABELS.get(self.status, "Listed")
 
 
 @dataclass(frozen=True)
 class ListingHistory:
-    edition_years: tuple  # every edition considered, oldest first
+    """A market's listings against the record: a cell for every year, and what may be
+    said of its first listing, its current run and the latest edition."""
+
+    record: EditionRecord
+    section: str
     listed_years: tuple  # the editions naming the market, oldest first
-    statuses: dict = field(default_factory=dict)  # year -> status
-    listed_earlier: bool = False  # named in editions before its first entered listing
+    statuses: dict = field(default_factory=dict)  # year -> (status, confirmed)
+
+    @property
+    def edition_years(self):
+        return self.record.years
 
     @property
     def first_year(self):
+        """The first edition with a listing entered (see `first_confirmed`)."""
         return self.listed_years[0] if self.listed_years else None
+
+    @property
+    def first_confirmed(self):
+        """Whether `first_year` is the market's first listing as a fact."""
+        return bool(self.listed_years) and self.statuses[self.first_year] == (NEW, True)
 
     @property
     def last_year(self):
@@ -50,56 +161,76 @@ class ListingHistory:
 
     @property
     def latest_edition(self):
-        return self.edition_years[-1] if self.edition_years else None
+        return self.record.latest_year
 
     @property
     def in_latest_edition(self):
         return bool(self.listed_years) and self.listed_years[-1] == self.latest_edition
 
     @property
+    def latest_state(self):
+        """LISTED, NOT_LISTED or NOT_ENTERED in the latest edition."""
+        return self.state_in(self.latest_edition) if self.latest_edition else NO_EDITION
+
+    @property
     def current_run(self):
-        """Consecutive editions, up to and including the latest, that name the market."""
-        run = 0
-        listed = set(self.listed_years)
-        for year in reversed(self.edition_years):
+        """Consecutive years up to the latest edition that name the market (only listings
+        entered count: with incomplete earlier editions the run may be longer)."""
+        run, listed = 0, set(self.listed_years)
+        for year in reversed(self.record.span):
             if year not in listed:
                 break
             run += 1
         return run
 
+    def state_in(self, year):
+        if year in self.statuses:
+            return LISTED
+        if not self.record.has_edition(year):
+            return NO_EDITION
+        return NOT_LISTED if self.record.is_complete(year, self.section) else NOT_ENTERED
+
+    def cell_in(self, year):
+        """The cell for `year`: what may be said of the market in that edition."""
+        return Cell(year, self.state_in(year), *self.status_in(year))
+
     def status_in(self, year):
-        if self.listed_earlier and self.listed_years and year < self.listed_years[0]:
-            return UNRECORDED
-        return self.statuses.get(year, "")
+        """(status, confirmed) of the listing in `year`, or ("", True) when not listed."""
+        return self.statuses.get(year, ("", True))
 
     def cells(self, since=None):
-        """One cell per edition (from `since`, if given) for a timeline strip."""
-        listed = set(self.listed_years)
-        return [
-            TimelineCell(year, year in listed, self.status_in(year))
-            for year in self.edition_years
-            if since is None or year >= since
-        ]
+        """One cell per year of the record (from `since`, if given), gaps included."""
+        return [self.cell_in(year) for year in self.record.span if since is None or year >= since]
+
+    def dropped_in(self, year):
+        """(dropped, confirmed): named the year before and not listed in `year`; a fact
+        only when `year`'s section is complete, else it is not entered yet."""
+        if year in self.statuses or (year - 1) not in self.statuses:
+            return False, True
+        if not self.record.has_edition(year):
+            return False, True
+        return True, self.record.is_complete(year, self.section)
 
 
-def compute_history(edition_years, listed_years, listed_earlier=False):
-    """Work out statuses from the editions on record and the years a market is named in.
-
-    `listed_earlier` says the market was named in editions before its first entered listing
-    (whose listings are not entered), so that listing continues a run rather than starting
-    one, and the editions before it are unrecorded rather than "not listed".
-    """
-    editions = tuple(sorted(set(edition_years)))
-    listed = set(listed_years) & set(editions)
-    statuses, previous_listed, seen = {}, False, False
-    for year in editions:
-        if year in listed:
-            if not seen:
-                statuses[year] = CONTINUING if listed_earlier else NEW
-            elif previous_listed:
-                statuses[year] = CONTINUING
-            else:
-                statuses[year] = RETURNING
-            seen = True
-        previous_listed = year in listed
-    return ListingHistory(editions, tuple(sorted(listed)), statuses, listed_earlier)
+def compute_history(record, section, listed_years, first_by_source=False):
+    """The statuses of a market's listings in `section` against `record` (see the module's
+    docstring). `first_by_source`: a source says the first entered listing is its first."""
+    listed = sorted(set(listed_years))
+    named = set(listed)
+    statuses = {}
+    for index, year in enumerate(listed):
+        before = year - 1
+        if before in named:
+            statuses[year] = (CONTINUING, True)
+        elif index == 0:
+            confirmed = (
+                first_by_source
+                or year <= FIRST_EDITION_YEAR
+                or record.complete_through(before, section)
+            )
+            statuses[year] = (NEW, confirmed)
+        elif record.is_complete(before, section):
+            statuses[year] = (RETURNING, True)
+        else:
+            statuses[year] = (LISTED, False)
+    return ListingHistory(record, section, tuple(listed), statuses)

@@ -15,7 +15,7 @@ from notorious.core.models import (
 )
 from notorious.core.search import search_vector_field, search_vector_index
 
-from .history import CONTINUING, NEW, RETURNING, compute_history
+from .history import compute_history
 
 
 class Kind(models.TextChoices):
@@ -76,38 +76,27 @@ class MarketQuerySet(AliasedQuerySet):
         """Markets that `report`, an edition, names."""
         return self.filter(Exists(self._listings_of_each().filter(report=report)))
 
-    def with_status_in(self, report, status):
-        """Markets whose listing in `report`, an edition, is new, continuing or returning.
+    def with_status_in(self, report, status, record):
+        """Markets whose listing in `report`, an edition, has `status` (NEW, CONTINUING,
+        RETURNING, or LISTED when not known), by `markets.history.compute_history` against
+        `record` (`Report.objects.edition_record()`): the one rule, so a filter never says
+        what a timeline would not. Whether each is confirmed, its history says."""
+        named = self.listed_in(report).with_listings()
+        return self.filter(
+            pk__in=[
+                market.pk
+                for market in named
+                if market.listing_history(record).status_in(report.year)[0] == status
+            ]
+        )
 
-        The same rules as `markets.history.compute_history`, worked out in SQL: a first
-        entered listing is new (or continuing, for markets named in editions not entered);
-        a later one continues when the market was in the previous published edition and
-        returns otherwise.
-        """
-        if status not in (NEW, CONTINUING, RETURNING):
+    def dropped_in(self, report, record):
+        """Markets named the year before `report` and not listed in it (see
+        `ListingHistory.dropped_in`: a fact only when `report`'s section is complete)."""
+        if not record.has_edition(report.year - 1):
             return self.none()
-        previous = report.previous_edition()
-        listings = self._listings_of_each()
-        earlier = Exists(listings.filter(report__year__lt=report.year))
-        listed = self.listed_in(report)
-        if status == NEW:
-            return listed.filter(~earlier, listed_before_first_entry=False)
-        first_but_earlier = Q(~earlier, listed_before_first_entry=True)
-        if status == CONTINUING and previous is None:
-            return listed.filter(first_but_earlier)
-        if previous is None:
-            return self.none()
-        in_previous = Exists(listings.filter(report=previous))
-        if status == CONTINUING:
-            return listed.filter(first_but_earlier | Q(in_previous))
-        return listed.filter(earlier, ~in_previous)
-
-    def dropped_in(self, report):
-        """Markets in the previous published edition that `report` leaves out."""
-        previous = report.previous_edition()
-        if previous is None:
-            return self.none()
-        return self.listed_in(previous).exclude(
+        previous = self._listings_of_each().filter(report__year=report.year - 1)
+        return self.filter(Exists(previous)).exclude(
             Exists(self._listings_of_each().filter(report=report))
         )
 
@@ -118,7 +107,8 @@ class Market(Aliased, Publishable):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    category = models.CharField(max_length=30, choices=Category.choices)
+    # Empty when no source says what kind of market it is: pages say "Category not recorded".
+    category = models.CharField(max_length=30, choices=Category.choices, blank=True)
     country = CountryField(blank=True)
     city = models.CharField(max_length=100, blank=True, help_text="For physical markets.")
     website = models.URLField(blank=True)
@@ -132,12 +122,6 @@ class Market(Aliased, Publishable):
         help_text="The company that operates it.",
     )
     description = models.TextField(blank=True, help_text="In the editors' own words.")
-    listed_before_first_entry = models.BooleanField(
-        "listed in earlier editions not entered",
-        default=False,
-        help_text="Tick when sources say the market was named in editions older than any "
-        "entered here, so its first entered listing is not shown as new.",
-    )
     # Name and aliases weigh A (search's NamesOnly reads them back), the rest less.
     search_vector = search_vector_field(
         ("name", "A"), ("aliases", "A"), ("domains", "B"), ("description", "C")
@@ -161,6 +145,11 @@ class Market(Aliased, Publishable):
 
     def get_absolute_url(self):
         return reverse("markets:detail", kwargs={"slug": self.slug})
+
+    @property
+    def category_label(self):
+        """The category as readers see it; some sources do not say what kind of market it is."""
+        return self.get_category_display() or "Category not recorded"
 
     @property
     def domain_list(self):
@@ -193,16 +182,18 @@ class Market(Aliased, Publishable):
                     }
                 )
 
-    def listing_history(self, edition_years, include_drafts=False):
-        """The market's listing facts (see `markets.history`) against the editions reviewing
-        `edition_years` (`Report.objects.edition_years()`, read once for many markets).
+    def listing_history(self, record, include_drafts=False):
+        """What may be said about the market in each edition (see `markets.history`), against
+        `record` (`Report.objects.edition_record()`, read once for many markets).
 
         Prefetch the listings (`MarketQuerySet.with_listings`) so that no query runs per
         market. Draft listings count only with `include_drafts` (the editors' view).
         """
-        listed = [
-            listing.report.year
-            for listing in self.listings.all()
-            if include_drafts or listing.is_published
+        listings = [
+            listing for listing in self.listings.all() if include_drafts or listing.is_published
         ]
-        return compute_history(edition_years, listed, self.listed_before_first_entry)
+        years = [listing.report.year for listing in listings]
+        first_by_source = any(
+            listing.source_says_first for listing in listings if listing.report.year == min(years)
+        )
+        return compute_history(record, self.kind, years, first_by_source)

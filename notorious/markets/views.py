@@ -29,14 +29,14 @@ class MarketListView(DownloadMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        edition_years = Report.objects.edition_years()
+        record = Report.objects.edition_record()
         edition = self.filterset.status_edition if not self.filter_problems else None
         status_year = edition.year if edition else None
         rows = []
         for market in context["object_list"]:
-            history = market.listing_history(edition_years)
-            rows.append((market, history.status_in(status_year) if status_year else ""))
-        context.update(rows=rows, status_year=status_year, edition_count=len(edition_years))
+            history = market.listing_history(record)
+            rows.append((market, history.cell_in(status_year) if status_year else None))
+        context.update(rows=rows, status_year=status_year, edition_count=len(record.years))
         return context
 
 
@@ -52,7 +52,7 @@ class MarketDetailView(PublishedDetailView):
         context = super().get_context_data(**kwargs)
         market = self.object
         reports = {report.year: report for report in Report.objects.published()}
-        history = market.listing_history(sorted(reports))
+        history = market.listing_history(Report.objects.edition_record())
         listings = sorted(market.listings.all(), key=lambda listing: -listing.report.year)
         operator = if_published(market.operator)
         operator_chain = [operator, *operator.published_parent_chain] if operator else []

@@ -94,7 +94,7 @@ def compare_editions(from_report, to_report):
                 MarketChange(
                     listing.market,
                     listing,
-                    named_in_unentered_editions=listing.market.listed_before_first_entry,
+                    named_in_unentered_editions=False,
                 )
             )
     between = tuple(

@@ -7,11 +7,34 @@ from django.urls import reverse
 
 from notorious.core.edit_history import EditHistory
 from notorious.core.models import Publishable, PublishableQuerySet
+from notorious.markets.history import EditionRecord, SectionRecord
 from notorious.markets.models import Kind
 
-# USTR's first out-of-cycle review of notorious markets covered 2010; leave room either side.
+# Bounds for any year entered; leave room either side of the record.
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
+
+
+class Publication(models.TextChoices):
+    """What USTR's notorious-markets list was part of, or called, in a given year."""
+
+    SPECIAL_301 = "special_301", "Special 301 Report"
+    OUT_OF_CYCLE = "out_of_cycle", "Out-of-Cycle Review of Notorious Markets"
+    REVIEW = "review", "Review of Notorious Markets for Counterfeiting and Piracy"
+
+    @classmethod
+    def for_year(cls, year):
+        """The publication by the record: the 2006-2009 lists were part of the annual
+        Special 301 Report; the 2010 to 2018 reviews were the stand-alone Out-of-Cycle Review
+        of Notorious Markets; from the 2019 review on, the Review of Notorious Markets for
+        Counterfeiting and Piracy."""
+        if year is None:
+            return None
+        if year <= 2009:
+            return cls.SPECIAL_301
+        if year <= 2018:
+            return cls.OUT_OF_CYCLE
+        return cls.REVIEW
 
 
 def year_validators():
@@ -45,6 +68,20 @@ class ReportQuerySet(PublishableQuerySet):
         qs = self if include_drafts else self.published()
         return list(qs.order_by("year").values_list("year", flat=True))
 
+    def edition_record(self, include_drafts=False):
+        """The editions on record with each section's completeness: what every statement
+        about listing histories rests on (`markets.history`). One query."""
+        reports = (self if include_drafts else self.published()).with_entered_counts(include_drafts)
+        reports = list(reports.order_by("year"))
+        return EditionRecord(
+            years=tuple(report.year for report in reports),
+            sections={
+                (report.year, kind.value): report.section_record(kind.value)
+                for report in reports
+                for kind in Kind
+            },
+        )
+
     def latest_edition(self):
         """The most recent published edition, or None."""
         return self.published().order_by("-year").first()
@@ -65,10 +102,13 @@ class ReportQuerySet(PublishableQuerySet):
 
 
 class Report(Publishable):
-    """One annual edition of USTR's Review of Notorious Markets for Counterfeiting and Piracy.
+    """One annual edition of USTR's notorious-markets list (since the 2019 review, the Review
+    of Notorious Markets for Counterfeiting and Piracy; see `Publication`).
 
     An edition is named by the year it reviews and published months later: the 2021
-    review came out in February 2022. Both facts are kept.
+    review came out in February 2022. Both facts are kept. Each section (online, physical)
+    is complete when its entered listings reach the count the report states, or when an
+    editor marks it all entered; only then may the site say a market was not listed.
     """
 
     year = models.PositiveSmallIntegerField(
@@ -85,7 +125,18 @@ class Report(Publishable):
         default=DatePrecision.DAY,
         help_text="If only the month is known, enter its first day and choose 'Month'.",
     )
-    title = models.CharField(max_length=300, blank=True)
+    publication = models.CharField(
+        max_length=20,
+        choices=Publication.choices,
+        blank=True,
+        help_text="Leave empty to follow the record for its year (Special 301 Report to the "
+        "2009 list, Out-of-Cycle Review to the 2018 review, Review of Notorious Markets since).",
+    )
+    title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The report's own title, as printed; leave empty until it is known.",
+    )
     publisher = models.CharField(
         max_length=200, default="Office of the United States Trade Representative (USTR)"
     )
@@ -102,6 +153,22 @@ class Report(Publishable):
         blank=True,
         help_text="How many physical markets the report says it lists.",
     )
+    online_all_entered = models.BooleanField(
+        "online section: all entered",
+        default=False,
+        help_text="Tick when every online market the report names is entered, even if the "
+        "count entered differs from the stated count (say why in the note).",
+    )
+    physical_all_entered = models.BooleanField(
+        "physical section: all entered",
+        default=False,
+        help_text="Tick when every physical market the report names is entered.",
+    )
+    completeness_note = models.TextField(
+        "note on completeness",
+        blank=True,
+        help_text="Required when a section is marked all entered: how the editors know.",
+    )
     issue_focus = models.CharField("issue focus", max_length=300, blank=True)
     summary = models.TextField(blank=True, help_text="In the editors' own words.")
 
@@ -113,18 +180,15 @@ class Report(Publishable):
         ordering = ["-year"]
 
     def __str__(self):
-        return self.title or self.default_title()
-
-    def default_title(self):
-        return f"{self.year} Review of Notorious Markets for Counterfeiting and Piracy"
+        return self.title or f"The {self.year} edition"
 
     def get_absolute_url(self):
         return reverse("reports:detail", kwargs={"year": self.year})
 
     def save(self, *args, **kwargs):
         self.slug = str(self.year)
-        if not self.title:
-            self.title = self.default_title()
+        if not self.publication:
+            self.publication = Publication.for_year(self.year) or ""
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -137,6 +201,15 @@ class Report(Publishable):
             )
         if self.published_on and self.published_on > datetime.date.today():
             raise ValidationError({"published_on": "The publication date is in the future."})
+        if (self.online_all_entered or self.physical_all_entered) and not (
+            self.completeness_note.strip()
+        ):
+            raise ValidationError(
+                {
+                    "completeness_note": "Say how you know every listing is entered: a "
+                    "section marked all entered is shown to readers as complete."
+                }
+            )
         if self.published_on and self.published_on_precision == DatePrecision.MONTH:
             self.published_on = self.published_on.replace(day=1)
         if self.published_on and self.published_on_precision == DatePrecision.YEAR:
@@ -152,6 +225,27 @@ class Report(Publishable):
         if self.published_on_precision == DatePrecision.MONTH:
             return self.published_on.strftime("%B %Y")
         return f"{self.published_on.day} {self.published_on.strftime('%B %Y')}"
+
+    def section_record(self, section):
+        """What is known of one section: stated and entered counts, whether it is complete
+        (needs `with_entered_counts`)."""
+        return SectionRecord(
+            year=self.year,
+            section=section,
+            stated=getattr(self, f"{section}_count_stated"),
+            entered=getattr(self, f"{section}_entered"),
+            all_entered=getattr(self, f"{section}_all_entered"),
+        )
+
+    @property
+    def sections(self):
+        """Both sections' records, online first (needs `with_entered_counts`)."""
+        return [self.section_record(kind.value) for kind in Kind]
+
+    @property
+    def is_complete(self):
+        """Both sections complete (needs `with_entered_counts`)."""
+        return all(section.complete for section in self.sections)
 
     @property
     def online_missing(self):
@@ -213,6 +307,12 @@ class Listing(models.Model):
     )
     quotation_page = models.PositiveSmallIntegerField(
         "page", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    source_says_first = models.BooleanField(
+        "the source says this is its first listing",
+        default=False,
+        help_text="Tick when the report or coverage says the market is named for the first "
+        "time: the site then calls it new even while earlier editions are incomplete.",
     )
     is_published = models.BooleanField(
         "published",

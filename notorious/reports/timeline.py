@@ -89,6 +89,7 @@ def build_timeline(markets=None, articles=None, newest_first=False):
     reports = list(Report.objects.published().order_by("year"))
     by_year = {report.year: report for report in reports}
     edition_years = list(by_year)
+    record = Report.objects.edition_record()
     events = [edition_events(report) for report in reports]
 
     markets = Market.objects.published() if markets is None else markets
@@ -103,9 +104,9 @@ def build_timeline(markets=None, articles=None, newest_first=False):
 
     for market_id, market in markets.items():
         years = listed[market_id]
-        history = compute_history(edition_years, years, market.listed_before_first_entry)
-        for year, status in history.statuses.items():
-            if status in (NEW, RETURNING):
+        history = compute_history(record, market.kind, years)
+        for year, (status, confirmed) in history.statuses.items():
+            if status in (NEW, RETURNING) and confirmed:
                 kind = FIRST_LISTED if status == NEW else RETURNED
                 events.append(_edition_event(kind, by_year[year], market))
         for previous, year in pairwise(edition_years):

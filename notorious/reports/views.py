@@ -48,7 +48,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.object
-        edition_years = Report.objects.edition_years()
+        record = Report.objects.edition_record()
         listings = (
             report.listings.published(of="report")
             .with_market_listings()
@@ -56,7 +56,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             .order_by("market__name")
         )
         rows = [
-            (listing, listing.market.listing_history(edition_years).status_in(report.year))
+            (listing, listing.market.listing_history(record).cell_in(report.year))
             for listing in listings
         ]
         context.update(
@@ -65,7 +65,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             new_markets=[listing.market for listing, status in rows if status == NEW],
             returning_markets=[listing.market for listing, status in rows if status == RETURNING],
             dropped_markets=(
-                Market.objects.published().dropped_in(report).select_related("operator")
+                Market.objects.published().dropped_in(report, record).select_related("operator")
                 if report.is_published
                 else []
             ),
