@@ -45,7 +45,13 @@ def clean_data():
     report = make_report(2021, online_count_stated=2, physical_count_stated=1)
     for market in (aliexpress, wechat, mall):
         make_listing(market, report)
-    make_report(2020)  # counts not stated: nothing to compare
+    # Counts not stated, but an editor vouches that every listing is entered (there are none).
+    make_report(
+        2020,
+        online_all_entered=True,
+        physical_all_entered=True,
+        completeness_note="Checked against the published list.",
+    )
     make_article("Coverage of the 2021 review", reports=[report])
     make_article("About Tencent", companies=[tencent])
     make_article("About WeChat", markets=[wechat])
@@ -85,11 +91,12 @@ def test_broken_data_lists_every_problem_and_exits_non_zero(broken_data):
 
     assert status == 1
     # Draft Market's listing makes 3 online entered against 42 stated.
-    assert "The 2021 review states 42 online markets, but 3 online listings are entered." in (
+    assert "The 2021 edition's online section is incomplete: 3 of 42 online markets entered." in (
         output
     )
-    assert "The 2021 review states 35 physical markets, but 1 physical listing is entered." in (
-        output
+    assert (
+        "The 2021 edition's physical section is incomplete: 1 of 35 physical markets entered."
+        in output
     )
     assert "Draft Market's listing in the 2021 review is published, but the market is not" in (
         output
@@ -104,7 +111,7 @@ def test_problems_link_to_the_admin_page_that_fixes_them(broken_data):
     problems = {problem.check: problem for problem in find_problems()}
     orphan = problems["Market without operator"]
     assert orphan.admin_url.startswith("/admin/markets/market/")
-    assert problems["Listing counts"].admin_url == reverse(
+    assert problems["Incomplete edition"].admin_url == reverse(
         "admin:reports_report_change", args=[broken_data.pk]
     )
     assert problems["Article linked to nothing"].admin_url.startswith("/admin/press/article/")
@@ -112,7 +119,9 @@ def test_problems_link_to_the_admin_page_that_fixes_them(broken_data):
 
 def test_unpublished_listing_of_a_draft_market_is_not_a_problem(clean_data):
     draft = make_market("Draft Market", is_published=False, operator=make_company("Owner"))
-    make_listing(draft, make_report(2019), is_published=False)
+    make_listing(
+        draft, make_report(2019, online_count_stated=1, physical_count_stated=0), is_published=False
+    )
     assert find_problems() == []
 
 
@@ -154,3 +163,125 @@ def test_admin_page_is_for_staff_only(client):
     response = client.get(reverse("admin_data_checks"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- completeness ---------------------------------------------------------------------------
+
+
+def problems_of(check):
+    return [problem for problem in find_problems() if problem.check == check]
+
+
+@pytest.fixture
+def gap_in_2020():
+    """2019 and 2021 complete, 2020 with one of its three online listings entered."""
+    operator = make_company("Operator")
+    reports = {
+        2019: make_report(2019, online_count_stated=3, physical_count_stated=0),
+        2020: make_report(2020, online_count_stated=3, physical_count_stated=0),
+        2021: make_report(2021, online_count_stated=3, physical_count_stated=0),
+    }
+    names_by_market = {
+        "Always": (2019, 2020, 2021),
+        "Gone": (2019,),
+        "Newcomer": (2021,),
+        "Comeback": (2019, 2021),
+    }
+    for name, years in names_by_market.items():
+        market = make_market(name, operator=operator)
+        for year in years:
+            make_listing(market, reports[year])
+    return reports
+
+
+def test_an_incomplete_edition_and_the_statements_it_leaves_unconfirmed(gap_in_2020):
+    [problem] = problems_of("Incomplete edition")
+
+    assert problem.message == (
+        "The 2020 edition's online section is incomplete: 1 of 3 online markets entered."
+    )
+    assert problem.admin_url == reverse("admin:reports_report_change", args=[gap_in_2020[2020].pk])
+    assert problem.details == (
+        "Drops in 2020 that cannot be confirmed (named in 2019, not entered in 2020): "
+        "Comeback, Gone.",
+        "New or returning in 2021, which cannot be confirmed (not entered in 2020): Comeback, "
+        "Newcomer.",
+    )
+
+
+def test_check_data_prints_the_unconfirmed_statements(gap_in_2020):
+    status, output = run_check_data()
+
+    assert status == 1
+    assert "Incomplete edition:" in output
+    assert "Drops in 2020 that cannot be confirmed" in output
+
+
+def test_a_section_marked_all_entered_is_complete(gap_in_2020):
+    report = gap_in_2020[2020]
+    report.online_all_entered = True
+    report.completeness_note = "USTR's list names one market; the count of three is a typo."
+    report.save()
+
+    assert problems_of("Incomplete edition") == []
+
+
+def test_a_count_not_stated_leaves_the_section_incomplete(gap_in_2020):
+    make_report(2022, online_count_stated=0)
+
+    [problem] = [p for p in problems_of("Incomplete edition") if "2022" in p.message]
+    assert problem.message == (
+        "The 2022 edition's physical section is incomplete: 0 physical markets entered; the "
+        "report's count is not recorded."
+    )
+
+
+def test_drafts_count_as_entered(gap_in_2020):
+    # The editors' view: a draft listing is entered, even if readers do not see it yet.
+    report = gap_in_2020[2020]
+    for name in ("Draft One", "Draft Two"):
+        make_listing(make_market(name, operator=make_company()), report, is_published=False)
+
+    assert problems_of("Incomplete edition") == []
+
+
+def test_more_listings_than_stated(gap_in_2020):
+    report = gap_in_2020[2019]
+    make_listing(make_market("Extra", operator=make_company()), report)
+
+    [problem] = problems_of("More listings than stated")
+    assert problem.message.startswith(
+        "The 2019 edition states 3 online markets, but 4 are entered: check for a listing "
+        "entered twice"
+    )
+    assert problems_of("Incomplete edition") == [problems_of("Incomplete edition")[0]]
+    assert "2019" not in problems_of("Incomplete edition")[0].message
+
+    report.online_all_entered = True
+    report.completeness_note = "The report names four, though it says three."
+    report.save()
+    assert problems_of("More listings than stated") == []
+
+
+def test_a_first_listing_flag_on_a_later_listing(gap_in_2020):
+    comeback = gap_in_2020[2021].listings.get(market__name="Comeback")
+    comeback.source_says_first = True
+    comeback.save()
+    first = gap_in_2020[2019].listings.get(market__name="Gone")
+    first.source_says_first = True
+    first.save()
+
+    [problem] = problems_of("First listing that is not the first")
+    assert problem.message == (
+        "Comeback's 2021 listing is marked 'the source says this is its first listing', but "
+        "an earlier listing of it is entered: untick it, or correct the years."
+    )
+    assert problem.admin_url == reverse("admin:reports_listing_change", args=[comeback.pk])
+
+
+def test_admin_page_lists_the_unconfirmed_statements(editor_client, gap_in_2020):
+    page = editor_client.get(reverse("admin_data_checks")).content.decode()
+
+    assert "Incomplete edition (1)" in page
+    assert "Drops in 2020 that cannot be confirmed (named in 2019, not entered in 2020): " in page
+    assert "Comeback, Gone." in page

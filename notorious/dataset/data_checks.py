@@ -7,7 +7,7 @@ where it is fixed. `find_problems()` runs them all.
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import NoReverseMatch, reverse
 
 from notorious.markets.models import Market
@@ -17,9 +17,10 @@ from notorious.reports.models import Listing, Report
 
 @dataclass(frozen=True)
 class Problem:
-    check: str  # the check that found it, e.g. "Listing counts"
+    check: str  # the check that found it, e.g. "Incomplete edition"
     message: str
     admin_url: str = ""  # empty when that model has no admin page
+    details: tuple = ()  # lines under the message, e.g. the statements it leaves unconfirmed
 
     def __str__(self):
         return f"{self.check}: {self.message}"
@@ -33,25 +34,117 @@ def admin_change_url(obj):
         return ""
 
 
-def listing_counts():
-    """Editions whose entered listings differ from the counts the report states."""
+def _editors_histories():
+    """The editions' record and every market's listing history, drafts included (the
+    editors' view): what the completeness checks read. Two queries for the markets."""
+    record = Report.objects.edition_record(include_drafts=True)
+    markets = Market.objects.prefetch_related(
+        Prefetch("listings", queryset=Listing.objects.select_related("report"))
+    ).order_by("name")
+    return record, [
+        (market, market.listing_history(record, include_drafts=True)) for market in markets
+    ]
+
+
+def _unconfirmed_because_of(year, section, histories):
+    """The statements an incomplete `section` of `year` leaves unconfirmed: drops in that
+    edition, and markets new or returning in the next one (not entered in this one)."""
+    dropped, turned = [], []
+    for market, history in histories:
+        if market.kind != section:
+            continue
+        if history.dropped_in(year) == (True, False):
+            dropped.append(market.name)
+        following = year + 1
+        if year not in history.listed_years and not history.status_in(following)[1]:
+            turned.append(market.name)
+    details = []
+    if dropped:
+        details.append(
+            f"Drops in {year} that cannot be confirmed (named in {year - 1}, not entered in "
+            f"{year}): {', '.join(dropped)}."
+        )
+    if turned:
+        details.append(
+            f"New or returning in {year + 1}, which cannot be confirmed (not entered in "
+            f"{year}): {', '.join(turned)}."
+        )
+    return tuple(details)
+
+
+def incomplete_editions():
+    """Edition sections whose listings are not all entered (fewer entered than the report
+    states, or no count recorded, and not marked all entered): readers see 'Not entered'
+    there, and the statements that rest on them cannot be confirmed. Drafts count."""
+    record, histories = _editors_histories()
     problems = []
-    reports = Report.objects.with_entered_counts(include_drafts=True).order_by("year")
-    for report in reports:
-        for kind, stated, entered in (
-            ("online", report.online_count_stated, report.online_entered),
-            ("physical", report.physical_count_stated, report.physical_entered),
-        ):
-            if stated is not None and stated != entered:
-                problems.append(
-                    Problem(
-                        "Listing counts",
-                        f"The {report.year} review states {stated} {kind} markets, but "
-                        f"{entered} {kind} listing{'s are' if entered != 1 else ' is'} entered.",
-                        admin_change_url(report),
-                    )
-                )
+    reports = {report.year: report for report in Report.objects.all()}
+    for (year, section), section_record in sorted(record.sections.items()):
+        stated, entered = section_record.stated, section_record.entered
+        if section_record.complete or (stated is not None and entered > stated):
+            continue  # the latter is `more_listings_than_stated`'s
+        problems.append(
+            Problem(
+                "Incomplete edition",
+                f"The {year} edition's {section} section is incomplete: "
+                f"{section_record.missing_text}.",
+                admin_change_url(reports[year]),
+                _unconfirmed_because_of(year, section, histories),
+            )
+        )
     return problems
+
+
+def more_listings_than_stated():
+    """Edition sections with more listings entered than the report states, not marked all
+    entered: a listing entered twice or in the wrong edition, or a count mistyped."""
+    record, histories = _editors_histories()
+    problems = []
+    for report in Report.objects.order_by("year"):
+        for section in ("online", "physical"):
+            section_record = record.section(report.year, section)
+            stated = section_record.stated
+            if section_record.all_entered or stated is None or section_record.entered <= stated:
+                continue
+            problems.append(
+                Problem(
+                    "More listings than stated",
+                    f"The {report.year} edition states {stated} {section} markets, but "
+                    f"{section_record.entered} are entered: check for a listing entered twice "
+                    "or in the wrong edition, or correct the count (or mark the section all "
+                    "entered and say why in the note). Until then it counts as incomplete.",
+                    admin_change_url(report),
+                    _unconfirmed_because_of(report.year, section, histories),
+                )
+            )
+    return problems
+
+
+def first_listing_flags_not_first():
+    """Listings marked "the source says this is its first listing" although the market has
+    an earlier listing entered: the site would call the market new on the source's word."""
+    flagged = (
+        Listing.objects.filter(source_says_first=True)
+        .filter(
+            Exists(
+                Listing.objects.filter(
+                    market=OuterRef("market"), report__year__lt=OuterRef("report__year")
+                )
+            )
+        )
+        .select_related("market", "report")
+        .order_by("market__name", "report__year")
+    )
+    return [
+        Problem(
+            "First listing that is not the first",
+            f"{listing.market}'s {listing.report.year} listing is marked 'the source says "
+            "this is its first listing', but an earlier listing of it is entered: untick it, "
+            "or correct the years.",
+            admin_change_url(listing),
+        )
+        for listing in flagged
+    ]
 
 
 def published_listings_of_draft_markets():
@@ -127,7 +220,9 @@ def names_shared_by_markets():
 
 
 CHECKS = (
-    listing_counts,
+    incomplete_editions,
+    more_listings_than_stated,
+    first_listing_flags_not_first,
     published_listings_of_draft_markets,
     markets_without_operator,
     articles_linked_to_nothing,
