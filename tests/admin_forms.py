@@ -2,8 +2,9 @@
 
 import datetime
 
+from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from notorious.core.editors import ACTIONS, CONTENT_MODELS, EDITORS_GROUP
@@ -75,3 +76,12 @@ def form_data(response):
 
 def messages_of(response):
     return [str(message) for message in response.context["messages"]]
+
+
+def admin_form_errors(model, user, data):
+    """What the admin's own form for a new `model` entry says of `data`, with only the
+    fields `data` names, as {field: [messages]}: empty when the admin would save it."""
+    request = RequestFactory().post("/")
+    request.user = user
+    form = admin.site._registry[model].get_form(request, fields=list(data))(data)
+    return {} if form.is_valid() else {field: list(errors) for field, errors in form.errors.items()}

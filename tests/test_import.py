@@ -13,7 +13,8 @@ from django.urls import reverse
 from notorious.companies.models import Company
 from notorious.markets.models import Category, Kind, Market
 from notorious.reports.importer import plan_import
-from notorious.reports.models import Listing, Report
+from notorious.reports.models import Listing, Publication, Report
+from tests.admin_forms import admin_form_errors
 from tests.factories import make_company, make_listing, make_market, make_report
 
 pytestmark = pytest.mark.django_db
@@ -110,12 +111,24 @@ def test_existing_report_is_used_and_keeps_its_state(tmp_path):
     assert report.listings.get().market.name == "Taobao"
 
 
-def test_missing_report_is_created_as_a_draft(tmp_path):
-    run(write(tmp_path, csv_of("2019,Pinduoduo,online,,,,,,,,,,")))
-    report = Report.objects.get(year=2019)
+@pytest.mark.parametrize(
+    "year,publication",
+    [
+        (2008, Publication.SPECIAL_301),
+        (2013, Publication.OUT_OF_CYCLE),
+        (2019, Publication.REVIEW),
+    ],
+)
+def test_missing_report_is_created_as_a_draft_without_a_made_up_title(tmp_path, year, publication):
+    run(write(tmp_path, csv_of(f"{year},Pinduoduo,online,,,,,,,,,,")))
+    report = Report.objects.get(year=year)
     assert not report.is_published
-    assert report.slug == "2019"
-    assert report.title == "2019 Review of Notorious Markets for Counterfeiting and Piracy"
+    assert report.slug == str(year)
+    # No importer invents a title: the edition is "the 2013 edition" until an editor, or
+    # import_reports, gives it the report's own; its publication follows the record.
+    assert report.title == ""
+    assert str(report) == f"The {year} edition"
+    assert report.publication == publication
 
 
 def test_a_new_listing_of_a_published_market_is_a_draft(tmp_path):
@@ -312,6 +325,63 @@ def test_non_empty_cell_updates_and_the_change_is_shown(tmp_path):
     assert Listing.objects.get().reasons == "New reasons"
 
 
+def test_an_empty_category_leaves_it_not_recorded(tmp_path):
+    output = run(write(tmp_path, csv_of("2021,Some Mall,physical,,CN,,,,,,,,")))
+    market = Market.objects.get()
+    assert market.category == ""
+    assert market.category_label == "Category not recorded"
+    assert 'market "Some Mall": physical, Category not recorded, China (draft)' in output
+
+
+# --- the models' own validation, as in the admin ---------------------------------------------
+
+
+def test_a_row_the_admin_would_refuse_is_refused_with_its_line(tmp_path, editor):
+    mall = {"name": "Some Mall", "slug": "some-mall", "kind": "physical", "category": "ecommerce"}
+    assert "category" in admin_form_errors(Market, editor, mall)
+
+    message = refuse(
+        write(
+            tmp_path,
+            csv_of("2021,Fine,online,,,,,,,,,,", "2021,Some Mall,physical,ecommerce,,,,,,,,,"),
+        )
+    )
+
+    assert "Line 3: category: A physical market belongs to 'Physical marketplace'" in message
+    assert not Market.objects.exists()
+
+
+def test_a_value_the_admin_accepts_imports(tmp_path, editor):
+    mall = {"name": "Some Mall", "slug": "some-mall", "kind": "physical", "category": ""}
+    assert admin_form_errors(Market, editor, mall) == {}
+
+    run(write(tmp_path, csv_of("2021,Some Mall,physical,,,,,,,,,,")))
+
+    assert Market.objects.get().category == ""
+
+
+def test_the_models_complaint_is_reported_on_the_line_that_gave_the_value(tmp_path):
+    message = refuse(
+        write(
+            tmp_path,
+            csv_of("2020,Some Mall,physical,,,,,,,,,,", "2021,Some Mall,physical,hosting,,,,,,,,,"),
+        )
+    )
+    assert "Line 3: category:" in message
+    assert "Line 2" not in message
+
+
+def test_an_existing_market_is_checked_as_the_import_would_leave_it(tmp_path):
+    mall = make_market("Some Mall", kind=Kind.PHYSICAL, category="")
+    make_listing(mall, make_report(2020))
+    before = database_state()
+
+    message = refuse(write(tmp_path, csv_of("2021,Some Mall,physical,streaming,,,,,,,,,")))
+
+    assert "Line 2: category: A physical market belongs to" in message
+    assert database_state() == before
+
+
 # --- idempotence --------------------------------------------------------------------------------
 
 
@@ -376,7 +446,7 @@ def test_a_bad_row_in_the_middle_leaves_the_database_unchanged(tmp_path):
         (["twenty,Somewhere,online,,,,,,,,,,"], 2, "year 'twenty' is not a year"),
         (["2021,Somewhere,online,,,,,,,,,quote,x"], 2, "page 'x' is not a page number"),
         (["2021,Somewhere,online,,,,,,,,,quote,0"], 2, "page 0 is not a page number"),
-        (["2021,Somewhere,online,,,,,,,,,,5"], 2, "'page' is given without the 'quote'"),
+        (["2021,Somewhere,online,,,,,,,,,,5"], 2, "page: A page number needs a quotation."),
         (["2021,,online,,,,,,,,,,"], 2, "'market' is required"),
         ([",Somewhere,online,,,,,,,,,,"], 2, "'year' is required"),
         (["2021,Somewhere,,,,,,,,,,,"], 2, "'kind' is required"),
@@ -386,12 +456,12 @@ def test_a_bad_row_in_the_middle_leaves_the_database_unchanged(tmp_path):
         (
             ["2021,Somewhere,online,physical marketplace,,,,,,,,,"],
             2,
-            "an online market cannot be in the physical marketplace category",
+            "category: An online market cannot be in the physical marketplace category.",
         ),
         (
             ["2021,Some Mall,physical,ecommerce,,,,,,,,,"],
             2,
-            "a physical market belongs to the 'Physical marketplace' or 'Other' category",
+            "category: A physical market belongs to 'Physical marketplace' or 'Other'.",
         ),
         (
             ["2021,Somewhere,online,,,,,,,,,,", "2022,somewhere,physical,,,,,,,,,,"],
@@ -518,7 +588,7 @@ def test_dry_run_writes_nothing_and_lists_what_would_happen(tmp_path):
 
     assert database_state() == before
     assert "Would create:" in output
-    assert 'market "Newcomer": online, operated by New Co (draft)' in output
+    assert 'market "Newcomer": online, Category not recorded, operated by New Co (draft)' in output
     assert 'listing "Newcomer" in 2021 (online section, draft)' in output
     assert 'market "Kept": category: E-commerce → Hosting' in output
     no_longer = output.split("No longer named in this file")[1]

@@ -5,7 +5,7 @@ from django.db import models
 from notorious.core.admin import RECORD_FIELDSET, GuardedInlineMixin, PublishableAdmin
 from notorious.markets.models import Kind
 
-from .admin_import import import_listings_urls
+from .admin_import import import_urls
 from .models import Listing, Report
 
 
@@ -98,8 +98,9 @@ class ReportAdmin(PublishableAdmin):
     inlines = (ReportListingInline,)
 
     def get_urls(self):
-        # The "Import listings" page (linked above the report list); see admin_import.py.
-        return import_listings_urls(self) + super().get_urls()
+        # The "Import listings" and "Import editions" pages (linked above the report list);
+        # see admin_import.py.
+        return import_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
         # Editors' figures: every listing entered counts, drafts included.

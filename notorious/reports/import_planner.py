@@ -1,10 +1,7 @@
 """Planning an import: what each row of the file creates or changes, found without writing
 anything (`importer.py` describes the import as a whole)."""
 
-from dataclasses import dataclass, field
-
-from django.core.exceptions import ValidationError
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django_countries import countries
 
 from notorious.companies.models import Company
@@ -12,78 +9,26 @@ from notorious.core.models import split_aliases
 from notorious.markets.models import Category, Market
 from notorious.reports.models import Listing, Report
 
-from .import_file import RowError, normalize_name, parse_row
+from .import_csv import normalize_name
+from .import_file import parse_row
+from .import_plan import BasePlanner, Entry
 
 
-@dataclass(frozen=True)
-class Creation:
-    """An entry the import creates, e.g. ('market', 'WeChat: online, Social commerce')."""
-
-    model: str
-    description: str
-
-    def __str__(self):
-        return f"{self.model} {self.description}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field of an existing entry that the import changes."""
-
-    target: str  # e.g. 'market "WeChat"'
-    field: str
-    old: str
-    new: str
-
-    def __str__(self):
-        return f"{self.target}: {self.field}: {self.old or '(empty)'} → {self.new}"
-
-
-@dataclass(eq=False)
-class _Entry:
-    """An entry the plan creates or may change, with what the file sets on it and where."""
-
-    obj: object
-    is_new: bool
-    line: int  # the first line naming it
-    changes: dict = field(default_factory=dict)  # field -> Change
-    given: dict = field(default_factory=dict)  # field -> (value, line): catches conflicts
-
-    @property
-    def is_dirty(self):
-        return self.is_new or bool(self.changes)
-
-
-def _display(value):
-    if value is None:
-        return ""
-    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-        return value.name if value.code else ""
-    return Truncator(str(value)).chars(80)
-
-
-def _display_field(obj, field_name, value):
-    """A field's value as an editor reads it: a choice's label rather than its code."""
-    choices = dict(obj._meta.get_field(field_name).flatchoices)
-    return _display(choices.get(value, value) if isinstance(value, str) else value)
-
-
-class Planner:
+class Planner(BasePlanner):
     """Walks the rows once, building the entries to write; see `plan_import`."""
 
+    column_names = {"section": "kind", "quotation": "quote", "quotation_page": "page"}
+
     def __init__(self):
-        self.errors = []
+        super().__init__()
         self.reports = {}  # year -> Report (saved or new)
-        self.report_entries = []  # new reports only
+        self.report_entries = []  # Entries of the new reports only
         self.companies = {}  # pk or id(obj) -> _Entry
         self.company_names = {}  # casefolded name introduced by the file -> _Entry
         self.markets = {}
         self.market_names = {}
         self.listings = {}  # (year, market entry) -> _Entry
         self.slugs = {Company: set(), Market: set()}
-
-    def error(self, line, message):
-        self.errors.append(RowError(line, message))
 
     # entries
 
@@ -115,7 +60,7 @@ class Planner:
             return None
         obj = matches[0]
         if obj.pk not in registry:
-            registry[obj.pk] = _Entry(obj, is_new=False, line=line)
+            registry[obj.pk] = Entry(obj, is_new=False, line=line)
         return registry[obj.pk]
 
     def _company(self, name, line):
@@ -127,7 +72,7 @@ class Planner:
                 slug=self._unique_slug(Company, name, "company"),
                 is_published=False,
             )
-            entry = _Entry(obj, is_new=True, line=line)
+            entry = Entry(obj, is_new=True, line=line)
             self.companies[id(obj)] = entry
             self.company_names[name.casefold()] = entry
         return entry
@@ -139,29 +84,6 @@ class Planner:
 
     # fields
 
-    def _set(self, entry, field_name, value, line, label, shown=None):
-        """Plan `field_name = value` (a non-empty cell); refuse a second, different value."""
-        shown = _display(value) if shown is None else shown
-        if field_name in entry.given:
-            earlier, earlier_shown, earlier_line = entry.given[field_name]
-            if earlier is not value and earlier != value:
-                self.error(
-                    line,
-                    f"{label} '{shown}' differs from '{earlier_shown}' given for "
-                    f"{entry.obj} on line {earlier_line}.",
-                )
-            return
-        entry.given[field_name] = (value, shown, line)
-        old = getattr(entry.obj, field_name)
-        if old is value or old == value:
-            return
-        setattr(entry.obj, field_name, value)
-        if not entry.is_new:
-            model = entry.obj._meta.verbose_name
-            entry.changes[field_name] = Change(
-                f'{model} "{entry.obj}"', label, _display_field(entry.obj, field_name, old), shown
-            )
-
     def _merge_list(self, entry, field_name, additions, label, lower=False):
         """Add names to a one-per-line field (aliases, domains), keeping those it has."""
         current = split_aliases(getattr(entry.obj, field_name))
@@ -169,17 +91,10 @@ class Planner:
         new = [a.lower() if lower else a for a in additions if a.casefold() not in known]
         if not new:
             return
-        old = "\n".join(current)
+        previous = entry.changes.get(field_name)
+        old = previous.old if previous else ", ".join(current)
         setattr(entry.obj, field_name, "\n".join([*current, *new]))
-        if not entry.is_new:
-            model = entry.obj._meta.verbose_name
-            previous = entry.changes.get(field_name)
-            entry.changes[field_name] = Change(
-                f'{model} "{entry.obj}"',
-                label,
-                previous.old if previous else ", ".join(split_aliases(old)),
-                ", ".join(split_aliases(getattr(entry.obj, field_name))),
-            )
+        self.record_change(entry, field_name, label, old, ", ".join([*current, *new]))
 
     # rows
 
@@ -189,19 +104,22 @@ class Planner:
             self.error(line, problem)
         if problems:
             return
-        report = self._report(values["year"])
+        report = self._report(values["year"], line)
         market = self._market(line, values)
         if not market:
             return
         self._market_fields(line, market, values)
         self._listing(line, report, market, values)
 
-    def _report(self, year):
+    def _report(self, year, line):
         if year not in self.reports:
             report = Report.objects.filter(year=year).first()
             if report is None:
-                report = Report(year=year, is_published=False)
-                self.report_entries.append(report)
+                # No title is made up: it is "the 2013 edition" until an editor, or the
+                # editions import, gives it the report's own; its publication follows the
+                # record for its year (`Publication.for_year`).
+                report = Report(year=year, slug=str(year), is_published=False)
+                self.report_entries.append(Entry(report, is_new=True, line=line))
             self.reports[year] = report
         return self.reports[year]
 
@@ -218,7 +136,7 @@ class Planner:
                 category="",
                 is_published=False,
             )
-            entry = _Entry(obj, is_new=True, line=line, given={"kind": (kind, kind, line)})
+            entry = Entry(obj, is_new=True, line=line, given={"kind": (kind, kind, line)})
             self.markets[id(obj)] = entry
             self.market_names[name.casefold()] = entry
             return entry
@@ -238,15 +156,15 @@ class Planner:
     def _market_fields(self, line, entry, values):
         if values["category"]:
             category = values["category"]
-            self._set(entry, "category", category, line, "category", Category(category).label)
+            self.set_field(entry, "category", category, line, "category", Category(category).label)
         if values["country"]:
             code = values["country"]
-            self._set(entry, "country", code, line, "country", countries.name(code))
+            self.set_field(entry, "country", code, line, "country", countries.name(code))
         if values["city"]:
-            self._set(entry, "city", values["city"], line, "city")
+            self.set_field(entry, "city", values["city"], line, "city")
         if values["website"]:
             url, domain = values["website"]
-            self._set(entry, "website", url, line, "website")
+            self.set_field(entry, "website", url, line, "website")
             self._merge_list(entry, "domains", [domain], "domains", lower=True)
         if values["aliases"]:
             self._aliases(line, entry, split_aliases(values["aliases"]))
@@ -256,7 +174,7 @@ class Planner:
                 return
             if values["parent_company"]:
                 self._parent(line, company, values["parent_company"])
-            self._set(entry, "operator", company.obj, line, "operator")
+            self.set_field(entry, "operator", company.obj, line, "operator")
 
     def _aliases(self, line, entry, aliases):
         own = {name.casefold() for name in entry.obj.all_names}
@@ -304,7 +222,7 @@ class Planner:
             ancestor = (planned.obj if planned else ancestor).parent
             if ancestor is not None and self._company_entry_of(ancestor):
                 ancestor = self._company_entry_of(ancestor).obj
-        self._set(company, "parent", parent.obj, line, "parent company")
+        self.set_field(company, "parent", parent.obj, line, "parent company")
 
     def _listing(self, line, report, market, values):
         key = (report.year, market)
@@ -321,42 +239,27 @@ class Planner:
         if existing is None:
             obj = Listing(report=report, market=market.obj, section=values["kind"])
             obj.is_published = False
-            entry = _Entry(obj, is_new=True, line=line)
+            entry = Entry(obj, is_new=True, line=line)
         else:
-            entry = _Entry(existing, is_new=False, line=line)
+            entry = Entry(existing, is_new=False, line=line)
         self.listings[key] = entry
-        self._set(entry, "section", values["kind"], line, "section")
+        self.set_field(entry, "section", values["kind"], line, "section")
         if values["reasons"]:
-            self._set(entry, "reasons", values["reasons"], line, "reasons")
+            self.set_field(entry, "reasons", values["reasons"], line, "reasons")
         if values["quote"]:
-            self._set(entry, "quotation", values["quote"], line, "quote")
+            self.set_field(entry, "quotation", values["quote"], line, "quote")
         if values["page"]:
-            self._set(entry, "quotation_page", values["page"], line, "page")
-        if entry.obj.quotation_page and not entry.obj.quotation.strip():
-            self.error(line, "'page' is given without the 'quote' it locates.")
+            self.set_field(entry, "quotation_page", values["page"], line, "page")
 
     # after the last row
 
-    def validate_fields(self):
-        """Run the models' own field checks (lengths, formats) on everything to be written."""
-        groups = [
-            (self.companies.values(), ["parent"]),
-            (self.markets.values(), ["operator"]),
-            (self.listings.values(), ["report", "market"]),
+    def entries(self):
+        return [
+            *self.report_entries,
+            *self.companies.values(),
+            *self.markets.values(),
+            *self.listings.values(),
         ]
-        for entries, exclude in groups:
-            for entry in entries:
-                if not entry.is_dirty:
-                    continue
-                skip = list(exclude)
-                if isinstance(entry.obj, Market) and not entry.obj.category:
-                    skip.append("category")  # left for the editor to choose
-                try:
-                    entry.obj.clean_fields(exclude=skip)
-                except ValidationError as error:
-                    for field_name, messages in error.message_dict.items():
-                        for message in messages:
-                            self.error(entry.line, f"{field_name}: {message}")
 
     def no_longer_named(self):
         """Listings of the file's editions (already entered) whose market the file omits."""

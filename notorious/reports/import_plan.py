@@ -1,0 +1,271 @@
+"""What every CSV import shares once the file is read: planning, without writing anything,
+what each row creates or changes; checking every entry to be written with its model's own
+validation (`full_clean`, as the admin does); describing the plan; and writing it in one
+transaction, or nothing at all.
+
+An import supplies a `CsvFormat` (its columns), a planner (a `BasePlanner` with `add_row`)
+and an `ImportPlan` subclass (`describe` and `write`); `plan_file` and `run_file` do the
+rest. The listings import (`importer.py`) and the editions import (`report_import.py`) are
+built this way.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.text import Truncator
+
+from .import_csv import ImportFileError, RowError, decode, read_rows
+
+PLURALS = {"report": "reports", "company": "companies", "market": "markets", "listing": "listings"}
+
+
+@dataclass(frozen=True)
+class Creation:
+    """An entry the import creates, e.g. ('market', 'WeChat: online, Social commerce')."""
+
+    model: str
+    description: str
+
+    def __str__(self):
+        return f"{self.model} {self.description}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an existing entry that the import changes."""
+
+    target: str  # e.g. 'market "WeChat"'
+    field: str
+    old: str
+    new: str
+
+    def __str__(self):
+        return f"{self.target}: {self.field}: {self.old or '(empty)'} → {self.new}"
+
+
+@dataclass(eq=False)
+class Entry:
+    """An entry the plan creates or may change, with what the file sets on it and where."""
+
+    obj: object
+    is_new: bool
+    line: int  # the first line naming it
+    changes: dict = field(default_factory=dict)  # field -> Change
+    given: dict = field(default_factory=dict)  # field -> (value, shown, line): catches conflicts
+    also_written: set = field(default_factory=set)  # fields saved with the changed ones
+
+    @property
+    def is_dirty(self):
+        return self.is_new or bool(self.changes)
+
+    def line_of(self, field_name):
+        """The line that gave `field_name` its value, or the entry's first line."""
+        return self.given[field_name][2] if field_name in self.given else self.line
+
+    def save(self):
+        if self.is_new:
+            self.obj.save()
+        else:
+            self.obj.save(update_fields=[*self.changes, *self.also_written, "updated_at"])
+
+
+def display(value):
+    """A value as the preview shows it, shortened."""
+    if value is None:
+        return ""
+    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+        return value.name if value.code else ""
+    return Truncator(str(value)).chars(80)
+
+
+def display_field(obj, field_name, value):
+    """A field's value as an editor reads it: a choice's label rather than its code."""
+    choices = dict(obj._meta.get_field(field_name).flatchoices)
+    return display(choices.get(value, value) if isinstance(value, str) else value)
+
+
+class BasePlanner:
+    """Collects the rows' errors and the entries to write; subclasses define `add_row`."""
+
+    # The file's name for a model field, where the two differ (for error messages).
+    column_names = {}
+
+    def __init__(self):
+        self.errors = []
+
+    def error(self, line, message):
+        self.errors.append(RowError(line, message))
+
+    def entries(self):
+        """Every entry the plan holds, in the order they are written."""
+        raise NotImplementedError
+
+    def set_field(self, entry, field_name, value, line, label, shown=None):
+        """Plan `field_name = value` (a non-empty cell); refuse a second, different value."""
+        shown = display(value) if shown is None else shown
+        if field_name in entry.given:
+            earlier, earlier_shown, earlier_line = entry.given[field_name]
+            if earlier is not value and earlier != value:
+                self.error(
+                    line,
+                    f"{label} '{shown}' differs from '{earlier_shown}' given for "
+                    f"{entry.obj} on line {earlier_line}.",
+                )
+            return
+        entry.given[field_name] = (value, shown, line)
+        old = getattr(entry.obj, field_name)
+        if old is value or old == value:
+            return
+        self.record_change(
+            entry, field_name, label, display_field(entry.obj, field_name, old), shown
+        )
+        setattr(entry.obj, field_name, value)
+
+    def record_change(self, entry, field_name, label, old, new):
+        """Note that the file changes an existing entry's field (a new entry has no "old")."""
+        if not entry.is_new:
+            entry.changes[field_name] = Change(self.target(entry), label, old, new)
+
+    def target(self, entry):
+        """The entry as a change names it, e.g. 'market "WeChat"'."""
+        return f'{entry.obj._meta.verbose_name} "{entry.obj}"'
+
+    def validate(self):
+        """Check every entry to be written with its model's own validation, as the admin's
+        forms do, so that what imports can be saved in the admin; each error is reported on
+        the line that gave the value it is about."""
+        for entry in self.entries():
+            if not entry.is_dirty:
+                continue
+            try:
+                entry.obj.full_clean(exclude=self.unsaved_relations(entry.obj))
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    where = (
+                        ""
+                        if field_name == NON_FIELD_ERRORS
+                        else f"{self.column_names.get(field_name, field_name)}: "
+                    )
+                    for message in messages:
+                        self.error(entry.line_of(field_name), f"{where}{message}")
+
+    @staticmethod
+    def unsaved_relations(obj):
+        """The foreign keys of `obj` pointing to entries the plan has not saved yet: they
+        are checked as the plan makes them, and saved first."""
+        return [
+            model_field.name
+            for model_field in obj._meta.concrete_fields
+            if model_field.many_to_one
+            and model_field.is_cached(obj)
+            and getattr(obj, model_field.name) is not None
+            and getattr(obj, model_field.name).pk is None
+        ]
+
+
+class ImportPlan:
+    """What importing a file would do (or the reasons it cannot be imported).
+
+    Subclasses fill `created` and `changes` in `describe(planner)` and write the planner's
+    entries in `write(planner)`."""
+
+    def __init__(self, errors=(), row_count=0, planner=None):
+        self.errors = list(errors)
+        self.row_count = row_count
+        self._planner = planner
+        self.created, self.changes = [], []
+        if planner is not None:
+            self.describe(planner)
+
+    def describe(self, planner):
+        raise NotImplementedError
+
+    def write(self, planner):
+        raise NotImplementedError
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+    @property
+    def has_changes(self):
+        return bool(self.created or self.changes)
+
+    def counts(self):
+        """How many entries of each kind are created, e.g. {'market': 3, 'listing': 5}."""
+        counts = {}
+        for creation in self.created:
+            counts[creation.model] = counts.get(creation.model, 0) + 1
+        return counts
+
+    def apply(self):
+        """Write the plan, in one transaction."""
+        if self.errors:
+            raise ImportFileError(self.errors)
+        with transaction.atomic():
+            self.write(self._planner)
+
+    def notice_lines(self):
+        """Anything else the summary should say (the listings import's listings no longer
+        named), as lines of text."""
+        return []
+
+    def summary_lines(self, dry_run=False):
+        """The plan as lines of text, for the command's output."""
+        lines = []
+        if self.created:
+            lines.append("Would create:" if dry_run else "Created:")
+            lines.extend(f"  {creation}" for creation in self.created)
+        if self.changes:
+            lines.append("Would change:" if dry_run else "Changed:")
+            lines.extend(f"  {change}" for change in self.changes)
+        lines.extend(self.notice_lines())
+        if not self.has_changes:
+            lines.append("Nothing to change: the database already matches the file.")
+        counts = ", ".join(
+            f"{n} {model if n == 1 else PLURALS[model]}" for model, n in self.counts().items()
+        )
+        verb = "would create" if dry_run else "created"
+        lines.append(
+            f"{self.row_count} row{'s' if self.row_count != 1 else ''} read; {verb} "
+            f"{counts or 'nothing'}; {len(self.changes)} field change"
+            f"{'s' if len(self.changes) != 1 else ''}."
+        )
+        if dry_run:
+            lines.append("Dry run: nothing was written.")
+        return lines
+
+
+def plan_file(data, file_format, planner, plan_class):
+    """Read and check the whole file (bytes or text) with `planner`, and return a
+    `plan_class` plan; writes nothing."""
+    try:
+        rows = read_rows(decode(data), file_format)
+    except ImportFileError as error:
+        return plan_class(errors=error.errors)
+    for line, row in rows:
+        planner.add_row(line, row)
+    # Rows with unreadable cells make no entry, so the others are checked all the same:
+    # every problem is reported at once.
+    planner.validate()
+    if planner.errors:
+        errors = sorted(planner.errors, key=lambda e: e.line or 0)
+        return plan_class(errors=errors, row_count=len(rows))
+    return plan_class(row_count=len(rows), planner=planner)
+
+
+def run_file(plan_function, data, dry_run=False):
+    """Plan the import of `data` with `plan_function` and, unless `dry_run`, write it.
+
+    Checking and writing happen in one transaction, so what is written is what was checked.
+    Raises ImportFileError, with every bad row's line and reason, and writes nothing when
+    the file cannot be imported as a whole.
+    """
+    with transaction.atomic():
+        plan = plan_function(data)
+        if not plan.is_valid:
+            raise ImportFileError(plan.errors)
+        if not dry_run:
+            plan.apply()
+    return plan
