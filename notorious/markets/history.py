@@ -61,6 +61,21 @@ class SectionRecord:
         return self.all_entered or (self.stated is not None and self.entered == self.stated)
 
     @property
+    def entered_text(self):
+        """How far the section is entered, for readers: "39 of 39 entered — complete",
+        "6 of 39 entered", "40 entered — marked all entered" (the report's note says why)."""
+        entered = f"{self.entered} of {self.stated}" if self.stated is not None else self.entered
+        if self.all_entered:
+            return f"{entered} entered — marked all entered"
+        if self.complete:
+            return f"{entered} entered — complete"
+        if self.stated is None:
+            return f"{entered} entered; the report's count is not recorded"
+        if self.entered > self.stated:
+            return f"{entered} entered: more than the report states, to be checked"
+        return f"{entered} entered"
+
+    @property
     def missing_text(self):
         """What is missing, for a note: "6 of 39 online markets entered"."""
         if self.stated is None:
@@ -103,6 +118,48 @@ class EditionRecord:
 
     def incomplete_years(self, section):
         return [year for year in self.years if not self.is_complete(year, section)]
+
+    def missing_in(self, year, section):
+        """Why `section` of `year` is not complete, for a note ("the 2023 review: 6 of 39
+        online markets entered", "no edition reviewing 2016 is on record"); "" if complete."""
+        if not self.has_edition(year):
+            return f"no edition reviewing {year} is on record"
+        if self.is_complete(year, section):
+            return ""
+        return f"the {year} review: {self.section(year, section).missing_text}"
+
+    def unconfirmed_because(self, year, section, status):
+        """Why a listing's `status` (NEW or LISTED) in `year` is not a fact, for a note."""
+        if status == NEW:
+            return f"earlier editions are incomplete ({self.incomplete_through(year - 1, section)})"
+        return self.missing_in(year - 1, section)
+
+    def incomplete_through(self, year, section):
+        """Which editions from USTR's first list to `year` are not complete for `section`,
+        for a note: "no edition on record for 2006–2016; online section incomplete in 2018
+        and 2020" ("" when every one is complete)."""
+        years = range(FIRST_EDITION_YEAR, year + 1)
+        absent = [each for each in years if not self.has_edition(each)]
+        partial = [each for each in years if self.has_edition(each)]
+        partial = [each for each in partial if not self.is_complete(each, section)]
+        notes = []
+        if absent:
+            notes.append(f"no edition on record for {year_ranges(absent)}")
+        if partial:
+            notes.append(f"{section} section incomplete in {year_ranges(partial)}")
+        return "; ".join(notes)
+
+
+def year_ranges(years):
+    """Years as runs, for a sentence: [2006, 2007, 2008, 2010] -> "2006–2008 and 2010"."""
+    runs = []
+    for year in sorted(years):
+        if runs and runs[-1][1] == year - 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    parts = [str(first) if first == last else f"{first}–{last}" for first, last in runs]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 @dataclass(frozen=True)
@@ -152,12 +209,42 @@ class ListingHistory:
         return bool(self.listed_years) and self.statuses[self.first_year] == (NEW, True)
 
     @property
+    def first_missing(self):
+        """What keeps `first_year` from being the first listing as a fact, for a note ("no
+        edition on record for 2006–2016; ..."); "" when it is one."""
+        if not self.listed_years or self.first_confirmed:
+            return ""
+        return self.record.incomplete_through(self.first_year - 1, self.section)
+
+    @property
     def last_year(self):
         return self.listed_years[-1] if self.listed_years else None
 
     @property
+    def last_confirmed(self):
+        """Whether `last_year` is the market's last listing as a fact: every later year has
+        an edition on record whose section is complete."""
+        if not self.listed_years:
+            return False
+        later = [year for year in self.record.span if year > self.last_year]
+        return all(self.state_in(year) == NOT_LISTED for year in later)
+
+    @property
     def years_listed(self):
         return len(self.listed_years)
+
+    @property
+    def complete_count(self):
+        """Whether `years_listed` is known to be the full count: every edition from USTR's
+        first list to the latest is on record and complete for the market's section."""
+        latest = self.record.latest_year
+        return latest is not None and self.record.complete_through(latest, self.section)
+
+    @property
+    def not_entered_years(self):
+        """Editions on record without a listing of the market entered whose section is
+        incomplete: it may have been named in them, so `years_listed` may be short."""
+        return [year for year in self.record.years if self.state_in(year) == NOT_ENTERED]
 
     @property
     def latest_edition(self):
@@ -166,6 +253,14 @@ class ListingHistory:
     @property
     def in_latest_edition(self):
         return bool(self.listed_years) and self.listed_years[-1] == self.latest_edition
+
+    @property
+    def latest_missing(self):
+        """What the latest edition's section lacks, for a note ("the 2023 review: 6 of 39
+        online markets entered"); "" when it is complete."""
+        return (
+            self.record.missing_in(self.latest_edition, self.section) if self.latest_edition else ""
+        )
 
     @property
     def latest_state(self):
@@ -215,7 +310,8 @@ class ListingHistory:
 def compute_history(record, section, listed_years, first_by_source=False):
     """The statuses of a market's listings in `section` against `record` (see the module's
     docstring). `first_by_source`: a source says the first entered listing is its first."""
-    listed = sorted(set(listed_years))
+    # A listing in an edition not on record (a draft, for readers) is not one to state.
+    listed = sorted(set(listed_years) & set(record.years))
     named = set(listed)
     statuses = {}
     for index, year in enumerate(listed):

@@ -16,6 +16,7 @@ from notorious.core.models import (
 from notorious.core.search import search_vector_field, search_vector_index
 
 from .history import compute_history
+from .turns import edition_turns
 
 
 class Kind(models.TextChoices):
@@ -89,6 +90,15 @@ class MarketQuerySet(AliasedQuerySet):
                 if market.listing_history(record).status_in(report.year)[0] == status
             ]
         )
+
+    def turns_in(self, report, record):
+        """What `report`, an edition, changed: markets new, returning and dropped in it, the
+        facts apart from what `record` leaves open (`markets.turns.EditionTurns`), each
+        group in name order. Two queries."""
+        around = self._listings_of_each().filter(report__year__in=[report.year - 1, report.year])
+        markets = self.filter(Exists(around)).with_listings()
+        histories = [(market, market.listing_history(record)) for market in markets]
+        return edition_turns(record, report.year, histories)
 
     def dropped_in(self, report, record):
         """Markets named the year before `report` and not listed in it (see
