@@ -213,8 +213,12 @@ SPECTACULAR_SETTINGS = {
     "Published entries only; entities are identified by slug (editions by year).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # A market's kind and a listing's section share one set of choices.
-    "ENUM_NAME_OVERRIDES": {"KindEnum": "notorious.markets.models.Kind"},
+    # A market's kind and a listing's section share one set of choices; so do a timeline
+    # year's state and a market's latest_state.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "notorious.markets.models.Kind",
+        "StateEnum": "notorious.api.history_serializers.STATE_CHOICES",
+    },
     # The documentation page's assets come from drf-spectacular-sidecar, served by the site.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 
 from notorious.press.models import Outlet
+from notorious.reports.models import Report
 from tests.factories import (
     list_market,
     make_article,
@@ -84,7 +85,10 @@ def test_listings_need_the_listing_its_edition_and_its_market_published(client):
     assert [(item["year"], item["market"]) for item in data["results"]] == [(2021, "shown")]
     detail = get_json(client, "/api/listings/2021/shown/")
     assert detail["market_name"] == "Shown"
-    assert detail["status"] == "new"
+    # Its first listing entered; the editions before 2021 are not, so "new" is no fact.
+    assert (detail["status"], detail["confirmed"]) == ("new", False)
+    assert detail["status_label"] == "First entered"
+    assert detail["source_says_first"] is False
     assert detail["page_url"].endswith("/markets/shown/#listing-2021")
     get_json(client, "/api/listings/2022/shown/", expect=404)
     get_json(client, "/api/listings/2021/draft-listing/", expect=404)
@@ -120,7 +124,8 @@ def test_market_exposes_related_entities_by_slug_and_its_listing_history(client)
     market = make_market(
         "Taobao", slug="taobao", operator=taobao_co, aliases="淘宝\nTaobao.com", country="CN"
     )
-    make_report(2021)  # an edition not naming it
+    # An edition not naming it, every listing of it entered; no 2020 edition on record.
+    make_report(2021, online_all_entered=True, completeness_note="Checked against the PDF.")
     list_market(market, 2018, 2019, 2022)
 
     data = get_json(client, "/api/markets/taobao/")
@@ -129,20 +134,43 @@ def test_market_exposes_related_entities_by_slug_and_its_listing_history(client)
     assert data["country"] == "CN"
     assert data["country_name"] == "China"
     assert data["listed_in"] == [2018, 2019, 2022]
-    assert data["first_year_listed"] == 2018
+    # 2018 is the first listing entered; editions before it are not, so it is no fact.
+    assert (data["first_entered_year"], data["first_listed_confirmed"]) == (2018, False)
+    assert "first_year_listed" not in data and "listed_before_first_entry" not in data
     assert data["years_listed"] == 3
     assert data["current_run"] == 1
-    assert data["in_latest_edition"] is True
+    assert (data["latest_state"], data["in_latest_edition"]) == ("listed", True)
+    assert [
+        (cell["year"], cell["state"], cell["status"], cell["confirmed"], cell["label"])
+        for cell in data["timeline"]
+    ] == [
+        (2018, "listed", "new", False, "First entered"),
+        (2019, "listed", "continuing", True, "Continuing"),
+        (2020, "no_edition", None, None, "No edition on record"),
+        (2021, "not_listed", None, None, "Not listed"),
+        (2022, "listed", "returning", True, "Returning"),
+    ]
     assert data["api_url"] == "http://testserver/api/markets/taobao/"
     assert data["page_url"] == "http://testserver/markets/taobao/"
 
     company = get_json(client, "/api/companies/alibaba-group/")
     assert company["subsidiaries"] == ["taobao-china"]
     statuses = {
-        item["year"]: item["status"]
+        item["year"]: (item["status"], item["confirmed"])
         for item in get_json(client, "/api/listings/", market="taobao")["results"]
     }
-    assert statuses == {2018: "new", 2019: "continuing", 2022: "returning"}
+    assert statuses == {
+        2018: ("new", False),
+        2019: ("continuing", True),
+        2022: ("returning", True),
+    }
+
+
+def test_a_market_with_no_category_recorded(client):
+    make_market("Unsorted", category="")
+
+    data = get_json(client, "/api/markets/unsorted/")
+    assert (data["category"], data["category_label"]) == ("", "Category not recorded")
 
 
 def test_market_and_listing_lists_run_a_fixed_number_of_queries(
@@ -163,17 +191,53 @@ def test_market_and_listing_lists_run_a_fixed_number_of_queries(
     assert data["count"] == 22
 
 
-def test_report_counts_and_listing_link(client):
-    report = make_report(2021, online_count_stated=2)
+def test_report_completeness_per_section_and_listing_link(client):
+    report = make_report(2021, online_count_stated=2, physical_count_stated=1)
     make_listing(make_market("Online one"), report)
     make_listing(make_market("Stall", kind="physical"), report)
     make_listing(make_market("Draft", is_published=False), report)
 
     data = get_json(client, "/api/reports/2021/")
-    assert (data["online_count"], data["physical_count"]) == (1, 1)
-    assert data["online_count_stated"] == 2
+    assert data["sections"] == {
+        # The draft market's listing is not counted: readers cannot see it.
+        "online": {"stated": 2, "entered": 1, "all_entered": False, "complete": False},
+        "physical": {"stated": 1, "entered": 1, "all_entered": False, "complete": True},
+    }
+    assert data["complete"] is False
+    assert (data["title"], data["display_name"]) == ("", "The 2021 edition")
+    assert data["publication"] == "review"
+    assert data["publication_label"] == (
+        "Review of Notorious Markets for Counterfeiting and Piracy"
+    )
     listings = get_json(client, data["listings_url"])
     assert sorted(slugs(listings, "market")) == ["online-one", "stall"]
+
+
+def test_report_marked_all_entered_with_its_note_and_title(client):
+    make_report(
+        2013,
+        title="2013 Out-of-Cycle Review of Notorious Markets",
+        online_count_stated=30,
+        online_all_entered=True,
+        physical_count_stated=0,
+        completeness_note="Two stated markets are one site under two names.",
+    )
+
+    data = get_json(client, "/api/reports/2013/")
+    assert data["sections"]["online"] == {
+        "stated": 30,
+        "entered": 0,
+        "all_entered": True,
+        "complete": True,
+    }
+    assert data["sections"]["physical"]["complete"] is True  # 0 of 0
+    assert data["complete"] is True
+    assert data["completeness_note"] == "Two stated markets are one site under two names."
+    assert data["display_name"] == data["title"] == "2013 Out-of-Cycle Review of Notorious Markets"
+    assert (data["publication"], data["publication_label"]) == (
+        "out_of_cycle",
+        "Out-of-Cycle Review of Notorious Markets",
+    )
 
 
 def test_company_filter_takes_in_subsidiaries(client):
@@ -350,6 +414,29 @@ def test_market_list_takes_the_pages_status_latest_and_sort_filters(client):
 
     by_years = get_json(client, "/api/markets/", sort="-years_listed")
     assert slugs(by_years) == ["veteran", "dropped", "newcomer"]
+    # New as far as the entered listings show: no edition is complete, so not confirmed.
     assert slugs(get_json(client, "/api/markets/", status="new", year="2021")) == ["newcomer"]
+    assert slugs(get_json(client, "/api/markets/", status="new", confirmed="yes")) == []
+    assert slugs(get_json(client, "/api/markets/", confirmed="no")) == ["newcomer"]
+    assert slugs(get_json(client, "/api/markets/", confirmed="yes")) == ["veteran"]
+    # 2021's online section is incomplete: "Dropped" is not entered there, not "not listed".
+    assert slugs(get_json(client, "/api/markets/", latest="no")) == []
+    assert slugs(get_json(client, "/api/markets/", latest="not_entered")) == ["dropped"]
+    Report.objects.filter(year=2021).update(online_count_stated=2)
     assert slugs(get_json(client, "/api/markets/", latest="no")) == ["dropped"]
+    assert slugs(get_json(client, "/api/markets/", latest="not_entered")) == []
     get_json(client, "/api/markets/", expect=400, sort="price")
+    get_json(client, "/api/markets/", expect=400, confirmed="maybe")
+
+
+def test_status_filter_help_says_statuses_may_be_unconfirmed(client):
+    schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/markets/"]["get"]["parameters"]}
+    assert set(parameters["status"]["schema"]["enum"]) == {
+        "new",
+        "continuing",
+        "returning",
+        "listed",
+    }
+    assert "confirmed" in parameters["status"]["description"]
+    assert parameters["confirmed"]["schema"]["enum"] == ["no", "yes"]

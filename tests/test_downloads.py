@@ -58,6 +58,12 @@ def test_market_download_holds_what_the_filters_select_as_csv_and_json(client, a
     assert taobao["aliases"] == "淘宝; 淘寶"
     assert taobao["operator"] == "taobao-china"
     assert (taobao["listed_in"], taobao["in_latest_edition"]) == ("2020; 2021", "true")
+    # No edition is complete: 2020 is the first listing entered, not known to be the first.
+    assert (taobao["first_entered_year"], taobao["first_listed_confirmed"]) == ("2020", "false")
+    assert taobao["timeline"] == "2020: First entered; 2021: Continuing"
+    # AliExpress is not entered in 2020, whose online section is incomplete: no "Not listed".
+    assert rows[0]["timeline"] == "2020: Not entered; 2021: First entered"
+    assert "first_year_listed" not in taobao and "listed_before_first_entry" not in taobao
 
     response = download(client, "/markets/", company="alibaba-group", format="json")
     assert response["Content-Type"] == "application/json"
@@ -117,7 +123,21 @@ def test_reports_and_a_reports_listings(client):
 
     reports = csv_rows(download(client, "/reports/", format="csv"))
     assert [row["year"] for row in reports] == ["2021", "2020"]
-    assert reports[0]["online_count_stated"] == "3"
+    # Each section's completeness, in dotted columns.
+    latest = reports[0]
+    assert [latest[f"sections.online.{key}"] for key in ("stated", "entered", "complete")] == [
+        "3",
+        "1",
+        "false",
+    ]
+    assert (latest["sections.physical.stated"], latest["sections.physical.entered"]) == ("", "1")
+    assert (latest["complete"], latest["display_name"], latest["title"]) == (
+        "false",
+        "The 2021 edition",
+        "",
+    )
+    json_reports = json.loads(download(client, "/reports/", format="json").content)["results"]
+    assert json_reports == client.get("/api/reports/").json()["results"]
 
     response = download(client, "/reports/2021/", format="csv")
     assert response["Content-Disposition"] == ('attachment; filename="notorious-2021-listings.csv"')
@@ -127,6 +147,11 @@ def test_reports_and_a_reports_listings(client):
         ("stall", "physical"),
     ]
     assert listings[0]["reasons"] == "Counterfeits, widely."
+    # Nothing before 2021 is complete: each is the first listing entered, not known as new.
+    assert [(row["status"], row["confirmed"], row["status_label"]) for row in listings] == [
+        ("new", "false", "First entered"),
+        ("new", "false", "First entered"),
+    ]
     download(client, "/reports/2022/", expect=404, format="json")
 
 

@@ -72,6 +72,9 @@ def test_csv_download_of_one_group(client, alibaba):
     assert [row["slug"] for row in rows] == ["aliexpress", "taobao"]
     assert rows[1]["aliases"] == "淘宝"
     assert rows[1]["listed_in"] == "2020; 2021"
+    # What the markets download says: the first year entered, not known to be the first.
+    assert (rows[1]["first_entered_year"], rows[1]["first_listed_confirmed"]) == ("2020", "false")
+    assert rows[1]["timeline"] == "2020: First entered; 2021: Continuing"
     companies = csv_rows(get(client, q="alibaba", format="csv", group="companies"))
     assert [row["slug"] for row in companies] == ["alibaba-group"]
     coverage = json.loads(get(client, q="alibaba", format="json", group="coverage").content)

@@ -2,7 +2,12 @@
 
 A download holds every entry the page's filters select (all pages of it, in the page's
 order), each as the API shows it (the API's serializers), so the page, its downloads and
-`/api/` agree. Bad filters give a 400 with the same messages as the page.
+`/api/` agree: statuses with their `confirmed` flags, editions with each section's
+completeness. Bad filters give a 400 with the same messages as the page.
+
+A CSV row is flat: a nested object (an edition's sections) spreads over dotted columns
+(`sections.online.complete`), and a market's timeline is one cell, "2019: New; 2020: First
+entered; 2021: Not entered", in the pages' words (which say whether a status is confirmed).
 """
 
 import copy
@@ -12,6 +17,7 @@ import json
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+from rest_framework import serializers
 
 from notorious import search
 from notorious.api import views as api
@@ -27,25 +33,50 @@ def csv_cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return LIST_SEPARATOR.join(csv_item(item) for item in value)
     return str(value)
 
 
-def render_csv(rows, fields):
+def csv_item(item):
+    """One item of a list cell; a timeline year (a dict) as "2020: First entered"."""
+    if isinstance(item, dict):
+        return f"{item['year']}: {item['label']}"
+    return str(item)
+
+
+def csv_columns(fields, prefix=""):
+    """The CSV columns for a serializer's `fields`: a nested object spreads over dotted
+    columns (`sections.online.stated`), so the header is the same with or without rows."""
+    columns = []
+    for name, field in fields.items():
+        if isinstance(field, serializers.Serializer):
+            columns += csv_columns(field.fields, f"{prefix}{name}.")
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
+def column_value(row, column):
+    for key in column.split("."):
+        row = row[key]
+    return row
+
+
+def render_csv(rows, columns):
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(fields)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_cell(row[field]) for field in fields])
+        writer.writerow([csv_cell(column_value(row, column)) for column in columns])
     return buffer.getvalue()
 
 
-def download_response(rows, fields, filename, fmt):
-    """A CSV or JSON attachment of serialized `rows` (dicts with the keys `fields`)."""
+def download_response(rows, columns, filename, fmt):
+    """A CSV or JSON attachment of serialized `rows` (with the CSV `columns`)."""
     if fmt != "csv":
         return json_response({"count": len(rows), "results": rows}, filename)
     # A byte-order mark, so spreadsheet programs read 淘宝 as UTF-8, not as mojibake.
-    body = "\ufeff" + render_csv(rows, fields)
+    body = "\ufeff" + render_csv(rows, columns)
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
@@ -65,13 +96,13 @@ def problem_response(problems):
 
 
 def serialize(viewset, entries, request):
-    """`entries` as the API's `viewset` shows them: (rows as dicts, field names)."""
+    """`entries` as the API's `viewset` shows them: (rows as dicts, CSV columns)."""
     context = {
         "request": without_format(request),
         "edition_record": Report.objects.edition_record(),
     }
     serializer = viewset.serializer_class(entries, many=True, context=context)
-    return serializer.data, list(serializer.child.fields)
+    return serializer.data, csv_columns(serializer.child.fields)
 
 
 def in_order(viewset, pks):
@@ -111,8 +142,8 @@ class DownloadMixin:
         problems = getattr(self, "filter_problems", ())
         if problems:
             return problem_response(problems)
-        rows, fields = serialize(self.download_viewset, entries, request)
-        return download_response(rows, fields, self.get_download_filename(), fmt)
+        rows, columns = serialize(self.download_viewset, entries, request)
+        return download_response(rows, columns, self.get_download_filename(), fmt)
 
     def get_download_filename(self):
         return self.download_filename
@@ -175,8 +206,8 @@ class SearchDownloadMixin:
             part for part in ("notorious-search", slugify(selection.query)[:40], group) if part
         )
         if group is not None:
-            rows, fields = rows_of(group)
-            return download_response(rows, fields, filename, fmt)
+            rows, columns = rows_of(group)
+            return download_response(rows, columns, filename, fmt)
         body = {"query": selection.query}
         for name in self.search_groups:
             rows, _ = rows_of(name)

@@ -1,10 +1,10 @@
 """Serializers for the read-only API.
 
 Related entities appear by their stable identifiers (slugs; editions by year), and only
-when published: a draft operator, outlet or edition is never named.
+when published: a draft operator, outlet or edition is never named. Markets, editions and
+listings, whose fields rest on the listing histories, are in `history_serializers`.
 """
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,9 +13,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from notorious.companies.models import Company
 from notorious.core.models import if_published
 from notorious.figures.models import Figure
-from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
-from notorious.reports.models import Listing, Report
 
 
 class PublishedManyRelatedField(serializers.ManyRelatedField):
@@ -106,184 +104,6 @@ class CompanySerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer)
             "api_url",
             "page_url",
         ]
-
-
-class MarketSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
-    """A market with facts derived from its published listings.
-
-    The view passes `edition_years` (the published editions, once per request) in the
-    context and prefetches the listings with their reports, so no query runs per market.
-    """
-
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:market-detail", lookup_field="slug"
-    )
-    page_url = PageUrlField()
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
-    domains = serializers.ListField(
-        source="domain_list", child=serializers.CharField(), read_only=True
-    )
-    operator = PublishedSlugField(help_text="The slug of the company that operates it.")
-    listed_in = serializers.SerializerMethodField(help_text="Years of the editions naming it.")
-    first_year_listed = serializers.SerializerMethodField(
-        help_text="The first entered edition naming it (earlier editions may have named it "
-        "too when listed_before_first_entry is true)."
-    )
-    years_listed = serializers.SerializerMethodField(help_text="How many entered editions name it.")
-    current_run = serializers.SerializerMethodField(
-        help_text="Consecutive editions, up to and including the latest, that name it."
-    )
-    in_latest_edition = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Market
-        fields = [
-            "slug",
-            "name",
-            "aliases",
-            "kind",
-            "category",
-            "category_label",
-            "country",
-            "country_name",
-            "city",
-            "website",
-            "domains",
-            "operator",
-            "description",
-            "listed_before_first_entry",
-            "listed_in",
-            "first_year_listed",
-            "years_listed",
-            "current_run",
-            "in_latest_edition",
-            "updated_at",
-            "api_url",
-            "page_url",
-        ]
-
-    def history(self, market):
-        if not hasattr(market, "_api_history"):
-            market._api_history = market.listing_history(self.context["edition_record"])
-        return market._api_history
-
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
-    def get_listed_in(self, market):
-        return list(self.history(market).listed_years)
-
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_first_year_listed(self, market):
-        return self.history(market).first_year
-
-    def get_years_listed(self, market) -> int:
-        return self.history(market).years_listed
-
-    def get_current_run(self, market) -> int:
-        return self.history(market).current_run
-
-    def get_in_latest_edition(self, market) -> bool:
-        return self.history(market).in_latest_edition
-
-
-class ReportSerializer(serializers.ModelSerializer):
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:report-detail", lookup_field="year"
-    )
-    page_url = PageUrlField()
-    publication_date = serializers.CharField(
-        source="publication_date_display",
-        read_only=True,
-        help_text="The publication date to the precision it is known, e.g. 'February 2022'.",
-    )
-    # The view annotates them (`ReportQuerySet.with_entered_counts`).
-    online_count = serializers.IntegerField(
-        source="online_entered",
-        read_only=True,
-        help_text="Published online listings entered for this edition.",
-    )
-    physical_count = serializers.IntegerField(
-        source="physical_entered",
-        read_only=True,
-        help_text="Published physical listings entered for this edition.",
-    )
-    listings_url = serializers.SerializerMethodField(help_text="Its listings in the API.")
-
-    class Meta:
-        model = Report
-        fields = [
-            "year",
-            "slug",
-            "title",
-            "published_on",
-            "published_on_precision",
-            "publication_date",
-            "publisher",
-            "source_url",
-            "online_count_stated",
-            "physical_count_stated",
-            "online_count",
-            "physical_count",
-            "issue_focus",
-            "summary",
-            "updated_at",
-            "listings_url",
-            "api_url",
-            "page_url",
-        ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_listings_url(self, report):
-        url = f"{reverse('api:listing-list')}?year={report.year}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
-
-
-class ListingSerializer(serializers.ModelSerializer):
-    """One market named in one edition.
-
-    The view prefetches each market's published listings and passes `edition_years`, so
-    the status (new, continuing, returning) costs no query per listing.
-    """
-
-    year = serializers.IntegerField(source="report.year", read_only=True)
-    market = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    market_name = serializers.CharField(source="market.name", read_only=True)
-    status = serializers.SerializerMethodField(
-        help_text="new, continuing or returning, against the published editions."
-    )
-    api_url = serializers.SerializerMethodField()
-    page_url = PageUrlField()
-
-    class Meta:
-        model = Listing
-        fields = [
-            "year",
-            "market",
-            "market_name",
-            "section",
-            "status",
-            "reasons",
-            "quotation",
-            "quotation_page",
-            "updated_at",
-            "api_url",
-            "page_url",
-        ]
-
-    def get_status(self, listing) -> str:
-        market = listing.market
-        if not hasattr(market, "_api_history"):
-            market._api_history = market.listing_history(self.context["edition_record"])
-        return market._api_history.status_in(listing.report.year)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, listing):
-        url = reverse(
-            "api:listing-detail",
-            kwargs={"year": listing.report.year, "market": listing.market.slug},
-        )
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
 
 
 class OutletSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):

@@ -16,11 +16,12 @@ from notorious.press.models import Article, Outlet
 from notorious.reports.filters import ListingFilter, ReportFilter
 from notorious.reports.models import Listing, Report
 
-from . import serializers
+from . import history_serializers, serializers
 
 
-class EditionYearsMixin:
-    """Puts the published edition years in the serializer context, read once per request."""
+class EditionRecordMixin:
+    """Puts the published editions and their completeness (`Report.objects.edition_record`)
+    in the serializer context, read once per request: what listing statuses rest on."""
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -52,8 +53,8 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List published markets"),
     retrieve=extend_schema(summary="A published market, by slug"),
 )
-class MarketViewSet(EditionYearsMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.MarketSerializer
+class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = history_serializers.MarketSerializer
     filterset_class = MarketFilter
     lookup_field = "slug"
     lookup_value_converter = "slug"
@@ -70,15 +71,15 @@ class MarketViewSet(EditionYearsMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="A published edition, by the year it reviews"),
 )
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.ReportSerializer
+    serializer_class = history_serializers.ReportSerializer
     filterset_class = ReportFilter
     lookup_field = "year"
     lookup_value_converter = "int"
     queryset = Report.objects.published().with_entered_counts().order_by("-year")
 
 
-class ListingQuerysetMixin(EditionYearsMixin):
-    serializer_class = serializers.ListingSerializer
+class ListingQuerysetMixin(EditionRecordMixin):
+    serializer_class = history_serializers.ListingSerializer
 
     def get_queryset(self):
         return (

@@ -1,5 +1,7 @@
 """Filters for lists of markets, shared by the HTML list page and the API."""
 
+from functools import cached_property
+
 import django_filters
 from django.db.models import F, Q
 from django_countries import countries
@@ -8,10 +10,20 @@ from notorious.companies.models import Company
 from notorious.core.filters import PublishedChoiceFilter
 from notorious.reports.models import Report
 
-from .history import STATUS_CHOICES
+from .history import LISTED, STATUS_CHOICES
 from .models import Category, Kind, Market
 
-LATEST_CHOICES = [("yes", "In the latest edition"), ("no", "Not in the latest edition")]
+# Every status a listing can have (`markets.history`): LISTED is a listing that may be
+# continuing or returning, the edition before it being incomplete or not on record.
+LISTING_STATUS_CHOICES = [*STATUS_CHOICES, (LISTED, "Listed (continuing or returning: not known)")]
+CONFIRMED_CHOICES = [("yes", "Confirmed"), ("no", "Not confirmed")]
+# "Not in the latest edition" is a fact only when the market's section of that edition is
+# complete; otherwise the market is not entered there, which says nothing either way.
+LATEST_CHOICES = [
+    ("yes", "In the latest edition"),
+    ("no", "Not in the latest edition"),
+    ("not_entered", "Not entered in the latest edition (its section is incomplete)"),
+]
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -67,15 +79,26 @@ class MarketFilter(django_filters.FilterSet):
 
     status = django_filters.ChoiceFilter(
         label="Status in that edition",
-        choices=STATUS_CHOICES,
+        choices=LISTING_STATUS_CHOICES,
         method="filter_status",
-        help_text="New, continuing or returning in the chosen edition (else the latest).",
+        help_text="new, continuing, returning, or listed (which of continuing or returning is "
+        "not known) in the chosen edition (else the latest). A status may be unconfirmed: "
+        "'new' then means first entered, earlier editions being incomplete. Each listing's "
+        "and timeline year's `confirmed` flag says which; add confirmed=yes for facts only.",
+    )
+    confirmed = django_filters.ChoiceFilter(
+        label="Status confirmed",
+        choices=CONFIRMED_CHOICES,
+        method="filter_confirmed",
+        help_text="yes: named in the chosen edition (else the latest) with a status that is a "
+        "fact; no: named there, but its status rests on incomplete editions.",
     )
     latest = django_filters.ChoiceFilter(
         label="Latest edition",
         choices=LATEST_CHOICES,
         method="filter_latest",
-        help_text="yes: named in the latest edition; no: not named in it.",
+        help_text="yes: named in the latest edition; no: not named in it, its section being "
+        "complete; not_entered: not among its entered listings, its section being incomplete.",
     )
     sort = NullsLastOrderingFilter(
         label="Sort by",
@@ -87,15 +110,26 @@ class MarketFilter(django_filters.FilterSet):
         ),
         field_labels={
             "name": "Name",
-            "first_year": "First year listed",
+            "first_year": "First year entered",
             "years_listed": "Years listed",
         },
-        help_text="name, first_year or years_listed; prefix '-' to reverse.",
+        help_text="name, first_year (the first edition with a listing entered) or "
+        "years_listed; prefix '-' to reverse.",
     )
 
     class Meta:
         model = Market
-        fields = ["q", "kind", "category", "country", "company", "year", "status", "latest"]
+        fields = [
+            "q",
+            "kind",
+            "category",
+            "country",
+            "company",
+            "year",
+            "status",
+            "confirmed",
+            "latest",
+        ]
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
@@ -123,21 +157,49 @@ class MarketFilter(django_filters.FilterSet):
         return queryset.listed_in(report) if report else queryset
 
     def filter_status(self, queryset, name, status):
+        return self.named_with(queryset, lambda market_status, confirmed: market_status == status)
+
+    def filter_confirmed(self, queryset, name, value):
+        wanted = value == "yes"
+        return self.named_with(queryset, lambda market_status, confirmed: confirmed is wanted)
+
+    def named_with(self, queryset, keep):
+        """Markets named in the status edition whose (status, confirmed) there `keep`
+        accepts, by each one's listing history (`markets.history`): the one rule, so a filter
+        never says what a timeline or the API's `confirmed` flag would not."""
         edition = self.status_edition
         if not edition:
             return queryset.none()
-        return queryset.with_status_in(edition, status, Report.objects.edition_record())
+        # The histories need the listings prefetched; the queryset may prefetch them already.
+        named = queryset.prefetch_related(None).listed_in(edition).with_listings()
+        return queryset.filter(
+            pk__in=[
+                market.pk
+                for market in named
+                if keep(*market.listing_history(self.edition_record).status_in(edition.year))
+            ]
+        )
 
     def filter_latest(self, queryset, name, value):
         latest = Report.objects.latest_edition()
         if latest is None:
-            return queryset.none() if value == "yes" else queryset
+            # No edition: no market is in it, and none is known to be left out of it.
+            return queryset.none()
         in_latest = Market.objects.listed_in(latest).values("pk")
         if value == "yes":
             return queryset.filter(pk__in=in_latest)
-        return queryset.exclude(pk__in=in_latest)
+        complete = [kind for kind in Kind if self.edition_record.is_complete(latest.year, kind)]
+        absent = queryset.exclude(pk__in=in_latest)
+        if value == "no":
+            return absent.filter(kind__in=complete)
+        return absent.exclude(kind__in=complete)
 
-    @property
+    @cached_property
+    def edition_record(self):
+        """The editions and their completeness, read once (`Report.objects.edition_record`)."""
+        return Report.objects.edition_record()
+
+    @cached_property
     def status_edition(self):
         """The edition statuses refer to: the one chosen with `year`, else the latest."""
         report = self.form.cleaned_data.get("year") if self.is_valid() else None
