@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from notorious.api.views import ReportViewSet
-from notorious.markets.history import CONTINUING, NEW, RETURNING
+from notorious.markets.history import CONTINUING, LISTED, NEW, RETURNING
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 from tests.factories import make_listing, make_market, make_report
@@ -16,52 +16,98 @@ YEARS = (2018, 2019, 2020, 2021)
 
 @pytest.fixture
 def every_pattern(db):
-    """One market for every subset of four editions, with and without earlier editions."""
-    reports = {year: make_report(year) for year in YEARS}
-    # A draft edition between them must not count as "the previous edition".
+    """One market for every subset of four editions, 2018 and 2020 marked all entered, 2019
+    and 2021 incomplete, and a market whose first listing a source says is its first."""
+    note = {"completeness_note": "Checked against the report."}
+    reports = {year: make_report(year, online_all_entered=year % 2 == 0, **note) for year in YEARS}
+    # A draft edition before them must not count as an edition on record.
     make_report(2017, is_published=False)
     markets = []
-    for earlier in (False, True):
-        for size in range(len(YEARS) + 1):
-            for years in itertools.combinations(YEARS, size):
-                market = make_market(
-                    f"M {earlier} {'-'.join(map(str, years)) or 'none'}",
-                    listed_before_first_entry=earlier,
-                )
-                for year in years:
-                    make_listing(market, reports[year])
-                markets.append(market)
-    return markets
+    for size in range(len(YEARS) + 1):
+        for years in itertools.combinations(YEARS, size):
+            market = make_market(f"M {'-'.join(map(str, years)) or 'none'}")
+            for year in years:
+                make_listing(market, reports[year])
+            markets.append(market)
+    said_first = make_market("Said first")
+    make_listing(said_first, reports[2020], source_says_first=True)
+    make_listing(said_first, reports[2021])
+    return [*markets, said_first]
 
 
 def histories(markets):
-    editions = Report.objects.edition_years()
-    return {market.pk: market.listing_history(editions) for market in markets}
+    record = Report.objects.edition_record()
+    markets = Market.objects.filter(pk__in=[market.pk for market in markets]).with_listings()
+    return record, {market.pk: market.listing_history(record) for market in markets}
 
 
 def test_status_filter_matches_listing_history_for_every_pattern(every_pattern):
-    history = histories(every_pattern)
+    record, history = histories(every_pattern)
+    seen = set()
     for report in Report.objects.published():
-        for status in (NEW, CONTINUING, RETURNING):
-            expected = {pk for pk, h in history.items() if h.status_in(report.year) == status}
-            found = Market.objects.with_status_in(report, status).values_list("pk", flat=True)
-            assert set(found) == expected, (report.year, status)
+        for status in (NEW, CONTINUING, RETURNING, LISTED):
+            expected = {pk for pk, h in history.items() if h.status_in(report.year)[0] == status}
+            found = Market.objects.with_status_in(report, status, record)
+            assert set(found.values_list("pk", flat=True)) == expected, (report.year, status)
+            seen |= {history[pk].status_in(report.year) for pk in expected}
+    # Every kind of status turns up, as a fact and as what is known.
+    assert seen == {
+        (NEW, True),
+        (NEW, False),
+        (CONTINUING, True),
+        (RETURNING, True),
+        (LISTED, False),
+    }
 
 
 def test_dropped_and_latest_match_listing_history(every_pattern):
-    history = histories(every_pattern)
-    for previous, year in itertools.pairwise(YEARS):
-        expected = {
-            pk
-            for pk, h in history.items()
-            if previous in h.listed_years and year not in h.listed_years
-        }
-        dropped = Market.objects.dropped_in(Report.objects.get(year=year))
+    record, history = histories(every_pattern)
+    for year in YEARS[1:]:
+        report = Report.objects.get(year=year)
+        expected = {pk for pk, h in history.items() if h.dropped_in(year)[0]}
+        dropped = Market.objects.dropped_in(report, record)
         assert set(dropped.values_list("pk", flat=True)) == expected
+        # A drop is a fact only where the edition's section is complete.
+        assert {h.dropped_in(year)[1] for pk, h in history.items() if pk in expected} == {
+            record.is_complete(year, "online")
+        }
     latest = {pk for pk, h in history.items() if h.in_latest_edition}
     listed = Market.objects.listed_in(Report.objects.latest_edition())
     assert set(listed.values_list("pk", flat=True)) == latest
-    assert len(latest) == 16
+    assert len(latest) == 9
+
+
+def test_edition_turns_sort_markets_by_their_histories(every_pattern):
+    record, history = histories(every_pattern)
+    by_name = {market.pk: market.name for market in every_pattern}
+    for report in Report.objects.published():
+        turns = Market.objects.turns_in(report, record)
+        year = report.year
+        groups = {
+            "new": (NEW, True),
+            "first_entered": (NEW, False),
+            "returning": (RETURNING, True),
+            "entered_again": (LISTED, False),
+        }
+        for group, status in groups.items():
+            expected = sorted(
+                by_name[pk] for pk, h in history.items() if h.status_in(year) == status
+            )
+            assert [market.name for market in getattr(turns, group)] == expected, (year, group)
+        for group, confirmed in (("dropped", True), ("not_entered", False)):
+            expected = sorted(
+                by_name[pk] for pk, h in history.items() if h.dropped_in(year) == (True, confirmed)
+            )
+            assert [market.name for market in getattr(turns, group)] == expected, (year, group)
+    # 2021 is incomplete: nothing named in 2020 and missing from it is called dropped.
+    turns = Market.objects.turns_in(Report.objects.get(year=2021), record)
+    assert not turns.dropped and len(turns.not_entered) == 4
+    assert (
+        turns.not_entered_note
+        == "the 2021 review: 9 online markets entered; the report's count is not recorded"
+    )
+    assert [market.name for market in turns.new] == []
+    assert "Said first" not in [market.name for market in turns.first_entered]
 
 
 def test_listing_summary_counts_only_published_listings(db):
@@ -87,11 +133,12 @@ def test_a_draft_markets_listings_read_the_same_every_way(db):
 
     summary = Market.objects.with_listing_summary().get(pk=draft.pk)
     assert (summary.first_year, summary.last_year, summary.years_listed) == (2020, 2021, 2)
-    history = Market.objects.with_listings().get(pk=draft.pk).listing_history([2020, 2021])
+    record = Report.objects.edition_record()
+    history = Market.objects.with_listings().get(pk=draft.pk).listing_history(record)
     assert history.listed_years == (2020, 2021)
     assert list(Market.objects.listed_in(r2021)) == [draft]
-    assert list(Market.objects.with_status_in(r2021, CONTINUING)) == [draft]
-    assert not Market.objects.dropped_in(r2021).exists()
+    assert list(Market.objects.with_status_in(r2021, CONTINUING, record)) == [draft]
+    assert not Market.objects.dropped_in(r2021, record).exists()
     # Readers never see it: every reader's list starts from published markets.
     assert not Market.objects.published().listed_in(r2021).exists()
 
