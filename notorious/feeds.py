@@ -1,8 +1,14 @@
 """Atom feeds, so a reader can follow new coverage, new editions, one market or one company.
 
-Every feed holds published entries only. A market's feed carries the coverage about it and
-each edition that names it; a company's feed does the same for every market it operates
-directly or through its published subsidiaries, plus the coverage about the company.
+Every feed holds published entries only. A market's feed carries the coverage about it,
+each edition that names it and each that drops it; a company's feed does the same for every
+market it operates directly or through its published subsidiaries, plus the coverage about
+the company.
+
+What an entry says of a listing follows `markets.history`: new, continuing, returning and
+dropped are stated only when confirmed (the editions they rest on are complete for the
+market's section); otherwise the entry says what is known ("first entered") and why no more.
+An edition's entry says when a section is not fully entered.
 """
 
 import datetime
@@ -20,7 +26,7 @@ from notorious.core.models import if_published
 from notorious.markets.history import CONFIRMED_LABELS, NEW
 from notorious.markets.models import Market
 from notorious.press.models import Article
-from notorious.reports.models import Listing, Report
+from notorious.reports.models import Listing, Publication, Report
 
 FEED_LENGTH = 50
 
@@ -64,14 +70,45 @@ def article_entry(article):
     )
 
 
+def edition_name(report):
+    """How an entry names an edition: its title in quotes when known, else its year and
+    what it was published as (the site makes up no title)."""
+    if report.title:
+        return f"“{report.title}”"
+    return f"the {report.year} edition ({report.get_publication_display()})"
+
+
+def status_title(status, confirmed):
+    """What a listing entry's title adds about its status: only what is known."""
+    if confirmed and status in CONFIRMED_LABELS:
+        return f" ({status})"
+    if status == NEW:
+        return " (first entered; earlier editions are incomplete)"
+    return ""  # LISTED: continuing or returning, not known
+
+
+def status_explanation(market, history, year):
+    """Why an unconfirmed status is not stated as a fact; empty when it is confirmed."""
+    status, confirmed = history.status_in(year)
+    if confirmed:
+        return ""
+    because = history.record.unconfirmed_because(year, market.kind, status)
+    if status == NEW:
+        return (
+            f"This is the first listing of {market.name} entered here; it may not be its "
+            f"first: {because}."
+        )
+    return (
+        f"Whether it was also named in the {year - 1} review (continuing) or not (returning) "
+        f"is not known: {because}."
+    )
+
+
 def listing_entry(listing, record):
     report, market = listing.report, listing.market
-    status, confirmed = market.listing_history(record).status_in(report.year)
+    history = market.listing_history(record)
     title = f"{market.name} named in the {report.year} review"
-    if confirmed and status in CONFIRMED_LABELS:
-        title += f" ({status})"
-    elif status == NEW:
-        title += " (first entered; earlier editions are incomplete)"
+    title += status_title(*history.status_in(report.year))
     published_line = (
         f"The {report.year} review was published {report.publication_date_display}."
         if report.published_on
@@ -82,7 +119,8 @@ def listing_entry(listing, record):
         link=listing.get_absolute_url(),
         description=html_paragraphs(
             f"Listed in the {listing.get_section_display().lower()} section of "
-            f"“{report}”. {published_line}".strip(),
+            f"{edition_name(report)}. {published_line}".strip(),
+            status_explanation(market, history, report.year),
             listing.reasons,
         ),
         published=as_datetime(report.published_on) if report.published_on else listing.created_at,
@@ -91,7 +129,42 @@ def listing_entry(listing, record):
     )
 
 
+def dropped_entry(market, report):
+    """A market named the year before `report` and, its section of `report` being complete,
+    not named in it (see `dropped_entries`)."""
+    section = market.get_kind_display().lower()
+    return Entry(
+        title=f"{market.name} not named in the {report.year} review (dropped)",
+        # The market's page, with a fragment per year: an Atom entry's id is its link.
+        link=f"{market.get_absolute_url()}#dropped-{report.year}",
+        description=html_paragraphs(
+            f"Named in the {report.year - 1} review, {market.name} is not among the {section} "
+            f"markets of {edition_name(report)}, all of which are entered here."
+        ),
+        published=as_datetime(report.published_on) if report.published_on else report.created_at,
+        updated=max(market.updated_at, report.updated_at),
+        author=report.publisher,
+    )
+
+
+def dropped_entries(markets, record):
+    """An entry for each edition that dropped one of `markets` (listings prefetched, see
+    `MarketQuerySet.with_listings`). A drop is stated only when confirmed: while the
+    edition's section is incomplete, the market may yet be among its listings."""
+    drops = [
+        (market, year)
+        for market in markets
+        for year in record.years
+        if market.listing_history(record).dropped_in(year) == (True, True)
+    ]
+    years = {year for _, year in drops}
+    reports = Report.objects.published().in_bulk(years, field_name="year")
+    return [dropped_entry(market, reports[year]) for market, year in drops]
+
+
 def report_entry(report):
+    """An edition (annotated `with_entered_counts`): its stated counts and, for each
+    section not fully entered, how much of it is."""
     counts = [
         f"{count:,} {kind} markets"
         for count, kind in (
@@ -100,15 +173,24 @@ def report_entry(report):
         )
         if count is not None
     ]
-    lines = []
-    if report.published_on:
-        lines.append(f"Published {report.publication_date_display} by {report.publisher}.")
+    published = (
+        f"Published {report.publication_date_display}" if report.published_on else "Published"
+    )
+    if report.publication == Publication.SPECIAL_301:
+        lines = [f"{published} by {report.publisher}, as part of the Special 301 Report."]
+    else:
+        lines = [f"{published} by {report.publisher} as the {report.get_publication_display()}."]
     if counts:
         lines.append(f"It lists {' and '.join(counts)}.")
+    missing = [section.missing_text for section in report.sections if not section.complete]
+    if missing:
+        lines.append("Not every listing is entered here yet:")
+        lines += [f"{text}." for text in missing]
+    note = f"On completeness: {report.completeness_note}" if report.completeness_note else ""
     return Entry(
         title=str(report),
         link=report.get_absolute_url(),
-        description=html_paragraphs(" ".join(lines), report.issue_focus, report.summary),
+        description=html_paragraphs(" ".join(lines), note, report.issue_focus, report.summary),
         published=as_datetime(report.published_on) if report.published_on else report.created_at,
         updated=report.updated_at,
         author=report.publisher,
@@ -169,18 +251,22 @@ class LatestCoverageFeed(EntryFeed):
 
 class NewEditionsFeed(EntryFeed):
     title = "Notorious: new editions"
-    subtitle = "Each edition of USTR's Review of Notorious Markets for Counterfeiting and Piracy."
+    subtitle = (
+        "Each edition of USTR's notorious-markets list (since the 2019 review, the Review of "
+        "Notorious Markets for Counterfeiting and Piracy)."
+    )
 
     def link(self):
         return reverse("reports:list")
 
     def items(self):
-        reports = Report.objects.published().order_by("-year")[:FEED_LENGTH]
+        reports = Report.objects.published().with_entered_counts().order_by("-year")
+        reports = reports[:FEED_LENGTH]
         return newest_first(report_entry(report) for report in reports)
 
 
 class MarketFeed(EntryFeed):
-    """Coverage about one market and every edition that names it."""
+    """Coverage about one market, every edition that names it and each that drops it."""
 
     def get_object(self, request, slug):
         return get_object_or_404(Market.objects.published(), slug=slug)
@@ -189,7 +275,7 @@ class MarketFeed(EntryFeed):
         return f"Notorious: {market.name}"
 
     def subtitle(self, market):
-        return f"Coverage of {market.name} and each review that names it."
+        return f"Coverage of {market.name} and each review that names or drops it."
 
     def link(self, market):
         return market.get_absolute_url()
@@ -200,12 +286,13 @@ class MarketFeed(EntryFeed):
         articles = published_articles().filter(markets=market)[:FEED_LENGTH]
         return newest_first(
             [listing_entry(listing, record) for listing in listings]
+            + dropped_entries(Market.objects.filter(pk=market.pk).with_listings(), record)
             + [article_entry(article) for article in articles]
         )
 
 
 class CompanyFeed(EntryFeed):
-    """Coverage about a company or its markets, and each edition naming one of them."""
+    """Coverage about a company or its markets, and each edition naming or dropping one."""
 
     def get_object(self, request, slug):
         return get_object_or_404(Company.objects.published(), slug=slug)
@@ -216,7 +303,7 @@ class CompanyFeed(EntryFeed):
     def subtitle(self, company):
         return (
             f"Coverage of {company.name} and the markets it operates, and each review "
-            "that names one of them."
+            "that names or drops one of them."
         )
 
     def link(self, company):
@@ -226,9 +313,11 @@ class CompanyFeed(EntryFeed):
         family = company.family_ids()
         record = Report.objects.edition_record()
         listings = published_listings().filter(market__operator_id__in=family)[:FEED_LENGTH]
+        markets = Market.objects.published().filter(operator_id__in=family).with_listings()
         articles = published_articles().about_company(company)[:FEED_LENGTH]
         return newest_first(
             [listing_entry(listing, record) for listing in listings]
+            + dropped_entries(markets, record)
             + [article_entry(article) for article in articles]
         )
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from notorious.reports.models import Listing
+from notorious.reports.models import Listing, Report
 from tests.factories import (
     list_market,
     make_article,
@@ -107,24 +107,104 @@ def test_editions_feed_lists_published_editions(client, world):
 
     feed = atom(client, reverse("feeds:editions"))
 
-    titles = entry_titles(feed)
-    assert titles == [
-        "2021 Review of Notorious Markets for Counterfeiting and Piracy",
-        "2020 Review of Notorious Markets for Counterfeiting and Piracy",
-    ]
-    first = next(feed.iter(f"{ATOM}entry"))
-    assert "Published 17 February 2022" in first.findtext(f"{ATOM}summary")
-    assert "42 online markets" in first.findtext(f"{ATOM}summary")
+    # No title is recorded: the feed makes none up.
+    assert entry_titles(feed) == ["The 2021 edition", "The 2020 edition"]
+    summary = next(feed.iter(f"{ATOM}entry")).findtext(f"{ATOM}summary")
+    assert "Published 17 February 2022 by Office of the United States Trade" in summary
+    assert "as the Review of Notorious Markets for Counterfeiting and Piracy." in summary
+    assert "It lists 42 online markets." in summary
+    # Three of the 42 are entered: the entry says so.
+    assert "Not every listing is entered here yet: 3 of 42 online markets entered." in summary
+
+
+def test_editions_feed_says_nothing_is_missing_from_a_complete_edition(client):
+    make_report(
+        2008,
+        title="2008 Special 301 Report",
+        online_count_stated=1,
+        physical_count_stated=0,
+        completeness_note="Checked against the report.",
+    )
+    list_market(make_market("Old Site"), 2008)
+
+    feed = atom(client, reverse("feeds:editions"))
+
+    assert entry_titles(feed) == ["2008 Special 301 Report"]
+    summary = next(feed.iter(f"{ATOM}entry")).findtext(f"{ATOM}summary")
+    assert "as part of the Special 301 Report." in summary
+    assert "Not every listing is entered" not in summary
+    assert "On completeness: Checked against the report." in summary
 
 
 def test_market_feed_has_its_listings_and_coverage_only(client, world):
     feed = atom(client, reverse("feeds:market", kwargs={"slug": "aliexpress"}))
 
+    # Its first listing entered, but earlier editions are not all entered: no "(new)".
     assert entry_titles(feed) == [
         "AliExpress named for the first time",
-        "AliExpress named in the 2021 review (new)",
+        "AliExpress named in the 2021 review (first entered; earlier editions are incomplete)",
     ]
     assert feed.findtext(f"{ATOM}title") == "Notorious: AliExpress"
+    listing = list(feed.iter(f"{ATOM}entry"))[1].findtext(f"{ATOM}summary")
+    assert "Listed in the online section of the 2021 edition (Review of Notorious" in listing
+    assert (
+        "This is the first listing of AliExpress entered here; it may not be its first: "
+        "earlier editions are incomplete (no edition on record for 2006–2019; online section "
+        "incomplete in 2020)." in listing
+    )
+
+
+def test_market_feed_states_confirmed_statuses_and_drops(client):
+    # Every edition since 2018 complete; a source says 2018 is Bazaar's first listing.
+    for year in (2018, 2019, 2020, 2021):
+        published_on = datetime.date(year + 1, 2, 1)
+        make_report(
+            year, published_on=published_on, online_all_entered=True, completeness_note="Checked."
+        )
+    bazaar = make_market("Bazaar")
+    make_listing(bazaar, Report.objects.get(year=2018), source_says_first=True)
+    list_market(bazaar, 2019, 2021)
+
+    feed = atom(client, reverse("feeds:market", kwargs={"slug": "bazaar"}))
+
+    assert entry_titles(feed) == [
+        "Bazaar named in the 2021 review (returning)",
+        "Bazaar not named in the 2020 review (dropped)",
+        "Bazaar named in the 2019 review (continuing)",
+        "Bazaar named in the 2018 review (new)",
+    ]
+    links = [entry.find(f"{ATOM}link").get("href") for entry in feed.iter(f"{ATOM}entry")]
+    assert len(set(links)) == 4  # an Atom entry's id is its link: each is its own
+
+
+def test_a_drop_is_not_stated_while_the_edition_is_incomplete(client):
+    list_market(make_market("Bazaar"), 2019)
+    make_report(2020, online_count_stated=39)
+    list_market(make_market("Other"), 2019, 2020)
+
+    feed = atom(client, reverse("feeds:market", kwargs={"slug": "bazaar"}))
+
+    assert entry_titles(feed) == [
+        "Bazaar named in the 2019 review (first entered; earlier editions are incomplete)"
+    ]
+    # Named in two editions running: continuing, whatever else is missing.
+    feed = atom(client, reverse("feeds:market", kwargs={"slug": "other"}))
+    assert entry_titles(feed)[0] == "Other named in the 2020 review (continuing)"
+
+
+def test_continuing_or_returning_is_not_stated_when_the_year_before_is_incomplete(client):
+    make_report(2019, online_count_stated=5)
+    list_market(make_market("Gapped"), 2018, 2020)
+
+    feed = atom(client, reverse("feeds:market", kwargs={"slug": "gapped"}))
+
+    latest = next(feed.iter(f"{ATOM}entry"))
+    assert latest.findtext(f"{ATOM}title") == "Gapped named in the 2020 review"
+    assert (
+        "Whether it was also named in the 2019 review (continuing) or not (returning) is not "
+        "known: the 2019 review: 0 of 5 online markets entered."
+        in latest.findtext(f"{ATOM}summary")
+    )
 
 
 def test_market_feed_omits_draft_listings_editions_and_coverage(client, world):
@@ -136,7 +216,9 @@ def test_market_feed_omits_draft_listings_editions_and_coverage(client, world):
     feed = atom(client, reverse("feeds:market", kwargs={"slug": "taobao"}))
 
     # Against what readers can see, 2021 is Taobao's first listing.
-    assert entry_titles(feed) == ["Taobao named in the 2021 review (new)"]
+    assert entry_titles(feed) == [
+        "Taobao named in the 2021 review (first entered; earlier editions are incomplete)"
+    ]
 
 
 @pytest.mark.parametrize("name", ["feeds:market", "feeds:company"])
@@ -155,9 +237,9 @@ def test_company_feed_covers_its_subsidiaries_markets(client, world):
     assert set(titles) == {
         "Alibaba answers the review",
         "AliExpress named for the first time",
-        "AliExpress named in the 2021 review (new)",
+        "AliExpress named in the 2021 review (first entered; earlier editions are incomplete)",
         "Taobao named in the 2021 review (continuing)",
-        "Taobao named in the 2020 review (new)",
+        "Taobao named in the 2020 review (first entered; earlier editions are incomplete)",
     }
     assert not [t for t in titles if "WeChat" in t]
 
