@@ -74,6 +74,8 @@ def display(value):
     """A value as the preview shows it, shortened."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
         return value.name if value.code else ""
     return Truncator(str(value)).chars(80)

@@ -146,16 +146,9 @@ class ReportPlanner(BasePlanner):
                 continue
             field_name = FIELDS[column]
             label = report._meta.get_field(field_name).verbose_name
-            shown = self._shown(field_name, values[column])
-            self.set_field(entry, field_name, values[column], line, label, shown)
-
-    @staticmethod
-    def _shown(field_name, value):
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if field_name == "publication":
-            return Publication(value).label
-        return None
+            value = values[column]
+            shown = Publication(value).label if field_name == "publication" else None
+            self.set_field(entry, field_name, value, line, label, shown)
 
     def _publication_date(self, entry, date, precision, line):
         """Plan the date and its precision, shown as one change: "2022 → February 2022"."""
