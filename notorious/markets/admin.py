@@ -7,6 +7,7 @@ from notorious.core.admin import RECORD_FIELDSET, PublishableAdmin
 from notorious.reports.admin import MarketListingInline
 from notorious.reports.models import Report, published_listings_q
 
+from .history import NOT_ENTERED
 from .models import Market
 
 NOT_SAVED = "Shown once the market is saved."
@@ -29,15 +30,29 @@ class ListedInFilter(admin.SimpleListFilter):
 
 
 def _history_summary(history):
+    """What readers' pages may say of the market's listings, qualified as they are: a first
+    listing is a fact only when every earlier edition is complete, and a market missing from
+    an incomplete latest edition is not entered rather than not listed."""
     if not history.listed_years:
         return "Never listed."
     years = ", ".join(str(year) for year in history.listed_years)
-    run = history.current_run
-    latest = "in the latest edition" if history.in_latest_edition else "not in the latest edition"
     editions = "edition" if history.years_listed == 1 else "editions"
+    if history.first_confirmed:
+        first = f"first listed in {history.first_year}"
+    else:
+        first = (
+            f"first entered in {history.first_year} (earlier editions are incomplete or not "
+            "on record, so it may have been named before)"
+        )
+    if history.in_latest_edition:
+        latest = "in the latest edition"
+    elif history.latest_state == NOT_ENTERED:
+        latest = "not entered in the latest edition (its section is incomplete)"
+    else:
+        latest = "not in the latest edition"
     return (
-        f"Listed in {history.years_listed} {editions} ({years}); first in {history.first_year}; "
-        f"{latest}; current run {run}."
+        f"Listed in {history.years_listed} {editions} ({years}); {first}; {latest}; "
+        f"current run {history.current_run}."
     )
 
 
@@ -163,6 +178,9 @@ class MarketAdmin(PublishableAdmin):
         history = self._history(obj)
         if history.latest_edition is None:
             return "No editions on record"
+        if history.latest_state == NOT_ENTERED:
+            # Its section is incomplete: the market may be among the listings not entered.
+            return f"Not entered (the {history.latest_edition} edition is incomplete)"
         answer = "Yes" if history.in_latest_edition else "No"
         return f"{answer} (the {history.latest_edition} edition)"
 
