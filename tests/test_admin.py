@@ -292,8 +292,9 @@ class TestPublishActions:
 
 class TestMarketPage:
     def test_derived_facts_on_the_change_page(self, editor_client):
+        # Complete editions (each lists exactly the one market it states), 2020 with none.
         for year in (2018, 2019, 2020, 2021):
-            make_report(year)
+            make_report(year, online_count_stated=0 if year == 2020 else 1)
         market = list_market(make_market("Gap Market"), 2018, 2019, 2021)
 
         response = editor_client.get(admin_url(Market, "change", market.pk))
@@ -305,6 +306,20 @@ class TestMarketPage:
         assert "Yes (the 2021 edition)" in html
         assert "<strong>2020</strong>: Not listed" in html
         assert "<strong>2021</strong>: Returning" in html
+        # Editions before 2018 are not on record: the first listing is only the first entered.
+        assert "2018 (first entered; earlier editions are incomplete)" in html
+        assert "first entered in 2018 (earlier editions are incomplete or not on record" in html
+
+    def test_incomplete_editions_qualify_what_the_page_says(self, editor_client):
+        make_report(2020, online_count_stated=1)
+        make_report(2021, online_count_stated=39)
+        market = list_market(make_market("Once"), 2020)
+
+        html = editor_client.get(admin_url(Market, "change", market.pk)).content.decode()
+
+        assert "<strong>2021</strong>: Not entered" in html
+        assert "Not entered (the 2021 edition is incomplete)" in html
+        assert "not entered in the latest edition (its section is incomplete)" in html
 
     def test_editors_see_drafts_and_what_readers_see(self, editor_client):
         for year in (2020, 2021):
@@ -316,7 +331,8 @@ class TestMarketPage:
 
         assert "Yes (the 2021 edition)" in html  # editors' view counts the draft listing
         assert "<strong>2021</strong>: Continuing (draft, readers do not see it)" in html
-        assert "not in the latest edition" in html  # what readers see
+        # What readers see: the 2021 edition's count is not recorded, so it is incomplete.
+        assert "not entered in the latest edition (its section is incomplete)" in html
 
     def test_search_by_alias(self, editor_client):
         make_market("WeChat", aliases="Weixin\n微信", category=Category.SOCIAL_COMMERCE)
@@ -431,8 +447,8 @@ class TestReportPage:
 
         html = editor_client.get(admin_url(Report, "change", report.pk)).content.decode()
 
-        assert "3 entered (1 published)" in html
-        assert "1 entered" in html
+        assert "3 of 42 entered, drafts included: incomplete. Readers see 1 of 42" in html
+        assert "1 of 35 entered, drafts included: incomplete. Readers see the same." in html
         assert 'value="42"' in html
 
     def test_publication_date_error_is_shown(self, editor_client):

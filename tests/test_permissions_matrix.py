@@ -85,6 +85,16 @@ def _areas():
     areas += [
         ("import-listings", "content", lambda d: reverse("admin:reports_report_import_listings")),
         ("data-checks", "content", lambda d: reverse("admin_data_checks")),
+        (
+            "publish-edition",
+            "content",
+            lambda d: reverse("admin:reports_report_publish", args=[d[Report].pk]),
+        ),
+        (
+            "unpublish-edition",
+            "content",
+            lambda d: reverse("admin:reports_report_unpublish", args=[d[Report].pk]),
+        ),
     ]
     for model in ("user", "group"):
         for page in ("changelist", "add"):
@@ -176,3 +186,25 @@ def test_an_editor_cannot_restore_without_the_right_to_add(client, drafts):
     assert "Restore" not in page.content.decode().split("<tbody>")[1]
     assert response.status_code == 403
     assert not Market.objects.filter(pk=market.pk).exists()
+
+
+@pytest.mark.parametrize("page", ["publish", "unpublish"])
+def test_view_only_staff_cannot_publish_or_unpublish_an_edition(client, drafts, page):
+    # Publishing and unpublishing change the edition: seeing it is not enough.
+    user = User.objects.create_user("viewer", "viewer@example.org", "pw-viewer-123")
+    user.is_staff = True
+    user.save()
+    for codename in ("view_report", "view_listing", "view_market", "view_company"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    report = drafts[Report]
+    report.is_published = page == "unpublish"
+    report.save()
+    url = reverse(f"admin:reports_report_{page}", args=[report.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+
+    assert Report.objects.get(pk=report.pk).is_published == (page == "unpublish")
+    assert not Listing.objects.get().is_published
+    assert not Market.objects.get().is_published

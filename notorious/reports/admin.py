@@ -1,12 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 
 from notorious.core.admin import RECORD_FIELDSET, GuardedInlineMixin, PublishableAdmin
 from notorious.markets.models import Kind
 
 from .admin_import import import_urls
-from .models import Listing, Report
+from .admin_publish import publish_url, publishing_urls, unpublish_url
+from .completeness import completeness_label, completeness_readout, warnings_as_published
+from .models import Listing, Report, published_listings_q
+from .publishing import PublishPlan
+
+NOT_SAVED = "Shown once the edition is saved."
 
 
 class _ListingInline(GuardedInlineMixin, admin.TabularInline):
@@ -26,7 +31,15 @@ class _ListingInline(GuardedInlineMixin, admin.TabularInline):
 class ReportListingInline(_ListingInline):
     """On a report's page: the markets it names, picked by autocomplete."""
 
-    fields = ("market", "section", "reasons", "quotation", "quotation_page", "is_published")
+    fields = (
+        "market",
+        "section",
+        "reasons",
+        "quotation",
+        "quotation_page",
+        "source_says_first",
+        "is_published",
+    )
     autocomplete_fields = ("market",)
     ordering = ("section", "market__name")
     verbose_name = "market named in this edition"
@@ -36,7 +49,15 @@ class ReportListingInline(_ListingInline):
 class MarketListingInline(_ListingInline):
     """On a market's page: the editions that name it, picked by autocomplete."""
 
-    fields = ("report", "section", "reasons", "quotation", "quotation_page", "is_published")
+    fields = (
+        "report",
+        "section",
+        "reasons",
+        "quotation",
+        "quotation_page",
+        "source_says_first",
+        "is_published",
+    )
     autocomplete_fields = ("report",)
     ordering = ("report__year",)
     verbose_name = "listing in an edition"
@@ -58,23 +79,22 @@ class ReportAdmin(PublishableAdmin):
         "year",
         "title",
         "publication_date",
-        "online_count_stated",
-        "online_entered",
-        "physical_count_stated",
-        "physical_entered",
+        "online_section",
+        "physical_section",
         "is_published",
     )
     list_display_links = ("year", "title")
     list_filter = ("is_published", "published_on_precision")
     search_fields = ("year__exact", "title", "issue_focus", "summary")
     date_hierarchy = "published_on"
-    readonly_fields = ("online_listings_entered", "physical_listings_entered")
+    readonly_fields = ("online_completeness", "physical_completeness")
     fieldsets = (
         (None, {"fields": ("year", "title", "is_published")}),
         (
             "Publication",
             {
                 "fields": (
+                    "publication",
                     ("published_on", "published_on_precision"),
                     "publisher",
                     "source_url",
@@ -82,13 +102,18 @@ class ReportAdmin(PublishableAdmin):
             },
         ),
         (
-            "Counts",
+            "Completeness",
             {
-                "description": "The counts as the report states them, beside the listings "
-                "entered here (drafts included).",
+                "description": "A section is complete when its entered listings reach the "
+                "count the report states, or when it is marked all entered (say how you know "
+                "in the note). Only then may the site say a market was not listed, or dropped; "
+                "otherwise readers see 'Not entered'.",
                 "fields": (
-                    ("online_count_stated", "online_listings_entered"),
-                    ("physical_count_stated", "physical_listings_entered"),
+                    ("online_count_stated", "online_all_entered"),
+                    "online_completeness",
+                    ("physical_count_stated", "physical_all_entered"),
+                    "physical_completeness",
+                    "completeness_note",
                 ),
             },
         ),
@@ -100,43 +125,78 @@ class ReportAdmin(PublishableAdmin):
     def get_urls(self):
         # The "Import listings" and "Import editions" pages (linked above the report list);
         # see admin_import.py.
-        return import_urls(self) + super().get_urls()
+        return import_urls(self) + publishing_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
-        # Editors' figures: every listing entered counts, drafts included.
-        return super().get_queryset(request).with_entered_counts(include_drafts=True)
+        # Editors' figures: every listing entered counts, drafts included; beside them, the
+        # listings readers may see once the edition is published.
+        visible = published_listings_q("listings", of="report")
+        return (
+            super()
+            .get_queryset(request)
+            .with_entered_counts(include_drafts=True)
+            .annotate(
+                **{
+                    f"{kind.value}_visible": models.Count(
+                        "listings", filter=visible & models.Q(listings__section=kind.value)
+                    )
+                    for kind in Kind
+                }
+            )
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The "Publish this edition" / "Unpublish this edition" buttons (change_form.html).
+        report = self.get_object(request, object_id)
+        extra = {}
+        if report is not None and self.has_change_permission(request, report):
+            if not PublishPlan.of(report).is_empty:
+                extra["publish_url"] = publish_url(report)
+            if report.is_published:
+                extra["unpublish_url"] = unpublish_url(report)
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._warn_readers(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._warn_readers(request, obj)
+        return super().response_change(request, obj)
+
+    def _warn_readers(self, request, obj):
+        # After the save, listings included: say plainly what readers of a published,
+        # incomplete edition will see.
+        for warning in warnings_as_published(obj):
+            messages.warning(request, warning)
 
     @admin.display(description="publication date", ordering="published_on")
     def publication_date(self, obj):
         return obj.publication_date_display or "—"
 
-    @admin.display(description="online entered", ordering="online_entered")
-    def online_entered(self, obj):
-        return obj.online_entered
-
-    @admin.display(description="physical entered", ordering="physical_entered")
-    def physical_entered(self, obj):
-        return obj.physical_entered
-
-    def _entered_display(self, obj, section):
-        if obj.pk is None:
-            return "—"
-        listings = obj.listings.filter(section=section)
-        total = listings.count()
-        # Published as readers' pages count them: the listing's market must be published too.
-        published = listings.published(of="report").count()
-        text = f"{total} entered"
-        if published != total:
-            text += f" ({published} published)"
+    def _section_column(self, obj, section):
+        text = completeness_label(obj.section_record(section))
+        visible = getattr(obj, f"{section}_visible")
+        if visible != getattr(obj, f"{section}_entered"):
+            # Readers count only published listings of published markets.
+            text += f"; {visible} published"
         return text
 
-    @admin.display(description="online listings entered")
-    def online_listings_entered(self, obj):
-        return self._entered_display(obj, Kind.ONLINE)
+    @admin.display(description="online section", ordering="online_entered")
+    def online_section(self, obj):
+        return self._section_column(obj, Kind.ONLINE)
 
-    @admin.display(description="physical listings entered")
-    def physical_listings_entered(self, obj):
-        return self._entered_display(obj, Kind.PHYSICAL)
+    @admin.display(description="physical section", ordering="physical_entered")
+    def physical_section(self, obj):
+        return self._section_column(obj, Kind.PHYSICAL)
+
+    @admin.display(description="online completeness")
+    def online_completeness(self, obj):
+        return completeness_readout(obj, Kind.ONLINE) if obj.pk else NOT_SAVED
+
+    @admin.display(description="physical completeness")
+    def physical_completeness(self, obj):
+        return completeness_readout(obj, Kind.PHYSICAL) if obj.pk else NOT_SAVED
 
 
 class ReportYearFilter(admin.SimpleListFilter):
@@ -171,7 +231,10 @@ class ListingAdmin(PublishableAdmin):
     date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("report", "market", "section", "is_published")}),
-        ("From the report", {"fields": ("reasons", ("quotation", "quotation_page"))}),
+        (
+            "From the report",
+            {"fields": ("reasons", ("quotation", "quotation_page"), "source_says_first")},
+        ),
         RECORD_FIELDSET,
     )
 
