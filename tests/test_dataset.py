@@ -13,7 +13,8 @@ from notorious.dataset.tables import FILENAMES
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
-from notorious.reports.models import DatePrecision, Listing, Report
+from notorious.reports.models import DatePrecision, Listing, Publication, Report
+from tests.admin_forms import admin_form_errors
 from tests.factories import (
     make_article,
     make_company,
@@ -66,7 +67,6 @@ def dataset():
         # Stored as entered (not as the admin form would tidy it): restored as stored.
         domains="taobao.com\nWorld.Taobao.com",
         description='Line one, with a comma.\nLine two with "quotes"; and a semicolon.',
-        listed_before_first_entry=True,
     )
     wechat = make_market(
         "WeChat e-commerce ecosystem",
@@ -75,13 +75,22 @@ def dataset():
         category="social_commerce",
         operator=secret,  # a draft operator: exported as no operator
     )
+    # No source says what kind of market it is: "Category not recorded".
     stall = make_market(
-        "La Salada", kind="physical", country="AR", city="Buenos Aires", aliases="ラ・サラダ"
+        "La Salada",
+        kind="physical",
+        category="",
+        country="AR",
+        city="Buenos Aires",
+        aliases="ラ・サラダ",
     )
     hidden = make_market("Hidden Market", is_published=False)
 
     r2020 = make_report(
         2020,
+        title="2020 Review of Notorious Markets for Counterfeiting and Piracy",
+        online_all_entered=True,
+        completeness_note="Checked against the report's list.",
         published_on=datetime.date(2021, 1, 14),
         source_url="https://ustr.gov/example-2020",
         online_count_stated=42,
@@ -89,8 +98,11 @@ def dataset():
         issue_focus="Counterfeits and e-commerce",
         summary="Summary of 2020.",
     )
+    # Untitled (until its title is known), and published as something else than its year's
+    # record says, as an editor may set it.
     r2021 = make_report(
         2021,
+        publication=Publication.OUT_OF_CYCLE,
         published_on=datetime.date(2022, 2, 1),
         published_on_precision=DatePrecision.MONTH,
     )
@@ -100,7 +112,7 @@ def dataset():
     make_listing(
         taobao, r2021, quotation="“Taobao remains…” — 淘宝", quotation_page=12, reasons="Still."
     )
-    make_listing(wechat, r2021)
+    make_listing(wechat, r2021, source_says_first=True)
     make_listing(stall, r2020)
     make_listing(stall, r2021, is_published=False)
     make_listing(taobao, draft_report)
@@ -161,6 +173,10 @@ def test_round_trip_gives_identical_files_from_json_and_from_csv(dataset, tmp_pa
     story = Article.objects.get(slug="ustr-list-2021")
     assert sorted(story.markets.values_list("slug", flat=True)) == ["taobao", "wechat"]
     assert Market.objects.get(slug="taobao").alias_list == ["淘宝", "淘寶網"]
+    assert Market.objects.get(slug="la-salada").category_label == "Category not recorded"
+    r2021 = Report.objects.get(year=2021)
+    assert (str(r2021), r2021.publication) == ("The 2021 edition", Publication.OUT_OF_CYCLE)
+    assert Listing.objects.get(report=r2021, market__slug="wechat").source_says_first
     assert not Market.objects.filter(is_published=False).exists()
 
     delete_everything()
@@ -200,6 +216,78 @@ def test_export_holds_published_entries_by_stable_keys_only(dataset, tmp_path):
     taobao = next(row for row in markets if row["slug"] == "taobao")
     assert taobao["aliases"] == "淘宝; 淘寶網"
     assert taobao["description"].endswith('with "quotes"; and a semicolon.')
+
+
+def test_export_carries_publications_completeness_and_first_listings(dataset, tmp_path):
+    run("export_dataset", tmp_path)
+    document = json.loads((tmp_path / "dataset.json").read_text(encoding="utf-8"))
+    assert document["version"] == 2
+    r2020, r2021 = document["reports"]
+    assert (r2020["publication"], r2020["online_all_entered"], r2020["physical_all_entered"]) == (
+        "review",
+        True,
+        False,
+    )
+    assert r2020["completeness_note"] == "Checked against the report's list."
+    assert (r2021["title"], r2021["publication"]) == ("", "out_of_cycle")
+    firsts = {(x["year"], x["market"]) for x in document["listings"] if x["source_says_first"]}
+    assert firsts == {(2021, "wechat")}
+    salada = next(m for m in document["markets"] if m["slug"] == "la-salada")
+    assert salada["category"] == ""
+    assert "listed_before_first_entry" not in salada
+    reports = (tmp_path / "reports.csv").read_text(encoding="utf-8").splitlines()
+    assert reports[0].startswith("year,publication,title,")
+    assert ",review,2020 Review of Notorious" in reports[1]
+
+
+def test_markets_and_editions_the_importers_made_round_trip(tmp_path):
+    """What the importers create (a market of unknown category, an untitled edition) exports
+    and imports back into an empty database unchanged."""
+    listings = tmp_path / "listings.csv"
+    listings.write_text("year,market,kind\n2021,Some Mall,physical\n", encoding="utf-8")
+    editions = tmp_path / "reports.csv"
+    editions.write_text("year,published_on\n2021,2022-02\n2013,2014\n", encoding="utf-8")
+    run("import_listings", listings)
+    run("import_reports", editions)
+    for model in (Market, Report, Listing):
+        model.objects.update(is_published=True)
+    run("export_dataset", tmp_path / "first")
+
+    delete_everything()
+    run("import_dataset", tmp_path / "first", "--from", "csv")
+    run("export_dataset", tmp_path / "second")
+
+    assert read_files(tmp_path / "second") == read_files(tmp_path / "first")
+    assert Market.objects.get().category == ""
+    assert str(Report.objects.get(year=2013)) == "The 2013 edition"
+
+
+def test_a_record_the_admin_would_refuse_is_refused_with_its_line(dataset, tmp_path, editor):
+    unexplained = {"year": "2021", "online_all_entered": "on", "completeness_note": ""}
+    assert "completeness_note" in admin_form_errors(Report, editor, unexplained)
+    run("export_dataset", tmp_path)
+    delete_everything()
+    path = tmp_path / "reports.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[2][rows[0].index("online_all_entered")] = "true"  # 2021, which has no note
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"reports\.csv line 3: completeness_note: Say how"):
+        run("import_dataset", tmp_path, "--from", "csv")
+    assert not any(model.objects.exists() for model in MODELS)
+
+
+def test_a_dataset_of_an_earlier_version_is_refused(dataset, tmp_path):
+    run("export_dataset", tmp_path)
+    delete_everything()
+    path = tmp_path / "dataset.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["version"] = 1
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError, match="version 1; this site reads version 2"):
+        run("import_dataset", tmp_path)
 
 
 def test_export_dry_run_writes_nothing(dataset, tmp_path):

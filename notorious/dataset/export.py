@@ -99,6 +99,7 @@ def _export_reports():
     for report in Report.objects.published().order_by("year"):
         yield {
             "year": report.year,
+            "publication": report.publication,
             "title": report.title,
             "published_on": _date(report.published_on),
             "published_on_precision": report.published_on_precision,
@@ -106,6 +107,9 @@ def _export_reports():
             "source_url": report.source_url,
             "online_count_stated": report.online_count_stated,
             "physical_count_stated": report.physical_count_stated,
+            "online_all_entered": report.online_all_entered,
+            "physical_all_entered": report.physical_all_entered,
+            "completeness_note": report.completeness_note,
             "issue_focus": report.issue_focus,
             "summary": report.summary,
             **_timestamps(report),
@@ -126,6 +130,7 @@ def _export_listings():
             "reasons": listing.reasons,
             "quotation": listing.quotation,
             "quotation_page": listing.quotation_page,
+            "source_says_first": listing.source_says_first,
             **_timestamps(listing),
         }
 

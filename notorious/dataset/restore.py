@@ -146,6 +146,7 @@ class _Restorer:
                 "reasons": v["reasons"],
                 "quotation": v["quotation"],
                 "quotation_page": v["quotation_page"],
+                "source_says_first": v["source_says_first"],
             }
             listing = Listing(report=report, market=market, is_published=True, **fields)
             self.save("listings", record, listing, fields)

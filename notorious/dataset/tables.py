@@ -15,7 +15,9 @@ from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
 
 FORMAT = "notorious-dataset"
-VERSION = 1
+# 2: editions carry their publication and completeness marks, listings whether the source
+# says it is the market's first; markets no longer carry "listed before first entry".
+VERSION = 2
 JSON_NAME = "dataset.json"
 LIST_SEPARATOR = "; "
 
@@ -107,6 +109,7 @@ TABLES = (
         Report,
         (
             ("year", INT),
+            ("publication", TEXT),
             ("title", TEXT),
             ("published_on", DATE),
             ("published_on_precision", TEXT),
@@ -114,6 +117,9 @@ TABLES = (
             ("source_url", TEXT),
             ("online_count_stated", OPT_INT),
             ("physical_count_stated", OPT_INT),
+            ("online_all_entered", BOOL),
+            ("physical_all_entered", BOOL),
+            ("completeness_note", TEXT),
             ("issue_focus", TEXT),
             ("summary", TEXT),
             *TIMESTAMPS,
@@ -129,6 +135,7 @@ TABLES = (
             ("reasons", TEXT),
             ("quotation", TEXT),
             ("quotation_page", OPT_INT),
+            ("source_says_first", BOOL),
             *TIMESTAMPS,
         ),
     ),
