@@ -313,6 +313,10 @@ class ListingSerializer(serializers.ModelSerializer):
         help_text="The status as pages show it: New, Continuing, Returning, First entered "
         "or Listed."
     )
+    status_note = serializers.SerializerMethodField(
+        help_text="Why the status is not confirmed, e.g. 'the 2019 review: 6 of 39 online "
+        "markets entered'; empty when it is."
+    )
     api_url = serializers.SerializerMethodField()
     page_url = PageUrlField()
 
@@ -326,6 +330,7 @@ class ListingSerializer(serializers.ModelSerializer):
             "status",
             "confirmed",
             "status_label",
+            "status_note",
             "source_says_first",
             "reasons",
             "quotation",
@@ -353,6 +358,13 @@ class ListingSerializer(serializers.ModelSerializer):
 
     def get_status_label(self, listing) -> str:
         return self.cell(listing).label
+
+    def get_status_note(self, listing) -> str:
+        cell = self.cell(listing)
+        if cell.confirmed:
+            return ""
+        history = market_history(listing.market, self.context)
+        return history.record.unconfirmed_because(cell.year, history.section, cell.status)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, listing):
