@@ -166,7 +166,7 @@ def report_entry(report):
     """An edition (annotated `with_entered_counts`): its stated counts and, for each
     section not fully entered, how much of it is."""
     counts = [
-        f"{count:,} {kind} markets"
+        f"{count:,} {kind} market{'' if count == 1 else 's'}"
         for count, kind in (
             (report.online_count_stated, "online"),
             (report.physical_count_stated, "physical"),

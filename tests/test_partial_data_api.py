@@ -350,6 +350,7 @@ def test_editions_feed_says_which_sections_are_incomplete(client, record):
         in (summaries[2020])
     )
     assert "2 of 10 online markets entered." in summaries[2016]
+    assert "It lists 39 online markets and 1 physical market." in summaries[2020]
     assert "physical markets entered" not in summaries[2020] + summaries[2016]
     for year in (2019, 2018):
         assert "Not every listing is entered" not in summaries[year]
