@@ -12,14 +12,20 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
+from .admin_publish import publish_url
 from .import_csv import ImportFileError, RowError, decode
 from .import_file import LISTINGS_FORMAT
 from .importer import plan_import, run_import
 from .models import Report
+from .near_duplicates import MODELS, chosen
+from .publishing import edition_name
 from .report_import import REPORTS_FORMAT, plan_reports_import, run_reports_import
 
 CONFIRM_WITHIN = 60 * 60  # seconds a preview stays confirmable
@@ -127,16 +133,25 @@ class ImportPage:
         upload = upload_form.cleaned_data["file"]
         data = upload.read()
         plan = self.plan_import(data)
+        text = decode(data)
+        extras = self.preview_extras(request, text, plan, {})
+        return self.show_preview(request, upload.name, text, plan, extras)
+
+    def show_preview(self, request, name, text, plan, extras, **context):
+        """The preview of `plan`, with the form confirming it when it can be imported (or
+        when the editor may change the choices that make it fail)."""
         confirm_form = None
-        if plan.is_valid and plan.has_changes:
-            token = ConfirmForm.token_for(upload.name, decode(data), self.salt)
+        if (plan.is_valid and plan.has_changes) or extras.get("near_duplicates"):
+            token = ConfirmForm.token_for(name, text, self.salt)
             confirm_form = ConfirmForm(initial={"token": token}, salt=self.salt)
         return self.render(
             request,
             upload_form=self.upload_form(),
             plan=plan,
-            file_name=upload.name,
+            file_name=name,
             confirm_form=confirm_form,
+            **extras,
+            **context,
         )
 
     def confirm(self, request):
@@ -146,18 +161,41 @@ class ImportPage:
             return self.render(request, upload_form=self.upload_form(), token_errors=errors)
         previewed = confirm_form.cleaned_data["token"]
         name, text = previewed["name"], previewed["text"]
-        try:
-            plan = self.run_import(text)
-        except ImportFileError:
-            # The database changed since the preview in a way that makes a row bad.
-            note = "The database changed since the preview, and the file no longer imports."
-            return self.render(
-                request,
-                upload_form=self.upload_form(),
-                plan=self.plan_import(text),
-                file_name=name,
-                token_errors=[RowError(None, note)],
-            )
+        with transaction.atomic():
+            # The choices are checked against the database as the import finds it.
+            options, refused = self.options(request, text)
+            if refused or "preview_again" in request.POST:
+                plan = self.plan_import(text, **options)
+                extras = self.preview_extras(request, text, plan, options)
+                errors = [RowError(None, message) for message in refused]
+                return self.show_preview(request, name, text, plan, extras, token_errors=errors)
+            try:
+                plan = self.run_import(text, **options)
+            except ImportFileError:
+                # The database changed since the preview in a way that makes a row bad, or
+                # a choice did (two names made one market listed twice, say).
+                note = "The database changed since the preview, and the file no longer imports."
+                if any(options.values()):
+                    note = "With your choices below the file does not import: see the errors."
+                plan = self.plan_import(text, **options)
+                extras = self.preview_extras(request, text, plan, options)
+                return self.show_preview(
+                    request, name, text, plan, extras, token_errors=[RowError(None, note)]
+                )
+        return self.imported(request, name, plan)
+
+    def options(self, request, text):
+        """What the editor chose on the preview, as keyword arguments for `plan_import` and
+        `run_import`, and messages for choices refused. None by default."""
+        return {}, []
+
+    def preview_extras(self, request, text, plan, options):
+        """More for the preview's template of `plan`, given the editor's `options` (none
+        at first)."""
+        return {}
+
+    def imported(self, request, name, plan):
+        """Say what was imported, and go back to the list of editions."""
         summary = plan.summary_lines()[-1]
         messages.success(
             request,
@@ -181,7 +219,9 @@ class ImportPage:
 
 
 class ImportListingsPage(ImportPage):
-    """A year's list of markets (`importer.py`)."""
+    """A year's list of markets (`importer.py`). The preview warns of near-duplicates of
+    existing markets and companies, and offers to record the file's name as an alias of the
+    existing entry instead of creating a new one (`near_duplicates.py`)."""
 
     slug = "import-listings"
     title = "Import listings"
@@ -190,6 +230,54 @@ class ImportListingsPage(ImportPage):
     file_format = LISTINGS_FORMAT
     plan_import = staticmethod(plan_import)
     run_import = staticmethod(run_import)
+
+    def options(self, request, text):
+        offered = self.plan_import(text).near_duplicates
+        allowed = [near for near in offered if _may_alias(request.user, near.model)]
+        same_as, refused = chosen(request.POST, allowed)
+        notes = [
+            f"“{name}” can no longer be recorded as an alias: the file or the database "
+            "changed, or you may not change that entry. Choose again below."
+            for name in refused
+        ]
+        return {"same_as": same_as}, notes
+
+    def preview_extras(self, request, text, plan, options):
+        # The near-duplicates offered are those of the file with no choice applied, so that
+        # a choice can be changed; the chosen ones are marked.
+        same_as = options.get("same_as") or {}
+        offered = self.plan_import(text).near_duplicates if same_as else plan.near_duplicates
+        rows = []
+        for near in offered:
+            pick = same_as.get((MODELS[near.model], near.name.casefold()))
+            rows.append(
+                {
+                    "near": near,
+                    "chosen": str(pick.pk) if pick else "",
+                    "may_alias": _may_alias(request.user, near.model),
+                }
+            )
+        return {"near_duplicates": rows}
+
+    def imported(self, request, name, plan):
+        response = super().imported(request, name, plan)
+        for report in plan.editions:
+            messages.info(
+                request,
+                format_html(
+                    '{}: <a href="{}">publish it with its listings, markets and companies</a> '
+                    "(the next page lists exactly what becomes public).",
+                    capfirst(edition_name(report)),
+                    publish_url(report),
+                ),
+            )
+        return response
+
+
+def _may_alias(user, model):
+    # Recording an alias changes the existing market or company.
+    app = "markets" if model == "market" else "companies"
+    return user.has_perm(f"{app}.change_{model}")
 
 
 class ImportReportsPage(ImportPage):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 
 from .models import Report
 from .publishing import Loss, PublishPlan, edition_name, plan_changed_message
@@ -96,7 +97,7 @@ class PublishingPages:
         if changed:
             messages.success(
                 request,
-                f"{edition_name(report).capitalize()} is a draft again: readers no longer see "
+                f"{capfirst(edition_name(report))} is a draft again: readers no longer see "
                 "it or its listings. Its listings, markets and companies keep their state.",
             )
         else:

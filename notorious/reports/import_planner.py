@@ -19,8 +19,11 @@ class Planner(BasePlanner):
 
     column_names = {"section": "kind", "quotation": "quote", "quotation_page": "page"}
 
-    def __init__(self):
+    def __init__(self, same_as=None):
         super().__init__()
+        # (model, casefolded name) -> an existing entry the editor chose, on the preview, to
+        # record that name as an alias of (`near_duplicates.py`).
+        self.same_as = same_as or {}
         self.reports = {}  # year -> Report (saved or new)
         self.report_entries = []  # Entries of the new reports only
         self.companies = {}  # pk or id(obj) -> _Entry
@@ -57,11 +60,20 @@ class Planner(BasePlanner):
             )
             return False
         if not matches:
-            return None
+            chosen = self.same_as.get((model, name.casefold()))
+            return None if chosen is None else self._as_alias(chosen, registry, names, name, line)
         obj = matches[0]
         if obj.pk not in registry:
             registry[obj.pk] = Entry(obj, is_new=False, line=line)
         return registry[obj.pk]
+
+    def _as_alias(self, obj, registry, names, name, line):
+        """The existing `obj` for the rows naming `name`, which becomes one of its aliases:
+        the editor said on the preview that the two are the same."""
+        entry = registry.setdefault(obj.pk, Entry(obj, is_new=False, line=line))
+        names[name.casefold()] = entry
+        self._merge_list(entry, "aliases", [name], "aliases")
+        return entry
 
     def _company(self, name, line):
         name = normalize_name(name)

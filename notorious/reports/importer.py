@@ -23,18 +23,23 @@ summary, the single transaction) is in `import_csv.py` and `import_plan.py`.
 from .import_file import LISTINGS_FORMAT
 from .import_plan import Change, Creation, ImportPlan, plan_file, run_file
 from .import_planner import Planner
+from .near_duplicates import find_near_duplicates
 
 
-def plan_import(data):
-    """Read and check the whole file (bytes or text) and return a ListingsPlan; writes nothing."""
-    return plan_file(data, LISTINGS_FORMAT, Planner(), ListingsPlan)
+def plan_import(data, same_as=None):
+    """Read and check the whole file (bytes or text) and return a ListingsPlan; writes nothing.
+
+    `same_as` maps (model, casefolded name) to an existing market or company: the rows
+    naming it import onto that entry, which gets the name as an alias (an editor's choice
+    on the admin's preview; see `near_duplicates.py`)."""
+    return plan_file(data, LISTINGS_FORMAT, Planner(same_as), ListingsPlan)
 
 
-def run_import(data, dry_run=False):
+def run_import(data, dry_run=False, same_as=None):
     """Plan the import of `data` (bytes or text) and, unless `dry_run`, write it, in one
     transaction; raises `ListingImportError` with every bad row and writes nothing when the
     file cannot be imported as a whole (see `import_plan.run_file`)."""
-    return run_file(plan_import, data, dry_run=dry_run)
+    return run_file(lambda text: plan_import(text, same_as), data, dry_run=dry_run)
 
 
 class ListingsPlan(ImportPlan):
@@ -43,7 +48,15 @@ class ListingsPlan(ImportPlan):
 
     def __init__(self, errors=(), row_count=0, planner=None):
         self.no_longer_named = []
+        self.near_duplicates = []  # of the markets and companies it would create
         super().__init__(errors, row_count, planner)
+
+    @property
+    def editions(self):
+        """The editions the file's rows are in, oldest first (saved once applied)."""
+        if self._planner is None:
+            return []
+        return [report for _, report in sorted(self._planner.reports.items())]
 
     def describe(self, planner):
         for entry in sorted(planner.report_entries, key=lambda e: e.obj.year):
@@ -77,6 +90,7 @@ class ListingsPlan(ImportPlan):
                 target = f'{year} listing of "{market.obj}"'
                 self.changes.append(Change(target, change.field, change.old, change.new))
         self.no_longer_named = planner.no_longer_named()
+        self.near_duplicates = find_near_duplicates(planner)
 
     def write(self, planner):
         for entry in planner.report_entries:
