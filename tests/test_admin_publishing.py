@@ -374,3 +374,19 @@ def test_unpublishing_a_draft_does_nothing(editor_client, imported_2021):
     assert "Nothing to unpublish" in editor_client.get(unpublish_url(report)).content.decode()
     response = editor_client.post(unpublish_url(report), follow=True)
     assert "Nothing to do: the 2021 edition was a draft already." in messages_of(response)
+
+
+def test_the_lists_publish_action_says_what_readers_will_see(editor_client):
+    report = make_report(2021, is_published=False, online_count_stated=39)
+
+    response = editor_client.post(
+        admin_url(Report, "changelist"),
+        {"action": "publish", "_selected_action": [report.pk]},
+        follow=True,
+    )
+
+    assert Report.objects.get(pk=report.pk).is_published
+    assert any(
+        message.startswith("2021: Readers will see the online section as incomplete: 0 of 39")
+        for message in messages_of(response)
+    )

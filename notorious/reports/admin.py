@@ -2,7 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
-from notorious.core.admin import RECORD_FIELDSET, GuardedInlineMixin, PublishableAdmin
+from notorious.core.admin import (
+    RECORD_FIELDSET,
+    GuardedInlineMixin,
+    PublishableAdmin,
+    unpublish,
+)
+from notorious.core.admin import publish as publish_entries
 from notorious.markets.models import Kind
 
 from .admin_import import import_urls
@@ -73,6 +79,7 @@ class MarketListingInline(_ListingInline):
 
 @admin.register(Report)
 class ReportAdmin(PublishableAdmin):
+    actions = ["publish", unpublish]
     # Explicit, because the counting annotations below drop the model's default ordering.
     ordering = ("-year",)
     list_display = (
@@ -144,6 +151,17 @@ class ReportAdmin(PublishableAdmin):
                 }
             )
         )
+
+    @admin.action(
+        description="Publish selected editions (the editions only)", permissions=["change"]
+    )
+    def publish(self, request, queryset):
+        """The list's publish action, saying what readers will see of each incomplete
+        edition ("Publish this edition" on an edition's page publishes what it needs too)."""
+        publish_entries(self, request, queryset)
+        for report in queryset.order_by("year"):
+            for warning in warnings_as_published(report):
+                messages.warning(request, f"{report.year}: {warning}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The "Publish this edition" / "Unpublish this edition" buttons (change_form.html).

@@ -47,10 +47,7 @@ class PublishPlan:
             report.listings.select_related("market__operator").order_by("section", "market__name")
         )
         markets = {listing.market.pk: listing.market for listing in listings}
-        companies = {}
-        for market in sorted(markets.values(), key=lambda m: m.name.casefold()):
-            if market.operator is not None:
-                _add_company(companies, market.operator, f"operates {market.name}")
+        companies = _companies_behind(markets.values())
         return cls(
             report=report,
             edition_is_draft=not report.is_published,
@@ -108,13 +105,26 @@ class PublishPlan:
                 entry.save(update_fields=["is_published", "updated_at"])
 
 
-def _add_company(companies, company, why):
-    """Add `company` and the owners above it (drafts or not: a published owner ends nothing,
-    since a draft further up would still hide the chain from readers)."""
-    chain = [company, *company.parent_chain]
-    for below, owner in zip([None, *chain], chain, strict=False):
-        reason = why if below is None else f"owns {below.name}"
-        companies.setdefault(owner.pk, (owner, reason))
+def _companies_behind(markets):
+    """{pk: (company, why it is needed)} for the markets' operators and every owner above
+    them, drafts or not (a published owner ends nothing: a draft further up would still hide
+    the chain from readers). One query per level of ownership."""
+    companies = {}
+    for market in sorted(markets, key=lambda m: m.name.casefold()):
+        if market.operator is not None:
+            companies.setdefault(market.operator.pk, (market.operator, f"operates {market.name}"))
+    level = [company for company, _ in companies.values()]
+    while level:
+        wanted = {c.parent_id for c in level if c.parent_id and c.parent_id not in companies}
+        owners = Company.objects.in_bulk(wanted)
+        above = []
+        for company in level:
+            owner = owners.get(company.parent_id)
+            if owner is not None and owner.pk not in companies:
+                companies[owner.pk] = (owner, f"owns {company.name}")
+                above.append(owner)
+        level = above
+    return companies
 
 
 def edition_name(report):
