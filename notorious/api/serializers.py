@@ -176,6 +176,15 @@ class FigureSerializer(serializers.ModelSerializer):
         slug_field="year", help_text="The year of the edition that states it."
     )
     source_article = PublishedSlugField(help_text="The slug of the article that reports it.")
+    market = PublishedSlugField(help_text="For a figure about a market: its slug.")
+    company = PublishedSlugField(help_text="For a figure about a company: its slug.")
+    countries = serializers.ListField(
+        source="country_codes",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="For a figure about countries or an economy: ISO 3166 alpha-2 codes "
+        "(empty for the world economy).",
+    )
 
     class Meta:
         model = Figure
@@ -186,6 +195,10 @@ class FigureSerializer(serializers.ModelSerializer):
             "value_display",
             "measures",
             "year",
+            "about",
+            "market",
+            "company",
+            "countries",
             "source_report",
             "source_article",
             "note",

@@ -154,6 +154,6 @@ class FigureViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "slug"
     queryset = (
         Figure.objects.published()
-        .select_related("source_report", "source_article")
+        .select_related("source_report", "source_article", "market", "company")
         .order_by("-year", "measures", "slug")
     )

@@ -11,7 +11,7 @@ from .models import Figure
 
 
 class FigureFilter(django_filters.FilterSet):
-    """Figures by the year they are about, their source, and the market they concern."""
+    """Figures by the year they are about, their source, and the market they are about."""
 
     year = django_filters.NumberFilter(
         min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="The year a figure is about."
@@ -31,9 +31,9 @@ class FigureFilter(django_filters.FilterSet):
     )
     market = PublishedChoiceFilter(
         Market,
-        field_name="source_article__markets",
+        field_name="market",
         method="filter_market",
-        help_text="A market's slug: figures from the editions listing it or coverage about it.",
+        help_text="A market's slug: figures about the market or the companies behind it.",
     )
 
     class Meta:

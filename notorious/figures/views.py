@@ -4,9 +4,9 @@ from .models import Figure
 
 
 class FigureDetailView(PublishedDetailView):
-    """`/figures/<slug>/`: one figure, with its sources."""
+    """`/figures/<slug>/`: one figure, what it is about, and its sources."""
 
     model = Figure
 
     def get_queryset(self):
-        return super().get_queryset().select_related("source_report", "source_article__outlet")
+        return super().get_queryset().for_lists()

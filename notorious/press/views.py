@@ -45,9 +45,7 @@ class ArticleDetailView(PublishedDetailView):
             companies=article.companies.published(),
             reports=article.reports.published(),
             cited_outlets=article.cited_outlets.published(),
-            figures=article.figures.published().select_related(
-                "source_report", "source_article__outlet"
-            ),
+            figures=article.figures.published().for_lists(),
         )
         return context
 
