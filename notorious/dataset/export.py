@@ -169,7 +169,7 @@ def _export_articles():
 def _export_figures():
     figures = (
         Figure.objects.published()
-        .select_related("source_report", "source_article")
+        .select_related("source_report", "source_article", "market", "company")
         .order_by("slug")
     )
     for figure in figures:
@@ -184,6 +184,10 @@ def _export_figures():
             "unit": figure.unit,
             "measures": figure.measures,
             "year": figure.year,
+            "about": figure.about,
+            "market": _published_slug(figure.market),
+            "company": _published_slug(figure.company),
+            "countries": figure.country_codes,
             "source_report": report_year,
             "source_article": article,
             "note": figure.note,

@@ -191,10 +191,14 @@ class _Restorer:
                 "unit": v["unit"],
                 "measures": v["measures"],
                 "year": v["year"],
+                "about": v["about"],
+                "countries": v["countries"],
                 "note": v["note"],
             }
             figure = Figure(
                 is_published=True,
+                market=self.find(record, self.markets, v["market"], "market", "market"),
+                company=self.find(record, self.companies, v["company"], "company", "company"),
                 source_report=self.find(
                     record, self.reports, v["source_report"], "source_report", "report"
                 ),
