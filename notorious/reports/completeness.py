@@ -44,18 +44,34 @@ def editors_records(report):
 
 
 def completeness_readout(report, section):
-    """The change page's line for one section: the editors' count, then what readers see."""
+    """The change page's line for one section: the editors' count, then what readers see,
+    e.g. "2 of 39 entered, drafts included: incomplete. Readers see 1 of 39 entered:
+    incomplete."."""
     editors = _section(editors_records(report), section)
     readers = readers_records(report)
-    state = "complete" if editors.complete else "incomplete"
-    text = f"{completeness_label(editors)}, drafts included: {state}."
+    text = f"{_count_phrase(editors)}, drafts included: {_state_phrase(editors)}."
     if readers is None:
         return f"{text} Readers see nothing of this edition: it is a draft."
     seen = _section(readers, section)
     if seen == editors:
         return f"{text} Readers see the same."
-    seen_state = "complete" if seen.complete else "incomplete"
-    return f"{text} Readers see {completeness_label(seen)}: {seen_state}."
+    return f"{text} Readers see {_count_phrase(seen)}: {_state_phrase(seen)}."
+
+
+def _count_phrase(record):
+    if record.stated is None:
+        return f"{record.entered} entered (the report's count is not recorded)"
+    return f"{record.entered} of {record.stated} entered"
+
+
+def _state_phrase(record):
+    if record.all_entered:
+        return "complete, as marked all entered"
+    if record.complete:
+        return "complete"
+    if record.stated is not None and record.entered > record.stated:
+        return "incomplete, with more entered than the report states"
+    return "incomplete"
 
 
 def _section(records, section):
