@@ -1,10 +1,14 @@
-"""The demo data: the facts in the two press articles the project started from.
+"""The demo data: the facts in the project's seed notes (the two press articles the project
+started from, and the public-record facts noted beside them).
 
-Every fact here comes from those articles (as listed in the project's seed notes): names,
-years, counts, figures. Every summary and description is written in the project's own
-words. What the articles do not say is left empty rather than guessed: the 2018 to 2020
-editions' counts, most publication dates, Pinduoduo's operator, the articles' outlets and
-dates. Each entry is keyed on its slug, so loading twice changes nothing.
+Names, years, counts and figures come from those notes; every summary and description is
+written in the project's own words. What the notes do not say is left empty rather than
+guessed: the 2018 to 2020 editions' counts and titles, the 2019 and 2021 publication dates,
+Pinduoduo's operator, the articles' outlets and dates. Only a few listings of each edition
+are entered, so no section is marked complete and the site says what is missing.
+
+`load_demo` keys each entry on its slug (editions on their year, listings on market and
+year) and only creates what was never in the database: see its docstring.
 """
 
 import datetime
@@ -16,25 +20,30 @@ REPORTS = [
         "published_on": datetime.date(2019, 4, 1),
         "published_on_precision": "month",
         "summary": (
-            "The edition that first named Pinduoduo. Only its Pinduoduo listing is entered "
-            "here so far; its stated counts are not yet recorded."
+            "The last of USTR's reviews published as the Out-of-Cycle Review of Notorious "
+            "Markets, and the first to name Pinduoduo. Taobao was on it too, as on every "
+            "review since 2016."
         ),
     },
     {
         "year": 2019,
-        "summary": "Pinduoduo stayed on this edition. Other listings are not yet entered.",
+        "summary": (
+            "The first of USTR's reviews published as the Review of Notorious Markets for "
+            "Counterfeiting and Piracy. Pinduoduo and Taobao stayed on it."
+        ),
     },
     {
         "year": 2020,
+        "published_on": datetime.date(2021, 1, 1),
+        "published_on_precision": "month",
         "summary": (
-            "Pinduoduo, Taobao and Baidu Wangpan were all on this edition. Other listings "
-            "are not yet entered."
+            "The edition that first named Baidu Wangpan, Baidu's cloud-storage service. "
+            "Pinduoduo and Taobao stayed on it."
         ),
     },
     {
         "year": 2021,
-        "published_on": datetime.date(2022, 2, 1),
-        "published_on_precision": "month",
+        "title": "2021 Review of Notorious Markets for Counterfeiting and Piracy",
         "online_count_stated": 42,
         "physical_count_stated": 35,
         "summary": (
@@ -78,6 +87,7 @@ MARKETS = [
     {
         "slug": "aliexpress",
         "name": "AliExpress",
+        "aliases": "速卖通\n全球速卖通",
         "kind": "online",
         "category": "ecommerce",
         "country": "CN",
@@ -104,53 +114,61 @@ MARKETS = [
     {
         "slug": "taobao",
         "name": "Taobao",
+        "aliases": "淘宝",
         "kind": "online",
         "category": "ecommerce",
         "country": "CN",
         "operator": "alibaba-group",
         "description": (
-            "Alibaba's domestic shopping platform in China, a long-standing entry on the "
-            "list. Only its 2020 and 2021 listings are entered so far."
+            "Alibaba's e-commerce platform, one of the largest in the world. USTR named it "
+            "on its lists from 2009 to 2011, and again on every review from 2016 on. Its "
+            "listings before the 2018 review are not entered here yet."
         ),
     },
     {
         "slug": "pinduoduo",
         "name": "Pinduoduo",
+        "aliases": "拼多多",
         "kind": "online",
         "category": "ecommerce",
         "country": "CN",
         "description": (
             "One of China's largest online retailers. First named in the 2018 review "
-            "(published in April 2019) and on every edition since, through 2021. Its "
-            "operating company is not yet recorded."
+            "(published in April 2019), and named again in every review since, through 2021."
         ),
     },
     {
         "slug": "baidu-wangpan",
         "name": "Baidu Wangpan",
+        "aliases": "百度网盘",
         "kind": "online",
         "category": "cloud_storage",
         "country": "CN",
         "operator": "baidu",
         "description": (
-            "Baidu's cloud-storage service, a long-standing entry on the list. Only its "
-            "2020 and 2021 listings are entered so far."
+            "Baidu's cloud-storage service. First named in the 2020 review (published in "
+            "January 2021), and kept on the list in 2021."
         ),
     },
 ]
 
+# (market, edition, reasons, whether a source says it is the market's first listing). The
+# sources say so for Pinduoduo in 2018, Baidu Wangpan in 2020, AliExpress and WeChat in 2021.
 LISTINGS = [
-    ("pinduoduo", 2018, ""),
-    ("pinduoduo", 2019, ""),
-    ("pinduoduo", 2020, ""),
-    ("taobao", 2020, ""),
-    ("baidu-wangpan", 2020, ""),
+    ("taobao", 2018, "", False),
+    ("pinduoduo", 2018, "", True),
+    ("taobao", 2019, "", False),
+    ("pinduoduo", 2019, "", False),
+    ("taobao", 2020, "", False),
+    ("pinduoduo", 2020, "", False),
+    ("baidu-wangpan", 2020, "", True),
     (
         "aliexpress",
         2021,
         "Named for the first time, as a major China-based online market that reportedly "
         "helps counterfeiters trade at scale; USTR points to continuing gaps in how sellers "
         "are vetted and how repeat offenders are caught.",
+        True,
     ),
     (
         "wechat",
@@ -158,10 +176,11 @@ LISTINGS = [
         "Named for the first time. USTR describes an e-commerce ecosystem inside the app: "
         "sellers promote fakes in short videos on its channels and buyers pay through its "
         "shopping cart, and it judges Tencent's response inadequate.",
+        True,
     ),
-    ("taobao", 2021, "Kept its place on the list from the previous edition."),
-    ("pinduoduo", 2021, "On the list for a fourth edition running."),
-    ("baidu-wangpan", 2021, "Kept its place on the list from the previous edition."),
+    ("taobao", 2021, "Kept its place on the list from the previous edition.", False),
+    ("pinduoduo", 2021, "On the list for a fourth edition running.", False),
+    ("baidu-wangpan", 2021, "Kept its place on the list from the previous edition.", False),
 ]
 
 OUTLETS = [
@@ -223,12 +242,16 @@ ARTICLES = [
     },
 ]
 
+# What each figure is about decides where it is shown (`Figure.about`): none of these is
+# about one market, so they appear on the pages of the edition and articles that give them.
 FIGURES = [
     {
         "slug": "us-cost-of-global-counterfeiting",
         "value": Decimal("29.2"),
         "unit": "billion US$ a year",
         "measures": "Estimated yearly cost of global counterfeiting to the US economy",
+        "about": "economy",
+        "countries": ["US"],
         "source_report": 2021,
         "source_article": "2021-review-names-aliexpress-and-wechat-citing-da-ji-yuan",
     },
@@ -241,6 +264,8 @@ FIGURES = [
             "Border Protection that came from China"
         ),
         "year": 2021,
+        "about": "country",
+        "countries": ["CN"],
         "source_article": "us-accuses-owners-of-aliexpress-and-wechat",
     },
     {
@@ -252,6 +277,8 @@ FIGURES = [
             "China or were shipped through Hong Kong"
         ),
         "year": 2020,
+        "about": "country",
+        "countries": ["CN", "HK"],
         "source_report": 2021,
         "source_article": "2021-review-names-aliexpress-and-wechat-citing-da-ji-yuan",
     },
@@ -264,6 +291,8 @@ FIGURES = [
             "China or were shipped through Hong Kong"
         ),
         "year": 2020,
+        "about": "country",
+        "countries": ["CN", "HK"],
         "source_report": 2021,
         "source_article": "2021-review-names-aliexpress-and-wechat-citing-da-ji-yuan",
     },
@@ -273,6 +302,7 @@ FIGURES = [
         "unit": "markets",
         "measures": "Physical marketplaces in China named in the review",
         "year": 2021,
+        "about": "edition",
         "source_report": 2021,
         "source_article": "2021-review-names-aliexpress-and-wechat-citing-da-ji-yuan",
     },
