@@ -6,7 +6,6 @@ from django.views.generic import TemplateView, View
 
 from notorious import search, search_text
 from notorious.api.downloads import SearchDownloadMixin
-from notorious.markets.history import NEW, RETURNING
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Report
@@ -23,14 +22,9 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         latest = Report.objects.with_entered_counts().latest_edition()
         record = Report.objects.edition_record()
-        markets = Market.objects.published().select_related("operator")
         if latest:
-            context.update(
-                new_markets=markets.with_status_in(latest, NEW, record),
-                returning_markets=markets.with_status_in(latest, RETURNING, record),
-                dropped_markets=markets.dropped_in(latest, record),
-                previous_edition=latest.previous_edition(),
-            )
+            markets = Market.objects.published().select_related("operator")
+            context["turns"] = markets.turns_in(latest, record)
         context.update(
             latest=latest,
             latest_coverage=Article.objects.published()

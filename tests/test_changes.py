@@ -16,9 +16,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def history():
-    """2018 to 2021 published, 2022 a draft, with a market of every kind of change in 2021."""
+    """2018 to 2021 published and marked all entered, 2022 a draft, with a market of every
+    kind of change in 2021."""
     reports = {
-        year: make_report(year, published_on=datetime.date(year + 1, 2, 1))
+        year: make_report(
+            year,
+            published_on=datetime.date(year + 1, 2, 1),
+            online_all_entered=True,
+            physical_all_entered=True,
+            completeness_note="Checked against the report.",
+        )
         for year in (2018, 2019, 2020, 2021)
     }
     reports[2021].source_url = "https://ustr.gov/2021-review.pdf"
@@ -29,6 +36,7 @@ def history():
     make_listing(
         newcomer,
         reports[2021],
+        source_says_first=True,  # no edition before 2018 is on record
         reasons="Sells **counterfeit** handbags.",
         quotation="A major source of fakes.",
         quotation_page=12,
@@ -69,6 +77,7 @@ def test_compare_editions_sorts_every_market_into_its_change(history):
     assert changes.section_changed[0].previous_section_display == "Physical"
     assert changes.continuing_count == 2  # Veteran and Mover
     assert changes.consecutive
+    assert changes.unconfirmed_count == 0
     # Reasons come from the later listing, or for a dropped market from the earlier one.
     assert changes.added[0].listing.reasons == "Sells **counterfeit** handbags."
     assert changes.dropped[0].listing.reasons == "Hosted pirated music."
@@ -77,7 +86,10 @@ def test_compare_editions_sorts_every_market_into_its_change(history):
 
 def test_editions_further_apart(history):
     changes = compare_editions(history[2019], history[2021])
-    assert names(changes.added) == ["Mover", "Newcomer"]  # first named after 2019
+    # First named after 2019; Mover only as far as the record shows, which starts in 2018.
+    assert names(changes.added) == ["Newcomer"]
+    assert names(changes.first_entered) == ["Mover"]
+    assert changes.first_entered_note == "no edition on record for 2006–2017"
     assert names(changes.returning) == ["Returner"]  # in 2018, not 2019, back in 2021
     assert names(changes.dropped) == ["Gone Away"]
     assert names(changes.section_changed) == []
@@ -118,6 +130,35 @@ def test_changes_page_shows_each_group_with_reasons_and_sources(client, history)
     assert "Veteran" not in text  # in both, unchanged
 
 
+def test_incomplete_editions_keep_changes_apart_from_facts(client, history):
+    for year in (2020, 2021):
+        history[year].online_all_entered = False
+        history[year].online_count_stated = 40
+        history[year].save()
+    changes = compare_editions(history[2020], history[2021])
+    assert names(changes.added) == ["Newcomer"]  # a source says it is the first listing
+    assert names(changes.returning) == [] and names(changes.entered_again) == ["Returner"]
+    assert names(changes.dropped) == [] and names(changes.not_entered) == ["Gone Away"]
+    assert names(changes.section_changed) == ["Mover"]  # both listings entered: a fact
+
+    response = client.get("/reports/2021/changes/")
+    text = text_of(response)
+    assert "1 added, 0 returning, 0 dropped, 1 moved to another section; 2 in both." in text
+    assert "1 entered again, 1 not entered in the 2021 review." in text
+    assert "None." in section_text(response, "dropped-heading")
+    again = section_text(response, "entered-again-heading")
+    assert (
+        "Named before the 2020 review but not among its entered listings (the 2020 review: 2 "
+        "of 40 online markets entered): each may have been in it, so returning is not known."
+    ) in again
+    assert "Returner" in again and "Last named before that in the 2018 review." in again
+    missing = section_text(response, "not-entered-heading")
+    assert "(the 2021 review: 4 of 40 online markets entered): they may still be listed." in (
+        missing
+    )
+    assert "Gone Away" in missing and "Hosted pirated music." in missing
+
+
 def test_report_page_links_to_its_changes_and_the_compare_form(client, history):
     html = client.get("/reports/2021/").content.decode()
     assert 'href="/reports/2021/changes/"' in html
@@ -147,7 +188,17 @@ def test_compare_any_two_editions_from_the_form(client, history):
     assert response.status_code == 200
     text = text_of(response)
     assert "What changed from the 2019 to the 2021 review" in text
-    assert "2 added, 1 returning, 1 dropped, 0 moved" in text
+    assert (
+        "1 added, 1 returning, 1 dropped, 0 moved to another section; 1 in both. Not "
+        "confirmed, because editions they rest on are incomplete: 1 first entered, 0 entered "
+        "again, 0 not entered in the 2021 review."
+    ) in text
+    unconfirmed = section_text(response, "first-entered-heading")
+    assert (
+        "First entered in the 2021 review (1) Not among the listings entered up to the 2019 "
+        "review, which are incomplete (no edition on record for 2006–2017): these may have "
+        "been named before. Mover"
+    ) in unconfirmed
     assert "the one edition between them (2020) is not compared" in text
     assert canonical(response) == "http://testserver/compare/?from=2019&to=2021"
     # Only `to`: compared with the edition before it.

@@ -139,7 +139,7 @@ class TestComputeHistoryOnAPartialRecord:
 
         assert not history.last_confirmed
         assert history.latest_state == NOT_ENTERED
-        assert history.latest_missing == "the 2009 review: 6 of 40 online markets entered"
+        assert history.latest_missing == "6 of 40 online markets entered"
 
 
 class TestEditionRecord:

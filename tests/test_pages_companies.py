@@ -19,9 +19,13 @@ from tests.page_helpers import canonical, grow, meta_description, queries_for, t
 
 @pytest.fixture
 def alibaba(db):
-    """Alibaba Group owns Alibaba.com Ltd, which owns AliExpress's operator; plus Taobao."""
-    for year in (2019, 2020, 2021):
-        make_report(year)
+    """Alibaba Group owns Alibaba.com Ltd, which owns AliExpress's operator; plus Taobao.
+
+    2019 and 2020 are marked all entered; 2021 has no count stated, so it is incomplete,
+    and no edition before 2019 is on record."""
+    for year in (2019, 2020):
+        make_report(year, online_all_entered=True, completeness_note="Checked against the report.")
+    make_report(2021)
     group = make_company("Alibaba Group", aliases="Alibaba\n阿里巴巴", country="CN")
     middle = make_company("Alibaba.com Ltd", parent=group)
     operator = make_company("AliExpress Operator", parent=middle)
@@ -71,15 +75,27 @@ def test_company_page_lists_markets_of_all_subsidiaries_with_strips(client, alib
         "Unused",
     ]
     assert strips(response) == [
-        ("AliExpress", ["2019: not listed", "2020: not listed", "2021: listed, new"]),
-        ("Taobao", ["2019: listed, new", "2020: not listed", "2021: listed, returning"]),
-        ("Unused", ["2019: not listed", "2020: not listed", "2021: not listed"]),
+        ("AliExpress", ["2019: not listed", "2020: not listed", "2021: listed, first entered"]),
+        ("Taobao", ["2019: listed, first entered", "2020: not listed", "2021: listed, returning"]),
+        ("Unused", ["2019: not listed", "2020: not listed", "2021: not entered"]),
     ]
     text = text_of(response)
     assert "Draft Mall" not in text and "WeChat" not in text
-    assert "Operates three listed markets" in text
-    assert "two are in the latest edition" in text
+    assert "Operates three markets recorded here" in text
+    assert (
+        "two are in the latest edition, and one is not among its entered listings, which are "
+        "incomplete."
+    ) in text
+    # No edition before 2019 is on record: the first years are first entered, not first listed.
+    assert "AliExpress Online AliExpress Operator first entered: 2021; earlier editions are" in text
+    assert "Taobao Online Alibaba Group first entered: 2019; earlier editions are" in text
+    assert "Unused Online AliExpress Operator none entered 0" in text
     assert "Timeline key:" in text
+    assert "no edition on record" in text and "not entered (the edition is incomplete" in text
+    html = response.content.decode()
+    assert 'class="strip-cell strip-cell--not-entered"' in html
+    assert 'strip-cell--listed strip-cell--new strip-cell--unconfirmed"' in html
+    assert "unrecorded" not in html
 
 
 def test_subsidiary_page_shows_its_parent_chain(client, alibaba):
@@ -138,7 +154,7 @@ def test_market_with_a_draft_operator_does_not_name_it(client, db):
 def test_canonical_and_description(client, alibaba):
     response = client.get("/companies/alibaba-group/")
     assert canonical(response) == "http://testserver/companies/alibaba-group/"
-    assert meta_description(response).startswith("Alibaba Group (China): three markets named")
+    assert meta_description(response).startswith("Alibaba Group (China): three markets recorded")
 
 
 @pytest.mark.parametrize("url", ["/companies/", "/companies/scale-group/"])

@@ -12,6 +12,7 @@ from tests.factories import (
     make_article,
     make_company,
     make_figure,
+    make_listing,
     make_market,
     make_outlet,
     make_report,
@@ -21,10 +22,15 @@ from tests.page_helpers import canonical, grow, meta_description, queries_for, t
 
 @pytest.fixture
 def site(db):
-    """Three editions and markets that are new, continuing, returning and dropped."""
-    make_report(2019, published_on=datetime.date(2020, 1, 30))
-    make_report(2020, published_on=datetime.date(2021, 1, 14))
-    make_report(
+    """Three editions and markets that are new, continuing, returning and dropped.
+
+    2019 and 2020 are marked all entered; 2021 states 42 online markets, 3 of them entered.
+    No edition before 2019 is on record, so the first listings are new only where a source
+    says so."""
+    all_entered = {"online_all_entered": True, "completeness_note": "Checked."}
+    r2019 = make_report(2019, published_on=datetime.date(2020, 1, 30), **all_entered)
+    make_report(2020, published_on=datetime.date(2021, 1, 14), **all_entered)
+    r2021 = make_report(
         2021,
         published_on=datetime.date(2022, 2, 1),
         published_on_precision="month",
@@ -34,10 +40,15 @@ def site(db):
     make_report(2022, is_published=False)  # a draft edition never counts as the latest
     alibaba = make_company("Alibaba Group")
     tencent = make_company("Tencent")
-    list_market(make_market("AliExpress", operator=alibaba), 2021)
-    list_market(make_market("WeChat", operator=tencent), 2019, 2021)
-    list_market(make_market("Taobao", operator=alibaba), 2019, 2020, 2021)
-    list_market(make_market("Gone Market"), 2019, 2020)
+    make_listing(make_market("AliExpress", operator=alibaba), r2021, source_says_first=True)
+    wechat = make_market("WeChat", operator=tencent)
+    taobao = make_market("Taobao", operator=alibaba)
+    gone = make_market("Gone Market")
+    for market in (wechat, taobao, gone):
+        make_listing(market, r2019, source_says_first=True)
+    list_market(wechat, 2021)
+    list_market(taobao, 2020, 2021)
+    list_market(gone, 2020)
     list_market(make_market("Draft Newcomer", is_published=False), 2021)
     outlet = make_outlet("TSF")
     for day in range(1, 8):
@@ -61,12 +72,26 @@ def test_home_shows_the_latest_edition_at_a_glance(client, site):
     assert "The latest edition: the 2021 review" in text
     assert "Reviews the year 2021" in text
     assert "Published February 2022" in text
-    assert "Online markets 42 3 entered here" in text
-    assert "Physical markets 35 0 entered here" in text
+    assert "Online markets 42 3 of 42 entered" in text
+    assert "Physical markets 35 0 of 35 entered" in text
     assert "New in the 2021 review (1) AliExpress (Alibaba Group)" in text
     assert "Back on the list (1) WeChat" in text
-    assert "Dropped since the 2020 review (1) Gone Market" in text
+    # The 2021 review is not all entered: Gone Market is not entered, not dropped.
+    assert "Dropped since the 2020 review (0) None known: see below." in text
+    assert (
+        "Not entered in the 2021 review (1) Named in the 2020 review but not among the "
+        "listings entered for 2021 (the 2021 review: 3 of 42 online markets entered): they "
+        "may still be listed. Gone Market"
+    ) in text
     assert "Draft Newcomer" not in text
+
+
+def test_home_states_drops_once_the_latest_edition_is_complete(client, site):
+    Report.objects.filter(year=2021).update(online_count_stated=3)
+    text = text_of(client.get("/"))
+    assert "Online markets 3 3 of 3 entered — complete" in text
+    assert "Dropped since the 2020 review (1) Gone Market" in text
+    assert "Not confirmed" not in text
 
 
 def test_home_latest_coverage_newest_five(client, site):
@@ -123,7 +148,7 @@ def test_timeline_in_date_order(client, site):
     ]
     assert shown[8:11] == [
         ("returned", "February 2022", "WeChat"),
-        ("dropped", "February 2022", "Gone Market"),
+        ("not_entered", "February 2022", "Gone Market"),
         ("article", "1 March 2022", ""),
     ]
     assert len(shown) == 11 + 6
@@ -164,6 +189,12 @@ def test_timeline_text_for_each_kind_of_event(client, site):
     assert "First listed WeChat named for the first time, in the 2019 review." in text
     assert "Dropped WeChat left out of the 2020 review." in text
     assert "Listed again WeChat back on the list in the 2021 review." in text
+    gone = text_of(client.get("/timeline/?market=gone-market"))
+    assert (
+        "Not entered (not confirmed) Gone Market, named the year before, is not among the "
+        "listings entered for the 2021 review (the 2021 review: 3 of 42 online markets "
+        "entered): it may still be listed."
+    ) in gone
 
 
 def test_timeline_undated_editions_and_articles_are_labelled_not_guessed(client, db):

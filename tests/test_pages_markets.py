@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from notorious.figures.models import About
+from notorious.reports.models import Report
 from tests.factories import (
     list_market,
     make_article,
@@ -20,6 +22,11 @@ from tests.factories import (
 from tests.page_helpers import canonical, grow, meta_description, queries_for, text_of
 
 LIST = "/markets/"
+ALL_ENTERED = {
+    "online_all_entered": True,
+    "physical_all_entered": True,
+    "completeness_note": "Checked against the report.",
+}
 
 
 def names_in(response):
@@ -29,10 +36,14 @@ def names_in(response):
 
 @pytest.fixture
 def markets(db):
-    """Four editions; markets of each kind, category and status; one company family."""
+    """Four editions, all entered (none before 2018 on record); markets of each kind,
+    category and status; one company family."""
     for year in (2018, 2019, 2020, 2021):
         make_report(
-            year, published_on=datetime.date(year + 1, 2, 1), published_on_precision="month"
+            year,
+            published_on=datetime.date(year + 1, 2, 1),
+            published_on_precision="month",
+            **ALL_ENTERED,
         )
     alibaba = make_company("Alibaba Group", country="CN")
     taobao_co = make_company("Taobao China Holding", parent=alibaba)
@@ -45,7 +56,7 @@ def markets(db):
         "ciudad": make_market("Ciudad del Este", kind="physical", country="PY"),
         "cyber": make_market("Cyberlocker", category="cloud_storage", country="RU"),
     }
-    list_market(m["aliexpress"], 2021)  # new in 2021
+    list_market(m["aliexpress"], 2021)  # first entered in 2021 (new, as far as the record goes)
     list_market(m["taobao"], 2018, 2019, 2020, 2021)  # continuing throughout
     list_market(m["wechat"], 2019, 2021)  # returning in 2021
     list_market(m["silk"], 2018, 2019, 2020, 2021)
@@ -140,14 +151,52 @@ def test_sorting(client, markets, sort, expected):
 
 def test_status_column_follows_the_chosen_edition(client, markets):
     response = client.get(f"{LIST}?year=2019")
-    statuses = {market.name: status for market, status in response.context["rows"]}
+    statuses = {market.name: cell.label for market, cell in response.context["rows"]}
     assert statuses == {
-        "Ciudad del Este": "continuing",
-        "Silk Market": "continuing",
-        "Taobao": "continuing",
-        "WeChat": "new",
+        "Ciudad del Este": "Continuing",
+        "Silk Market": "Continuing",
+        "Taobao": "Continuing",
+        # No edition before 2018 is on record: not known to be new.
+        "WeChat": "First entered",
     }
-    assert "In the 2019 review" in text_of(response)
+    text = text_of(response)
+    assert "In the 2019 review" in text
+    assert "WeChat Online Social commerce China Tencent first entered: 2019; earlier" in text
+    assert (
+        "Some statuses in the 2019 review are not confirmed, because the editions they rest on "
+        "are not all entered here: “First entered” (online markets), new or not: earlier "
+        "editions are incomplete (no edition on record for 2006–2017)."
+    ) in text
+
+
+def test_the_new_filter_says_when_new_is_not_confirmed(client, markets):
+    make_listing(markets["cyber"], Report.objects.get(year=2021), source_says_first=True)
+    response = client.get(f"{LIST}?status=new")
+    assert {market.name: cell.label for market, cell in response.context["rows"]} == {
+        "AliExpress": "First entered",
+        "Cyberlocker": "New",
+    }
+    text = text_of(response)
+    assert "“First entered” (online markets), new or not: earlier editions are incomplete" in text
+    assert "“Listed”" not in text
+    # A source says it is the first listing, and it is in the latest edition: all facts.
+    assert "Cyberlocker Online Cloud storage / cyberlocker Russia not recorded 2021 1 New" in text
+    assert "AliExpress Online E-commerce China Alibaba Group first entered: 2021; earlier " in text
+    assert "editions are incomplete at least 1 First entered" in text
+
+
+def test_list_statuses_where_an_edition_is_incomplete(client, markets):
+    Report.objects.filter(year=2020).update(online_all_entered=False, online_count_stated=30)
+    response = client.get(f"{LIST}?kind=online")  # statuses in the latest edition
+    statuses = {market.name: cell.label for market, cell in response.context["rows"]}
+    # WeChat is back after 2020, which is incomplete: continuing or returning, not known.
+    assert statuses["WeChat"] == "Listed"
+    assert statuses["Cyberlocker"] == "Not listed"  # 2021 is complete
+    text = text_of(response)
+    assert (
+        "“Listed” (online markets), continuing or returning: the 2020 review: 1 of 30 online "
+        "markets entered."
+    ) in text
 
 
 def test_pagination_keeps_the_filters_in_the_links(client, db):
@@ -218,11 +267,11 @@ def test_list_query_count_does_not_grow_with_data(client, db):
 @pytest.fixture
 def wechat(db):
     """WeChat, named in 2019 and again in 2021 (after missing 2020), with coverage."""
-    month = {"published_on_precision": "month"}
+    month = {"published_on_precision": "month", **ALL_ENTERED}
     reports = {
         2018: make_report(2018, published_on=datetime.date(2019, 4, 1), **month),
-        2019: make_report(2019),
-        2020: make_report(2020, published_on=datetime.date(2021, 1, 14)),
+        2019: make_report(2019, **ALL_ENTERED),
+        2020: make_report(2020, published_on=datetime.date(2021, 1, 14), **ALL_ENTERED),
         2021: make_report(2021, published_on=datetime.date(2022, 2, 1), **month),
     }
     group = make_company("Tencent Holdings", aliases="腾讯")
@@ -236,7 +285,9 @@ def wechat(db):
         website="https://www.wechat.com/",
         domains="wechat.com\nweixin.qq.com",
     )
-    make_listing(market, reports[2019], reasons="Sellers of fakes in the app.")
+    make_listing(
+        market, reports[2019], reasons="Sellers of fakes in the app.", source_says_first=True
+    )
     make_listing(
         market,
         reports[2021],
@@ -258,8 +309,22 @@ def wechat(db):
     )
     make_article("Draft piece", markets=[market], is_published=False)
     source = make_article("Seizures story", published_on=datetime.date(2022, 1, 5))
-    make_figure("75", "%", measures="Share of seizures from China", source_report=reports[2021])
-    make_figure("1.2", "billion users", measures="Monthly users", source_article=source)
+    make_figure(
+        "75",
+        "%",
+        measures="Share of seizures from China",
+        about=About.COUNTRY,
+        countries=["CN"],
+        source_report=reports[2021],
+    )
+    make_figure(
+        "1.2",
+        "billion users",
+        measures="Monthly users",
+        about=About.MARKET,
+        market=market,
+        source_article=source,
+    )
     source.markets.add(market)
     make_figure("3", "markets", measures="Unrelated figure", source_report=reports[2020])
     return market
@@ -268,8 +333,9 @@ def wechat(db):
 def timeline_cells(response):
     html = response.content.decode()
     return re.findall(
-        r'<li class="cell ([^"]+)">\s*<a class="cell-year" href="([^"]+)">(\d+)</a>\s*'
-        r'<span class="cell-state">([^<]+)</span>(?:\s*<span class="cell-status">([^<]+)</span>)?',
+        r'<li class="cell ([^"]+)">\s*<(?:a|span) class="cell-year"(?: href="([^"]+)")?>(\d+)'
+        r'</(?:a|span)>\s*<span class="cell-state">([^<]+)</span>'
+        r'(?:\s*<span class="cell-status">([^<]+)</span>)?',
         html,
     )
 
@@ -285,15 +351,27 @@ def test_profile_shows_the_facts(client, wechat):
     assert "wechat.com, weixin.qq.com" in text
     assert "https://www.wechat.com/" in text
     assert "Listed in the 2021 review, published February 2022, the latest edition." in text
-    assert "First listed 2019 review" in text
-    assert "2 of 4 on record" in text
+    assert "First listed 2019 review" in text  # a source says so
+    assert "Editions listed 2 of 4 on record" in text
 
 
 def test_profile_status_when_not_in_the_latest_edition(client, wechat):
-    make_report(2022, published_on=datetime.date(2023, 1, 31))
+    make_report(2022, published_on=datetime.date(2023, 1, 31), **ALL_ENTERED)
     text = text_of(client.get("/markets/wechat/"))
     assert "Not in the latest edition (the 2022 review, published 31 January 2023)." in text
     assert "Last listed in the 2021 review." in text
+
+
+def test_profile_status_when_the_latest_edition_is_incomplete(client, wechat):
+    make_report(2022, published_on=datetime.date(2023, 1, 31), online_count_stated=40)
+    text = text_of(client.get("/markets/wechat/"))
+    assert (
+        "Not among the listings entered for the latest edition (the 2022 review, published 31 "
+        "January 2023), which is incomplete (0 of 40 online markets entered): it may be named "
+        "in it. Last entered in the 2021 review."
+    ) in text
+    assert "Not in the latest edition" not in text
+    assert "2 of 5 on record; not entered for one incomplete edition, so possibly more" in text
 
 
 def test_profile_timeline_has_a_worded_cell_per_edition(client, wechat):
@@ -310,16 +388,43 @@ def test_profile_timeline_has_a_worded_cell_per_edition(client, wechat):
     assert "cell--returning" in cells[3][0]
 
 
-def test_profile_timeline_marks_unrecorded_editions(client, db):
-    for year in (2019, 2020, 2021):
-        make_report(year)
-    market = list_market(make_market("Old Hand", listed_before_first_entry=True), 2020, 2021)
-    cells = timeline_cells(client.get(market.get_absolute_url()))
-    assert [(year, state, status) for _c, _h, year, state, status in cells] == [
-        ("2019", "Not recorded", ""),
-        ("2020", "Listed", "Continuing"),
-        ("2021", "Listed", "Continuing"),
+def test_profile_timeline_marks_editions_not_entered_and_gaps(client, db):
+    make_report(2017, **ALL_ENTERED)
+    make_report(2019, online_count_stated=40)  # none before 2020 of this one is entered
+    make_report(2020, **ALL_ENTERED)
+    make_report(2021, **ALL_ENTERED)
+    market = list_market(make_market("Old Hand", category=""), 2020, 2021)
+    response = client.get(market.get_absolute_url())
+    cells = timeline_cells(response)
+    assert [(year, href, state, status) for _c, href, year, state, status in cells] == [
+        ("2017", "/reports/2017/", "Not listed", ""),
+        ("2018", "", "No edition on record", ""),  # a gap, with no edition page to link
+        ("2019", "/reports/2019/", "Not entered", ""),
+        ("2020", "/reports/2020/", "Listed", "First entered"),
+        ("2021", "/reports/2021/", "Listed", "Continuing"),
     ]
+    assert [cls for cls, *_ in cells] == [
+        "cell--not-listed",
+        "cell--no-edition",
+        "cell--not-entered",
+        "cell--listed cell--new cell--unconfirmed",
+        "cell--listed cell--continuing",
+    ]
+    text = text_of(response)
+    assert "Online market · Category not recorded" in text
+    assert (
+        "First entered 2020 review; earlier editions are incomplete (no edition on record for "
+        "2006–2016 and 2018; online section incomplete in 2019), so it may have been named "
+        "before"
+    ) in text
+    assert "First listed" not in text
+    assert "2 of 4 on record; not entered for one incomplete edition, so possibly more" in text
+    assert "2020 review First entered" in text
+    assert meta_description(response) == (
+        "Old Hand: online market (category not recorded). First entered here from the 2020 "
+        "review of notorious markets (earlier editions are incomplete); listed in at least 2 "
+        "editions, including the latest."
+    )
 
 
 def test_profile_lists_every_listing_with_reasons_and_quotation(client, wechat):
@@ -341,10 +446,12 @@ def test_profile_coverage_newest_first_with_outlet_date_and_credit(client, wecha
     assert "Draft piece" not in text
 
 
-def test_profile_figures_come_from_its_reports_and_coverage(client, wechat):
+def test_profile_figures_are_those_about_the_market(client, wechat):
     text = text_of(client.get("/markets/wechat/"))
-    assert "75% Share of seizures from China" in text
-    assert "1.2 billion users Monthly users" in text
+    assert "1.2 billion users Monthly users About WeChat" in text
+    # A figure about a whole country is not the market's, though an edition listing it
+    # states it: it is on that edition's page.
+    assert "Share of seizures from China" not in text
     assert "Unrelated figure" not in text
 
 

@@ -17,12 +17,21 @@ from tests.factories import (
 )
 from tests.page_helpers import canonical, grow, meta_description, queries_for, text_of
 
+ALL_ENTERED = {
+    "online_all_entered": True,
+    "physical_all_entered": True,
+    "completeness_note": "Checked against the report's list.",
+}
+
 
 @pytest.fixture
 def editions(db):
-    """2019 to 2021, with 2021 stating 42 online and 35 physical markets."""
-    r2019 = make_report(2019, published_on=datetime.date(2020, 1, 30))
-    r2020 = make_report(2020, published_on=datetime.date(2021, 1, 1), published_on_precision="year")
+    """2019 and 2020 marked all entered; 2021 stating 42 online and 35 physical markets, of
+    which 3 and 1 are entered. No edition before 2019 is on record."""
+    r2019 = make_report(2019, published_on=datetime.date(2020, 1, 30), **ALL_ENTERED)
+    r2020 = make_report(
+        2020, published_on=datetime.date(2021, 1, 1), published_on_precision="year", **ALL_ENTERED
+    )
     r2021 = make_report(
         2021,
         published_on=datetime.date(2022, 2, 1),
@@ -32,10 +41,11 @@ def editions(db):
         summary="Counted 42 online and 35 physical markets.",
     )
     alibaba = make_company("Alibaba Group")
-    list_market(make_market("AliExpress", operator=alibaba), 2021)  # new
+    # New: a source says so (the editions before 2019 are not on record).
+    make_listing(make_market("AliExpress", operator=alibaba), r2021, source_says_first=True)
     list_market(make_market("Taobao", operator=alibaba), 2019, 2020, 2021)  # continuing
-    list_market(make_market("Returner"), 2019, 2021)  # returning
-    list_market(make_market("Dropped Site"), 2019, 2020)  # dropped in 2021
+    list_market(make_market("Returner"), 2019, 2021)  # returning: 2020 is complete
+    list_market(make_market("Dropped Site"), 2019, 2020)  # not entered in incomplete 2021
     list_market(make_market("Silk Market", kind="physical", city="Beijing"), 2020, 2021)
     make_listing(make_market("Draft listing"), r2021, is_published=False)
     make_listing(make_market("Draft market", is_published=False), r2021)
@@ -52,37 +62,70 @@ def test_list_shows_each_edition_with_dates_and_counts(client, editions):
     text = text_of(response)
     assert [r.year for r in response.context["object_list"]] == [2021, 2020, 2019]
     assert "2022 review" not in text
-    assert "2021 review February 2022" in text
-    assert "2020 review 2021" in text  # known only to the year
-    assert "2019 review 30 January 2020" in text
+    review = "Review of Notorious Markets for Counterfeiting and Piracy"
+    assert f"2021 review {review} February 2022" in text
+    assert f"2020 review {review} 2021" in text  # known only to the year
+    assert f"2019 review {review} 30 January 2020" in text
     # Stated counts beside entered ones: drafts are not counted as entered.
     assert "42 stated · 3 entered · 39 still to enter" in text
     assert "35 stated · 1 entered · 34 still to enter" in text
-    assert "count not stated · 3 entered" in text
+    assert "count not stated · 3 entered · marked all entered" in text
+
+
+def test_list_shows_a_year_without_an_edition_as_a_gap(client, editions):
+    make_report(2017, published_on=datetime.date(2018, 1, 12))
+    text = text_of(client.get("/reports/"))
+    assert "2018 review No edition on record 2017 review Out-of-Cycle Review" in text
 
 
 def test_edition_page_sections_and_changes(client, editions):
     response = client.get("/reports/2021/")
     assert response.status_code == 200
-    context = response.context
-    assert [row[0].market.name for row in context["online_rows"]] == [
-        "AliExpress",
-        "Returner",
-        "Taobao",
-    ]
-    assert [row[0].market.name for row in context["physical_rows"]] == ["Silk Market"]
-    assert [m.name for m in context["new_markets"]] == ["AliExpress"]
-    assert [m.name for m in context["returning_markets"]] == ["Returner"]
-    assert [m.name for m in context["dropped_markets"]] == ["Dropped Site"]
+    (online, online_rows), (physical, physical_rows) = response.context["sections"]
+    assert [row[0].market.name for row in online_rows] == ["AliExpress", "Returner", "Taobao"]
+    assert [row[0].market.name for row in physical_rows] == ["Silk Market"]
+    turns = response.context["turns"]
+    assert [m.name for m in turns.new] == ["AliExpress"]
+    assert [m.name for m in turns.returning] == ["Returner"]
+    assert [m.name for m in turns.not_entered] == ["Dropped Site"]
+    assert turns.dropped == ()
     text = text_of(response)
-    assert "New in this edition (1) AliExpress" in text
-    assert "Returning (1) Returner" in text
-    assert "Dropped since the 2020 review (1) Dropped Site" in text
-    assert "Online markets (3 entered of 42)" in text
-    assert "Physical markets (1 entered of 35)" in text
-    assert "42 stated · 3 entered · 39 still to enter" in text
+    assert "New in the 2021 review (1) AliExpress (Alibaba Group)" in text
+    assert "Back on the list (1) Returner" in text
+    # 2021 is incomplete: Dropped Site, named in 2020, is not entered, not dropped.
+    assert "Dropped since the 2020 review (0) None known: see below." in text
+    assert (
+        "Not entered in the 2021 review (1) Named in the 2020 review but not among the "
+        "listings entered for 2021 (the 2021 review: 3 of 42 online markets entered): they "
+        "may still be listed. Dropped Site"
+    ) in text
+    assert "Online markets (3 of 42 entered)" in text
+    assert "Physical markets (1 of 35 entered)" in text
+    assert "Not every listing of this section is entered yet (3 of 42 online markets" in text
     assert "Draft listing" not in text and "Draft market" not in text
     assert "AliExpress New" in text and "Taobao Continuing" in text
+    assert "Returner Returning" in text and "Silk Market Continuing" in text
+
+
+def test_a_complete_edition_states_its_drops(client, editions):
+    editions[2021].online_all_entered = True
+    editions[2021].completeness_note = "The other 39 are not yet public."
+    editions[2021].save()
+    text = text_of(client.get("/reports/2021/"))
+    assert "Dropped since the 2020 review (1) Dropped Site" in text
+    assert "Not confirmed" not in text
+    assert "Online markets (3 of 42 entered — marked all entered)" in text
+    assert "Marked all entered: The other 39 are not yet public." in text
+
+
+def test_an_edition_with_no_listings_entered_drops_nothing(client, editions):
+    make_report(2022, published_on=datetime.date(2023, 1, 31), online_count_stated=40)
+    text = text_of(client.get("/reports/2022/"))
+    assert "No listing of the 2022 review is entered yet, so what it added and dropped" in text
+    assert "Dropped since" not in text and "Not entered in the" not in text
+    home = text_of(client.get("/"))
+    assert "No listing of the 2022 review is entered yet" in home
+    assert "Dropped since" not in home
 
 
 def test_edition_page_coverage_figures_and_navigation(client, editions):
@@ -97,15 +140,22 @@ def test_edition_page_coverage_figures_and_navigation(client, editions):
 
 def test_first_edition_has_nothing_to_drop(client, editions):
     text = text_of(client.get("/reports/2019/"))
-    assert "No earlier edition is on record." in text
-    assert "New in this edition (3)" in text
+    assert "No edition reviewing 2018 is on record, so no market can be said to be dropped." in text
+    # Nothing before 2019 is on record: its listings are first entered, not known to be new.
+    assert "New in the 2019 review (0) None among the listings entered is known to be new" in text
+    assert (
+        "First entered in the 2019 review (3) Earlier editions are incomplete (no edition on "
+        "record for 2006–2018): these may have been named before. Dropped Site Returner Taobao"
+    ) in text
+    assert "Taobao First entered" in text
 
 
 def test_stated_count_exceeded_is_flagged(client, db):
     report = make_report(2021, online_count_stated=1)
     for name in ("One", "Two"):
         make_listing(make_market(name), report)
-    assert "more entered than stated: check" in text_of(client.get("/reports/2021/"))
+    text = text_of(client.get("/reports/2021/"))
+    assert "Online markets 2 of 1 entered: more than the report states, to be checked" in text
 
 
 def test_draft_edition_is_a_404_for_readers_and_a_preview_for_staff(editor_client, editions):
@@ -128,9 +178,13 @@ def test_canonical_and_description(client, editions):
     response = client.get("/reports/2021/")
     assert canonical(response) == "http://testserver/reports/2021/"
     assert meta_description(response).startswith(
-        "2021 Review of Notorious Markets for Counterfeiting and Piracy, published February 2022:"
-        " 42 online and 35 physical markets."
+        "The 2021 edition (Review of Notorious Markets for Counterfeiting and Piracy), published "
+        "February 2022: 42 online and 35 physical markets."
     )
+    editions[2021].title = "2021 Review of Notorious Markets for Counterfeiting and Piracy"
+    editions[2021].save()
+    titled = text_of(client.get("/reports/2021/"))
+    assert "2021 Review of Notorious Markets for Counterfeiting and Piracy Published" in titled
     assert "Every edition" in meta_description(client.get("/reports/"))
 
 

@@ -4,6 +4,8 @@ from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
 from notorious.core.views import FilteredListView, PublishedDetailView
+from notorious.figures.models import Figure
+from notorious.markets.history import NOT_ENTERED
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Report
@@ -36,7 +38,8 @@ class CompanyListView(DownloadMixin, FilteredListView):
 
 
 class CompanyDetailView(PublishedDetailView):
-    """`/companies/<slug>/`: owners, subsidiaries, every market in the group, coverage."""
+    """`/companies/<slug>/`: owners, subsidiaries, every market in the group, coverage,
+    figures."""
 
     model = Company
 
@@ -60,10 +63,15 @@ class CompanyDetailView(PublishedDetailView):
             subsidiaries=company.subsidiaries.published(),
             markets=markets,
             markets_in_latest=sum(market.history.in_latest_edition for market in markets),
+            # Not among the latest edition's entered listings, its section being incomplete.
+            markets_not_entered_latest=sum(
+                market.history.latest_state == NOT_ENTERED for market in markets
+            ),
             coverage=Article.objects.published()
             .about_company(company)
             .newest_first()
             .select_related("outlet", "republishes"),
+            figures=Figure.objects.published().for_company(company).for_lists(),
             citation=Citation.for_page(self.request, company),
         )
         return context

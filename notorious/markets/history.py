@@ -235,10 +235,16 @@ class ListingHistory:
 
     @property
     def complete_count(self):
-        """Whether `years_listed` is known to be the full count: every edition from USTR's
-        first list to the latest is on record and complete for the market's section."""
-        latest = self.record.latest_year
-        return latest is not None and self.record.complete_through(latest, self.section)
+        """Whether `years_listed` is known to be the full count: its first listing is a fact
+        and every later year is on record and listed or complete (for a market never
+        listed, every edition from USTR's first list to the latest is complete)."""
+        if not self.listed_years:
+            latest = self.record.latest_year
+            return latest is not None and self.record.complete_through(latest, self.section)
+        later = [year for year in self.record.span if year > self.first_year]
+        return self.first_confirmed and all(
+            self.state_in(year) in (LISTED, NOT_LISTED) for year in later
+        )
 
     @property
     def not_entered_years(self):
@@ -256,11 +262,10 @@ class ListingHistory:
 
     @property
     def latest_missing(self):
-        """What the latest edition's section lacks, for a note ("the 2023 review: 6 of 39
-        online markets entered"); "" when it is complete."""
-        return (
-            self.record.missing_in(self.latest_edition, self.section) if self.latest_edition else ""
-        )
+        """What the latest edition's section lacks, for a note ("6 of 39 online markets
+        entered"); "" when it is complete or there is no edition."""
+        latest = self.record.section(self.latest_edition, self.section)
+        return "" if latest is None or latest.complete else latest.missing_text
 
     @property
     def latest_state(self):

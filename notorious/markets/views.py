@@ -34,9 +34,26 @@ class MarketListView(DownloadMixin, FilteredListView):
         status_year = edition.year if edition else None
         rows = []
         for market in context["object_list"]:
-            history = market.listing_history(record)
-            rows.append((market, history.cell_in(status_year) if status_year else None))
-        context.update(rows=rows, status_year=status_year, edition_count=len(record.years))
+            market.history = market.listing_history(record)
+            rows.append((market, market.history.cell_in(status_year) if status_year else None))
+        # Statuses shown that are not facts, and why: (label, section, what is missing).
+        status_notes = sorted(
+            {
+                (
+                    cell.label,
+                    market.kind,
+                    record.unconfirmed_because(status_year, market.kind, cell.status),
+                )
+                for market, cell in rows
+                if cell and cell.listed and not cell.confirmed
+            }
+        )
+        context.update(
+            rows=rows,
+            status_year=status_year,
+            status_notes=status_notes,
+            edition_count=len(record.years),
+        )
         return context
 
 
@@ -61,10 +78,9 @@ class MarketDetailView(PublishedDetailView):
         last_changed = max([market.updated_at, *(listing.updated_at for listing in listings)])
         context.update(
             history=history,
-            cells=[(cell, reports[cell.year]) for cell in history.cells()],
-            listing_rows=[
-                (listing, history.status_in(listing.report.year)) for listing in listings
-            ],
+            # A year with no edition on record has no edition page to link to.
+            cells=[(cell, reports.get(cell.year)) for cell in history.cells()],
+            listing_rows=[(listing, history.cell_in(listing.report.year)) for listing in listings],
             operator_chain=operator_chain,
             latest=latest,
             last_listed=reports.get(history.last_year),
@@ -72,9 +88,7 @@ class MarketDetailView(PublishedDetailView):
             coverage=market.articles.published()
             .newest_first()
             .select_related("outlet", "republishes"),
-            figures=Figure.objects.published()
-            .for_market(market)
-            .select_related("source_report", "source_article__outlet"),
+            figures=Figure.objects.published().for_market(market).for_lists(),
             citation=Citation.for_page(self.request, market, last_changed),
         )
         return context

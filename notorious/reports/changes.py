@@ -11,6 +11,13 @@ at, except to tell a market coming back from one named for the first time:
 - *dropped*: in `from`, not in `to`;
 - *section changed*: in both, in different sections of the report.
 
+Each change rests on editions (`markets.history` is the rule): *added* on every edition up
+to `from` being complete for the market's section (or on a source saying the listing is
+its first), *returning* on `from`, *dropped* on `to`. When they are not, the change goes in
+its own group, with a note naming what is missing: *first entered* (may have been named
+before), *entered again* (may be continuing), *not entered* (may still be listed). A
+section change is always a fact: both listings are entered.
+
 Category is not compared: it is an attribute of the market, not of its listing, so what
 category a market had in an edition is not on record. (The editors' change history records
 when the database changed, not what an edition said, so it cannot stand in for that.)
@@ -20,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
+from notorious.markets.history import EditionRecord
 from notorious.markets.models import Kind, Market
 
 from .models import Listing, Report
@@ -34,8 +42,6 @@ class MarketChange:
     listing: Listing
     previous_section: str = ""  # section changed: the section it had in `from`
     last_listed_before: int | None = None  # returning: the last edition before `from` naming it
-    # Added: the editors record that it was named in editions older than any entered here.
-    named_in_unentered_editions: bool = False
 
     @property
     def previous_section_display(self):
@@ -48,10 +54,15 @@ class EditionChanges:
 
     from_report: Report
     to_report: Report
+    record: EditionRecord
     added: list = field(default_factory=list)
     returning: list = field(default_factory=list)
     dropped: list = field(default_factory=list)
     section_changed: list = field(default_factory=list)
+    # The changes the record cannot confirm (see the module's docstring).
+    first_entered: list = field(default_factory=list)
+    entered_again: list = field(default_factory=list)
+    not_entered: list = field(default_factory=list)
     continuing_count: int = 0  # markets in both editions (section changes included)
     editions_between: tuple = ()  # years of the published editions between the two
 
@@ -63,20 +74,55 @@ class EditionChanges:
     def change_count(self):
         return len(self.added) + len(self.returning) + len(self.dropped) + len(self.section_changed)
 
+    @property
+    def unconfirmed_count(self):
+        return len(self.first_entered) + len(self.entered_again) + len(self.not_entered)
 
-def compare_editions(from_report, to_report):
-    """What changed from the edition `from_report` to the later edition `to_report`.
+    @property
+    def first_entered_note(self):
+        """What keeps the first-entered markets from being called added."""
+        year = self.from_report.year
+        return self._note(
+            self.first_entered, lambda kind: self.record.incomplete_through(year, kind)
+        )
+
+    @property
+    def entered_again_note(self):
+        """What keeps the markets entered again from being called returning."""
+        return self._note(
+            self.entered_again, lambda kind: self.record.missing_in(self.from_report.year, kind)
+        )
+
+    @property
+    def not_entered_note(self):
+        """What keeps the markets not entered from being called dropped."""
+        return self._note(
+            self.not_entered, lambda kind: self.record.missing_in(self.to_report.year, kind)
+        )
+
+    @staticmethod
+    def _note(changes, describe):
+        kinds = sorted({change.market.kind for change in changes})
+        return "; ".join(filter(None, (describe(kind) for kind in kinds)))
+
+
+def compare_editions(from_report, to_report, record=None):
+    """What changed from the edition `from_report` to the later edition `to_report`, against
+    `record` (`Report.objects.edition_record()`, read here if not given).
 
     Only published listings of published markets count; both editions must be published
-    (views refuse drafts before calling this). Three queries, whatever the number of
-    markets. Each group is in market-name order.
+    (views refuse drafts before calling this). Three queries (four without `record`),
+    whatever the number of markets. Each group is in market-name order.
     """
     if from_report.year >= to_report.year:
         raise ValueError("from_report must review an earlier year than to_report")
+    record = record or Report.objects.edition_record()
     before, after = _listings_by_market(from_report, to_report)
     last_listed_before = _last_listed_before(from_report, to_report)
-    added, returning, section_changed = [], [], []
+    groups = {name: [] for name in ("added", "returning", "first_entered", "entered_again")}
+    section_changed = []
     for market_id, listing in after.items():
+        kind = listing.market.kind
         earlier = before.get(market_id)
         if earlier is not None:
             if earlier.section != listing.section:
@@ -84,38 +130,36 @@ def compare_editions(from_report, to_report):
                     MarketChange(listing.market, listing, previous_section=earlier.section)
                 )
         elif market_id in last_listed_before:
-            returning.append(
+            # Returning rests on `from` being complete: else it may have been in it.
+            name = "returning" if record.is_complete(from_report.year, kind) else "entered_again"
+            groups[name].append(
                 MarketChange(
                     listing.market, listing, last_listed_before=last_listed_before[market_id]
                 )
             )
         else:
-            added.append(
-                MarketChange(
-                    listing.market,
-                    listing,
-                    named_in_unentered_editions=False,
-                )
+            # Added rests on every edition up to `from`, unless a source says it is new.
+            confirmed = listing.source_says_first or record.complete_through(from_report.year, kind)
+            groups["added" if confirmed else "first_entered"].append(
+                MarketChange(listing.market, listing)
             )
-    between = tuple(
-        Report.objects.published()
-        .filter(year__gt=from_report.year, year__lt=to_report.year)
-        .order_by("year")
-        .values_list("year", flat=True)
-    )
+    dropped, not_entered = [], []
+    for market_id, listing in before.items():
+        if market_id not in after:
+            confirmed = record.is_complete(to_report.year, listing.market.kind)
+            (dropped if confirmed else not_entered).append(MarketChange(listing.market, listing))
     return EditionChanges(
         from_report=from_report,
         to_report=to_report,
-        added=added,
-        returning=returning,
-        dropped=[
-            MarketChange(listing.market, listing)
-            for market_id, listing in before.items()
-            if market_id not in after
-        ],
+        record=record,
+        **groups,
+        dropped=dropped,
+        not_entered=not_entered,
         section_changed=section_changed,
         continuing_count=sum(1 for market_id in after if market_id in before),
-        editions_between=between,
+        editions_between=tuple(
+            year for year in record.years if from_report.year < year < to_report.year
+        ),
     )
 
 

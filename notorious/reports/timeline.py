@@ -1,38 +1,63 @@
 """Every dated event on record, in date order: editions, listings' turns, coverage.
 
-A market's turns (first listed, returning, dropped) are derived with the same rules as
+A market's turns (first listed, returning, dropped) are derived with the same rule as
 its listing history (`markets.history`), from one query over published listings, and
-dated by the edition that made them. An edition whose publication date is not recorded
-is placed, for ordering only, at the start of the year after the one it reviews (when
-editions usually come out); the page lists it under its own heading, stating no date.
+dated by the edition that made them. A turn the record cannot confirm, its editions being
+incomplete, is an event of its own kind, saying what is known: first entered (it may have
+been named before), entered again (it may have been listed throughout), not entered (it
+may still be listed). A year between the first and latest edition with no edition on
+record is an event too: a gap, never skipped.
+
+An edition whose publication date is not recorded, or a gap, is placed, for ordering
+only, at the start of the year after the one it reviews (when editions usually come
+out); the page lists it under its own heading, stating no date.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import pairwise
 
-from notorious.markets.history import NEW, RETURNING, compute_history
+from notorious.markets.history import LISTED, NEW, RETURNING, compute_history
 from notorious.markets.models import Market
 from notorious.press.models import Article
 
 from .models import Listing, Report
 
 EDITION = "edition"
+GAP = "gap"
 FIRST_LISTED = "first_listed"
+FIRST_ENTERED = "first_entered"
 RETURNED = "returned"
+ENTERED_AGAIN = "entered_again"
 DROPPED = "dropped"
+NOT_ENTERED = "not_entered"
 ARTICLE = "article"
 
 KIND_LABELS = {
     EDITION: "Edition published",
+    GAP: "No edition on record",
     FIRST_LISTED: "First listed",
+    FIRST_ENTERED: "First entered",
     RETURNED: "Listed again",
+    ENTERED_AGAIN: "Entered again",
     DROPPED: "Dropped",
+    NOT_ENTERED: "Not entered",
     ARTICLE: "Coverage",
 }
+# Turns the record cannot confirm: what is known, not a change.
+UNCONFIRMED = {FIRST_ENTERED, ENTERED_AGAIN, NOT_ENTERED}
 # Within one date: the edition, then what it changed, then coverage.
-KIND_ORDER = {EDITION: 0, FIRST_LISTED: 1, RETURNED: 2, DROPPED: 3, ARTICLE: 4}
+KIND_ORDER = {
+    EDITION: 0,
+    GAP: 0,
+    FIRST_LISTED: 1,
+    FIRST_ENTERED: 1,
+    RETURNED: 2,
+    ENTERED_AGAIN: 2,
+    DROPPED: 3,
+    NOT_ENTERED: 3,
+    ARTICLE: 4,
+}
 
 
 @dataclass(frozen=True)
@@ -44,14 +69,22 @@ class Event:
     report: Report | None = None
     market: Market | None = None
     article: Article | None = None
+    year: int | None = None  # a gap: the year no edition on record reviews
+    note: str = ""  # an unconfirmed turn: what is missing ("the 2020 review: 6 of 39 ...")
 
     @property
     def label(self):
         return KIND_LABELS[self.kind]
 
     @property
+    def confirmed(self):
+        return self.kind not in UNCONFIRMED
+
+    @property
     def group(self):
         """The heading it is listed under: its year, or its edition when undated."""
+        if self.kind == GAP:
+            return f"{self.year} review: no edition on record"
         if self.date_known:
             return str(self.date.year)
         return f"{self.report.year} review: publication date not recorded"
@@ -88,30 +121,27 @@ def build_timeline(markets=None, articles=None, newest_first=False):
     """
     reports = list(Report.objects.published().order_by("year"))
     by_year = {report.year: report for report in reports}
-    edition_years = list(by_year)
     record = Report.objects.edition_record()
     events = [edition_events(report) for report in reports]
+    events += [gap_event(year) for year in record.span if not record.has_edition(year)]
 
     markets = Market.objects.published() if markets is None else markets
     markets = {market.pk: market for market in markets}
-    listed = defaultdict(set)
-    for market_id, year in (
+    listed, said_first = defaultdict(set), set()
+    for market_id, year, source_says_first in (
         Listing.objects.published()
         .filter(market_id__in=list(markets))
-        .values_list("market_id", "report__year")
+        .values_list("market_id", "report__year", "source_says_first")
     ):
         listed[market_id].add(year)
+        if source_says_first:
+            said_first.add((market_id, year))
 
     for market_id, market in markets.items():
         years = listed[market_id]
-        history = compute_history(record, market.kind, years)
-        for year, (status, confirmed) in history.statuses.items():
-            if status in (NEW, RETURNING) and confirmed:
-                kind = FIRST_LISTED if status == NEW else RETURNED
-                events.append(_edition_event(kind, by_year[year], market))
-        for previous, year in pairwise(edition_years):
-            if previous in years and year not in years:
-                events.append(_edition_event(DROPPED, by_year[year], market))
+        first_by_source = bool(years) and (market_id, min(years)) in said_first
+        history = compute_history(record, market.kind, years, first_by_source)
+        events += market_events(history, market, by_year)
 
     articles = Article.objects.published() if articles is None else articles
     undated = []
@@ -130,6 +160,39 @@ def build_timeline(markets=None, articles=None, newest_first=False):
     return Timeline(events, undated)
 
 
-def _edition_event(kind, report, market):
+def gap_event(year):
+    """A year with no edition on record, placed where its edition would be."""
+    return Event(GAP, datetime.date(year + 1, 1, 1), False, "No edition on record", year=year)
+
+
+def market_events(history, market, by_year):
+    """A market's turns, from its `ListingHistory`: facts, and what is known where the
+    editions they rest on are incomplete (with a note saying what is missing)."""
+    record, section = history.record, history.section
+    events = []
+    for year, (status, confirmed) in history.statuses.items():
+        if status == NEW:
+            kind = FIRST_LISTED if confirmed else FIRST_ENTERED
+            note = "" if confirmed else record.incomplete_through(year - 1, section)
+        elif status == RETURNING:
+            kind, note = RETURNED, ""
+        elif status == LISTED:
+            kind, note = ENTERED_AGAIN, record.missing_in(year - 1, section)
+        else:
+            continue
+        events.append(_edition_event(kind, by_year[year], market, note))
+    for year in record.years:
+        dropped, confirmed = history.dropped_in(year)
+        if dropped:
+            kind, note = (
+                (DROPPED, "") if confirmed else (NOT_ENTERED, record.missing_in(year, section))
+            )
+            events.append(_edition_event(kind, by_year[year], market, note))
+    return events
+
+
+def _edition_event(kind, report, market, note=""):
     edition = edition_events(report)
-    return Event(kind, edition.date, edition.date_known, edition.date_display, report, market)
+    return Event(
+        kind, edition.date, edition.date_known, edition.date_display, report, market, note=note
+    )

@@ -6,8 +6,7 @@ from django.views.generic import ListView, TemplateView
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.views import PublishedDetailView
-from notorious.markets.history import NEW, RETURNING
-from notorious.markets.models import Kind, Market
+from notorious.markets.models import Market
 
 from .changes import compare_editions
 from .forms import CompareEditionsForm, TimelineFilterForm
@@ -25,6 +24,14 @@ class ReportListView(DownloadMixin, ListView):
 
     def get_queryset(self):
         return Report.objects.published().with_entered_counts().order_by("-year")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Newest first, with a row for each year between editions that has none on record.
+        by_year = {report.year: report for report in context["object_list"]}
+        years = range(max(by_year), min(by_year) - 1, -1) if by_year else ()
+        context["rows"] = [(year, by_year.get(year)) for year in years]
+        return context
 
 
 class ReportDetailView(DownloadMixin, PublishedDetailView):
@@ -59,24 +66,21 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             (listing, listing.market.listing_history(record).cell_in(report.year))
             for listing in listings
         ]
+        markets = Market.objects.published().select_related("operator")
         context.update(
-            online_rows=[row for row in rows if row[0].section == Kind.ONLINE],
-            physical_rows=[row for row in rows if row[0].section == Kind.PHYSICAL],
-            new_markets=[listing.market for listing, status in rows if status == NEW],
-            returning_markets=[listing.market for listing, status in rows if status == RETURNING],
-            dropped_markets=(
-                Market.objects.published().dropped_in(report, record).select_related("operator")
-                if report.is_published
-                else []
-            ),
+            # Each section with its rows and how far it is entered.
+            sections=[
+                (section, [row for row in rows if row[0].section == section.section])
+                for section in report.sections
+            ],
+            # A draft edition is not on the readers' record: its changes wait until it is.
+            turns=markets.turns_in(report, record) if report.is_published else None,
             previous_edition=report.previous_edition(),
             next_edition=report.next_edition(),
             coverage=report.articles.published()
             .newest_first()
             .select_related("outlet", "republishes"),
-            figures=report.figures.published().select_related(
-                "source_report", "source_article__outlet"
-            ),
+            figures=report.figures.published().for_lists(),
         )
         return context
 
@@ -121,7 +125,11 @@ class EditionChangesView(TemplateView):
         query = {"to": str(report.year), "from": str(previous.year) if previous else ""}
         context = self.get_context_data(
             report=report,
-            changes=compare_editions(previous, report) if previous else None,
+            changes=(
+                compare_editions(previous, report, Report.objects.edition_record())
+                if previous
+                else None
+            ),
             form=CompareEditionsForm(query, editions),
             edition_count=len(editions),
         )
@@ -140,7 +148,7 @@ class CompareEditionsView(TemplateView):
         if len(editions) < 2:
             pass  # the page says why there is nothing to compare
         elif form.is_valid():
-            changes = compare_editions(*form.reports())
+            changes = compare_editions(*form.reports(), Report.objects.edition_record())
         else:
             status = 400
             if form.reversed_order:
