@@ -71,6 +71,12 @@ class EditionChanges:
         return not self.editions_between
 
     @property
+    def years_without_edition(self):
+        """Years between the two with no edition on record: what they listed is not known."""
+        years = range(self.from_report.year + 1, self.to_report.year)
+        return [year for year in years if not self.record.has_edition(year)]
+
+    @property
     def change_count(self):
         return len(self.added) + len(self.returning) + len(self.dropped) + len(self.section_changed)
 
