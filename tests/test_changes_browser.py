@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS
-from tests.factories import list_market, make_market
+from tests.factories import list_market, make_listing, make_market, make_report
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,10 +14,16 @@ pytestmark = [
 
 @pytest.fixture
 def editions(transactional_db):
+    """2018 to 2021, each marked all entered, so every change is a fact."""
+    reports = {
+        year: make_report(year, online_all_entered=True, completeness_note="Checked.")
+        for year in (2018, 2019, 2020, 2021)
+    }
     list_market(make_market("Steady"), 2018, 2019, 2020, 2021)
     list_market(make_market("Comeback"), 2018, 2021)
     list_market(make_market("Leaver"), 2019, 2020)
-    list_market(make_market("Fresh"), 2021)
+    # No edition before 2018 is on record: Fresh is new because a source says so.
+    make_listing(make_market("Fresh"), reports[2021], source_says_first=True)
 
 
 @pytest.mark.parametrize("width", [375, 1280])
