@@ -269,3 +269,14 @@ def test_after_an_import_each_edition_links_to_its_publish_page(editor_client):
     publish = reverse("admin:reports_report_publish", args=[report.pk])
     assert any(publish in message for message in messages_of(done))
     assert publish in done.content.decode()
+
+
+def test_a_file_that_is_not_utf8_is_refused_by_its_preview(editor_client):
+    data = io.BytesIO((HEADER + "\n2021,Caf\xe9,online,,,,,,,,,,\n").encode("latin-1"))
+    data.name = "listings.csv"
+
+    response = editor_client.post(import_url(), {"file": data})
+
+    assert response.status_code == 200
+    assert "is not UTF-8 text" in response.content.decode()
+    assert response.context["confirm_form"] is None

@@ -133,7 +133,9 @@ class ImportPage:
         upload = upload_form.cleaned_data["file"]
         data = upload.read()
         plan = self.plan_import(data)
-        text = decode(data)
+        # A file that cannot be imported (one that is not UTF-8 among them) is not needed
+        # as text: its preview is its errors.
+        text = decode(data) if plan.is_valid else ""
         extras = self.preview_extras(request, text, plan, {})
         return self.show_preview(request, upload.name, text, plan, extras)
 
