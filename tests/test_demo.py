@@ -217,6 +217,7 @@ def test_figures_say_what_they_are_about_and_appear_only_there(client):
     # None is about a market, so no market page lists them, whatever editions list it.
     market_page = text_of(client.get(reverse("markets:detail", kwargs={"slug": "aliexpress"})))
     assert "29.2" not in market_page and "75%" not in market_page
+    assert "No figure about AliExpress or the companies behind it is recorded yet" in market_page
     # They are on the pages they come from, saying what they are about.
     edition_page = text_of(client.get(Report.objects.get(year=2021).get_absolute_url()))
     assert "29.2 billion US$ a year" in edition_page
