@@ -71,6 +71,7 @@ def test_home_shows_the_latest_edition_at_a_glance(client, site):
     text = text_of(response)
     assert "The latest edition: the 2021 review" in text
     assert "Reviews the year 2021" in text
+    assert "Published as Review of Notorious Markets for Counterfeiting and Piracy" in text
     assert "Published February 2022" in text
     assert "Online markets 42 3 of 42 entered" in text
     assert "Physical markets 35 0 of 35 entered" in text
@@ -185,7 +186,10 @@ def test_timeline_filtered_by_company_and_market(client, site):
 
 def test_timeline_text_for_each_kind_of_event(client, site):
     text = text_of(client.get("/timeline/?market=wechat"))
-    assert "Edition published 2019 review published." in text
+    assert (
+        "Edition published 2019 review published, in the Review of Notorious Markets for "
+        "Counterfeiting and Piracy."
+    ) in text
     assert "First listed WeChat named for the first time, in the 2019 review." in text
     assert "Dropped WeChat left out of the 2020 review." in text
     assert "Listed again WeChat back on the list in the 2021 review." in text
