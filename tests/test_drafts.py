@@ -243,7 +243,10 @@ def test_pages_say_what_is_not_recorded_instead(client, drafts_around):
     assert "Part of No parent company recorded" in text_of(client.get("/companies/visible-co/"))
     # Each figure still gives its published source.
     assert "Reported in Orphan Bazaar story" in text_of(client.get("/figures/share-a/"))
-    assert "Stated in 2021 Review of Notorious Markets" in text_of(client.get("/figures/share-b/"))
+    assert (
+        "Stated in The 2021 edition (Review of Notorious Markets for Counterfeiting and Piracy)"
+        in text_of(client.get("/figures/share-b/"))
+    )
 
 
 # --- Filters name only published entries --------------------------------------------------
