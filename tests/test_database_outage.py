@@ -7,7 +7,6 @@ fails as it does while PostgreSQL restarts. `scripts/faults` shows the same agai
 real PostgreSQL restart under load (figures in docs/benchmarks.md).
 """
 
-import socket
 from contextlib import contextmanager
 
 import pytest
@@ -15,14 +14,9 @@ from django.db import connections
 from django.test import Client
 
 from .factories import list_market, make_market
+from .http import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-def unused_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -30,7 +24,7 @@ def database_unreachable():
     """Requests made inside this block find the default database out of reach."""
     working = connections["default"]
     settings = {**working.settings_dict}
-    settings.update(HOST="127.0.0.1", PORT=str(unused_port()))
+    settings.update(HOST="127.0.0.1", PORT=str(free_port()))
     unreachable = type(working)(settings, alias="default")
     connections["default"] = unreachable
     try:

@@ -11,12 +11,9 @@ import logging
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from django.test import Client
 from notorious.core.page_cache import GENERATION_KEY
 
 from .factories import list_market, make_market
+from .http import fetch, free_port
 from .test_database_outage import database_unreachable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,21 +163,6 @@ def test_a_database_outage_is_logged_with_the_request_id(log_output):
 # --- The real thing: gunicorn as configured by gunicorn.conf.py, with debug off.
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url, headers=None):
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers
-
-
 def site_env(**overrides):
     """The environment of a production process, with nothing from the test run's shell or a
     .env that would change what is logged or send it elsewhere."""
@@ -217,10 +200,10 @@ def test_gunicorn_logs_tracebacks_to_stderr_and_request_ids_in_its_access_log(tm
             assert time.monotonic() < deadline, stderr.read_text()
             time.sleep(0.2)
 
-        status, headers = fetch(f"{base}/crash/", {"X-Request-ID": "from-the-proxy-42"})
+        status, headers, _ = fetch(f"{base}/crash/", {"X-Request-ID": "from-the-proxy-42"})
         assert status == 500
         assert headers["X-Request-ID"] == "from-the-proxy-42"
-        status, headers = fetch(f"{base}/ok/")
+        status, headers, _ = fetch(f"{base}/ok/")
         assert status == 200
         generated = headers["X-Request-ID"]
     finally:

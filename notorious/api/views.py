@@ -131,13 +131,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "slug"
     queryset = (
         Article.objects.published()
-        .select_related("outlet", "republishes")
-        .prefetch_related(
-            Prefetch("cited_outlets", queryset=Outlet.objects.published()),
-            Prefetch("markets", queryset=Market.objects.published()),
-            Prefetch("companies", queryset=Company.objects.published()),
-            Prefetch("reports", queryset=Report.objects.published()),
-        )
+        .with_published_links()
         .newest_first()
         .order_by(*Article._meta.ordering, "slug")
     )

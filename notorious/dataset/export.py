@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Prefetch
 
 from notorious.companies.models import Company
 from notorious.core.models import if_published
@@ -136,17 +135,7 @@ def _export_listings():
 
 
 def _export_articles():
-    articles = (
-        Article.objects.published()
-        .select_related("outlet", "republishes")
-        .prefetch_related(
-            Prefetch("cited_outlets", queryset=Outlet.objects.published()),
-            Prefetch("markets", queryset=Market.objects.published()),
-            Prefetch("companies", queryset=Company.objects.published()),
-            Prefetch("reports", queryset=Report.objects.published()),
-        )
-        .order_by("slug")
-    )
+    articles = Article.objects.published().with_published_links().order_by("slug")
     for article in articles:
         yield {
             "slug": article.slug,

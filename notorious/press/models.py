@@ -4,9 +4,12 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from notorious.companies.models import Company
 from notorious.core.edit_history import EditHistory
 from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
 from notorious.core.search import search_vector_field, search_vector_index
+from notorious.markets.models import Market
+from notorious.reports.models import Report
 
 
 class Outlet(Aliased, Publishable):
@@ -57,6 +60,16 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def newest_first(self):
         return self.order_by(models.F("published_on").desc(nulls_last=True), "-created_at")
+
+    def with_published_links(self):
+        """Each article's outlets, and the published outlets, markets, companies and editions
+        it links, loaded up front (the API and the dataset export show exactly these)."""
+        return self.select_related("outlet", "republishes").prefetch_related(
+            models.Prefetch("cited_outlets", queryset=Outlet.objects.published()),
+            models.Prefetch("markets", queryset=Market.objects.published()),
+            models.Prefetch("companies", queryset=Company.objects.published()),
+            models.Prefetch("reports", queryset=Report.objects.published()),
+        )
 
 
 class Article(Publishable):
