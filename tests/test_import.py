@@ -32,16 +32,16 @@ def write(tmp_path, text, name="listings.csv", encoding="utf-8"):
     return path
 
 
-def run(path, dry_run=False):
+def run(path, dry_run=False, command="import_listings"):
     out = io.StringIO()
-    call_command("import_listings", str(path), dry_run=dry_run, stdout=out)
+    call_command(command, str(path), dry_run=dry_run, stdout=out)
     return out.getvalue()
 
 
-def refuse(path, dry_run=False):
+def refuse(path, dry_run=False, command="import_listings"):
     """Run an import that must fail, and return its error message."""
     with pytest.raises(CommandError) as error:
-        run(path, dry_run=dry_run)
+        run(path, dry_run=dry_run, command=command)
     return str(error.value)
 
 

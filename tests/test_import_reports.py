@@ -2,14 +2,15 @@
 
 import datetime
 import io
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 
 from notorious.reports.models import DatePrecision, Publication, Report
+from tests import test_import as import_tests
 from tests.admin_forms import admin_form_errors
 from tests.factories import make_report
 from tests.test_import import database_state
@@ -23,27 +24,11 @@ HEADER = (
 )
 
 
-def write(tmp_path, text, name="reports.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def csv_of(*rows, header=HEADER):
-    return "\n".join([header, *rows]) + "\n"
-
-
-def run(path, dry_run=False):
-    out = io.StringIO()
-    call_command("import_reports", str(path), dry_run=dry_run, stdout=out)
-    return out.getvalue()
-
-
-def refuse(path, dry_run=False):
-    """Run an import that must fail, and return its error message."""
-    with pytest.raises(CommandError) as error:
-        run(path, dry_run=dry_run)
-    return str(error.value)
+# The listings import's helpers, for this command and its columns.
+run = partial(import_tests.run, command="import_reports")
+refuse = partial(import_tests.refuse, command="import_reports")
+csv_of = partial(import_tests.csv_of, header=HEADER)
+write = partial(import_tests.write, name="reports.csv")
 
 
 # --- the example file -------------------------------------------------------------------------
