@@ -81,4 +81,7 @@ def make_figure(value="75", unit="%", **fields):
         fields["source_report"] = Report.objects.get_or_create(
             year=2021, defaults={"is_published": True}
         )[0]
+    # What the figure is about: unless a test says, the edition stating it (or, sourced to
+    # coverage alone, an economy), as an editor must choose one in the admin.
+    fields.setdefault("about", "edition" if fields.get("source_report") else "economy")
     return Figure.objects.create(value=Decimal(value), unit=unit, **fields)

@@ -181,7 +181,7 @@ def test_what_a_figure_is_about_survives_an_export_and_import(tmp_path, group, s
         source_report=None,
         source_article=group["article"],
     )
-    make_figure(slug="older")  # entered before figures said what they are about
+    make_figure(slug="older", about="")  # entered before figures said what they are about
     export_dataset(tmp_path / "first")
     Figure.objects.all().delete()
     for model in (Article, Listing, Market, Report, Company):

@@ -66,6 +66,8 @@ def sourced():
         measures="Share of seizures",
         year=2021,
         source_report=r2021,
+        about="market",
+        market=market,
     )
     make_figure(
         "3",
@@ -74,6 +76,8 @@ def sourced():
         measures="Lost sales",
         year=2021,
         source_article=article,
+        about="market",
+        market=market,
     )
     return {"market": market, "operator": operator, "article": article, 2020: r2020, 2021: r2021}
 
@@ -110,9 +114,12 @@ def test_company_page_links_each_first_listing_to_its_edition(client, sourced):
 
 
 def test_every_figure_shows_its_source_with_links(client, sourced):
-    from_report = "75% Share of seizures (2021) Source: the 2021 review (the report)"
+    from_report = (
+        "75% Share of seizures (2021) About Bazaar Online Source: the 2021 review (the report)"
+    )
     from_article = (
-        "3 US$ billion Lost sales (2021) Source: “Bazaar Online named again”, Trade Wire, "
+        "3 US$ billion Lost sales (2021) About Bazaar Online Source: “Bazaar Online named "
+        "again”, Trade Wire, "
         "18 February 2022"
     )
     pages = {
@@ -133,8 +140,8 @@ def test_every_figure_shows_its_source_with_links(client, sourced):
 
     text = text_of(client.get("/figures/seizure-share/"))
     assert (
-        "Stated in 2021 Review of Notorious Markets for Counterfeiting and Piracy, published "
-        "17 February 2022 (read the report)" in text
+        "Stated in The 2021 edition (Review of Notorious Markets for Counterfeiting and Piracy), "
+        "published 17 February 2022 (read the report)" in text
     )
     text = text_of(client.get("/figures/lost-sales/"))
     assert "Reported in Bazaar Online named again, Trade Wire, 18 February 2022" in text
@@ -144,7 +151,13 @@ def test_a_figure_whose_only_sources_are_drafts_is_not_shown(editor_client, sour
     client = Client()  # a reader (`editor_client` is the `client` fixture, logged in)
     draft_story = make_article("Draft story", is_published=False, markets=[sourced["market"]])
     make_figure(
-        "9", "markets", slug="unchecked", measures="Unchecked count", source_article=draft_story
+        "9",
+        "markets",
+        slug="unchecked",
+        measures="Unchecked count",
+        source_article=draft_story,
+        about="market",
+        market=sourced["market"],
     )
     # Sourced to a draft edition and a published article: shown, with the article only.
     draft_edition = make_report(2022, is_published=False)
@@ -155,6 +168,8 @@ def test_a_figure_whose_only_sources_are_drafts_is_not_shown(editor_client, sour
         measures="Half-sourced share",
         source_report=draft_edition,
         source_article=sourced["article"],
+        about="market",
+        market=sourced["market"],
     )
     text = text_of(client.get("/markets/bazaar-online/"))
     assert "Unchecked count" not in text
