@@ -287,6 +287,11 @@ CONTENT_SECURITY_POLICY = {
 # Decides which address login throttling counts; 0 means clients connect directly.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
+# The only login is the admin's. After it, a refused `next` (another site's address, say)
+# falls back to the admin index, not Django's default /accounts/profile/, which is no page.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
 # from one address, that pair is refused for the cool-off period, even with the right password.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
