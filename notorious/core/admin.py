@@ -243,6 +243,14 @@ class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
             previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An earlier version: shown to whoever may view the entry, reverted (a POST) only by
+        whoever may change it.
+
+        simple-history only hides the "Revert" button from the others; its view saves any
+        POST through the full model form, so the refusal has to be here.
+        """
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
         # Reverting saves through the same guarded form, which locks the row: one
         # transaction, as for the change form.
         history = history_of(self.model)
