@@ -300,6 +300,14 @@ KNOWN_VALUES = [
     "\ufeff",
     "\U0001f600",
     "ｓｅａｒｃｈ",
+    # Unicode digits ('²'.isdigit() is true, int('²') fails) and sort lists with empty
+    # and repeated items, which gave 500s (issue 10).
+    "²",
+    "２０２１",
+    "٢٠٢١",
+    ",",
+    "name,,name",
+    "-,first_year,first_year",
 ]
 
 huge_strings = st.builds(

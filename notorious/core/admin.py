@@ -19,6 +19,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router, transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -42,6 +43,7 @@ from notorious.core.edit_history import (
     restore_deleted,
     user_label,
 )
+from notorious.core.numbers import parse_number
 
 admin.site.site_header = "Notorious editors"
 admin.site.site_title = "Notorious editors"
@@ -254,8 +256,11 @@ class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
         # Reverting saves through the same guarded form, which locks the row: one
         # transaction, as for the change form.
         history = history_of(self.model)
-        if str(version_id).isdigit():
-            request.reverting_to = history.filter(history_id=version_id).first()
+        history_id = parse_number(version_id)
+        if history_id is None:
+            # The version is a number in the address; anything else names no version.
+            raise Http404("No such version.")
+        request.reverting_to = history.filter(history_id=history_id).first()
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -293,10 +298,10 @@ class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
     def restore(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        history_id = request.POST.get("history_id", "")
+        history_id = parse_number(request.POST.get("history_id"))
         record = (
             deleted_records(self.model).filter(history_id=history_id).first()
-            if history_id.isdigit()
+            if history_id is not None
             else None
         )
         if record is None:
