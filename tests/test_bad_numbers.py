@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 UNICODE_DIGITS = ["²", "①", "２０２１", "٢٠٢١", "२०२१", "2⁰21", "２"]
 
 few = settings(
-    max_examples=25,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     database=None,
@@ -116,11 +116,27 @@ def test_generated_sort_lists(reader, editions, items, path):
     assert response.status_code in (200, 400)
 
 
+# The pages and API lists that read a number from the query string: an edition's year, a
+# range of years, a page, a limit or an offset.
+NUMERIC_PAGES = [
+    "/compare/",
+    "/markets/",
+    "/timeline/",
+    "/figures/",
+    "/search/",
+    "/api/markets/",
+    "/api/reports/",
+    "/api/listings/",
+    "/api/figures/",
+    "/api/articles/",
+]
+
+
 @few
 @given(
     value=st.one_of(st.sampled_from(UNICODE_DIGITS), numbers_with_unicode_digits),
     key=st.sampled_from(["to", "from", "year", "page", "limit", "offset", "since", "until"]),
-    path=st.sampled_from(["/compare/", "/markets/", "/timeline/", "/api/markets/", "/search/"]),
+    path=st.sampled_from(NUMERIC_PAGES),
 )
 def test_unicode_digits_in_numeric_parameters(reader, editions, value, key, path):
     assert reader.get(path, {key: value}).status_code < 500
