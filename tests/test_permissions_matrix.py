@@ -265,3 +265,43 @@ def test_staff_without_add_permission_cannot_recover(client, drafts, model, role
 
     assert response.status_code == 403
     assert not model._default_manager.filter(pk=pk).exists()
+
+
+# --- Previewing drafts needs a permission, not just a staff account ----------------------
+
+DRAFT_PAGES = [model for model in CONTENT_MODELS if model is not Listing]
+
+
+@pytest.mark.parametrize("model", DRAFT_PAGES, ids=lambda m: m._meta.model_name)
+def test_staff_without_permissions_get_readers_pages(client, drafts, model):
+    client.force_login(staff_without_write(NO_PERMISSIONS))
+
+    assert client.get(drafts[model].get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("model", DRAFT_PAGES, ids=lambda m: m._meta.model_name)
+def test_a_draft_preview_is_private(client_as, drafts, model):
+    response = client_as(EDITOR).get(drafts[model].get_absolute_url())
+
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_published_page_is_not_made_private(client_as, drafts):
+    market = drafts[Market]
+    market.is_published = True
+    market.save()
+
+    response = client_as(EDITOR).get(market.get_absolute_url())
+
+    assert "private" not in response.get("Cache-Control", "")
+
+
+def test_staff_without_permissions_cannot_open_the_data_checks(client, drafts):
+    # The checks name drafts.
+    client.force_login(staff_without_write(NO_PERMISSIONS))
+
+    response = client.get(reverse("admin_data_checks"))
+
+    assert response.status_code == 403
+    assert "Draft" not in response.content.decode()
