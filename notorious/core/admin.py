@@ -38,6 +38,7 @@ from notorious.core.edit_history import (
     deleted_records,
     history_of,
     m2m_initial,
+    missing_version_message,
     moment_label,
     record_label,
     restore_deleted,
@@ -99,8 +100,8 @@ class GuardedModelForm(forms.ModelForm):
     """A change form that refuses to save over changes made since it was opened.
 
     Also used by inlines, so a listing edited elsewhere is not overwritten from a stale
-    market or edition page. A post without the hidden field (a hand-made request, not the
-    admin's own form) is not checked.
+    market or edition page. A change posted without the hidden field (a script's or an
+    integration's hand-made request) is refused too: it cannot show it is not stale.
     """
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -125,7 +126,7 @@ class GuardedModelForm(forms.ModelForm):
 
     def refuse_stale_save(self, opened):
         instance = self.instance
-        if not opened or instance.pk is None or instance._state.adding:
+        if instance.pk is None or instance._state.adding:
             return
         model = type(instance)
         stored = model._default_manager.filter(pk=instance.pk)
@@ -135,6 +136,8 @@ class GuardedModelForm(forms.ModelForm):
         current = stored.values_list("updated_at", flat=True).first()
         if current is None:
             return  # deleted meanwhile: the admin says so on its own
+        if not opened:
+            raise ValidationError(missing_version_message(instance), code="no_version")
         try:
             opened_stamp = datetime.datetime.fromisoformat(opened)
         except ValueError:
