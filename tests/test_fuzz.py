@@ -221,6 +221,11 @@ PUBLIC_PREFIXES = [
 KNOWN_KEYS = [
     "q",
     "page",
+    # The compare page's editions, the admin's edition filters and recover page's page.
+    "from",
+    "to",
+    "listed_in",
+    "p",
     "page_size",
     "format",
     "sort",
@@ -315,8 +320,17 @@ huge_strings = st.builds(
     st.sampled_from(["a", "淘", "\x00", "%", " ", "ab ", "-", "<"]),
     st.integers(min_value=1_000, max_value=20_000),
 )
+# Sort lists with empty, repeated and reversed items, and numbers in any script's digits
+# ('²'.isdigit() is true, int('²') fails): both gave 500s (issue 10).
+sort_lists = st.lists(
+    st.sampled_from(["", "-", "name", "-name", "first_year", "-years_listed", "years_listed"]),
+    max_size=5,
+).map(",".join)
+unicode_numbers = st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=6)
 values = st.one_of(
     st.sampled_from(KNOWN_VALUES),
+    sort_lists,
+    unicode_numbers,
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
     st.binary(max_size=30),  # percent-encoded bytes, most of them not UTF-8
@@ -647,6 +661,7 @@ ADMIN_LISTS = [
     "/admin/press/outlet/",
     "/admin/figures/figure/",
     "/admin/reports/report/import-listings/",
+    "/admin/markets/market/recover/",
 ]
 
 
