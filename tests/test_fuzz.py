@@ -445,6 +445,18 @@ def test_query_strings_on_every_public_page(dataset, reader, uncaught_exceptions
     request(reader, uncaught_exceptions, "get", f"{path}?{query}")
 
 
+@fuzz(80)
+@given(
+    path=st.sampled_from(["/markets/?", "/markets/?format=csv&", "/api/markets/?", "/compare/?"]),
+    key=st.sampled_from(["sort", "from", "to", "year", "page"]),
+    value=st.one_of(sort_lists, unicode_numbers),
+)
+def test_sort_lists_and_unicode_numbers(dataset, reader, uncaught_exceptions, path, key, value):
+    """The classes behind issue 10's 500s, aimed at the pages that read them."""
+    CASES["sort lists and unicode numbers"] += 1
+    request(reader, uncaught_exceptions, "get", path + urlencode({key: value}))
+
+
 @fuzz(200)
 @given(query=st.one_of(values, st.text(max_size=300)), extra=query_strings)
 def test_search_queries(dataset, reader, uncaught_exceptions, query, extra):
