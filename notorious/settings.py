@@ -140,6 +140,20 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
 )
+# A server that stops answering on an open connection (frozen, or cut off by the network)
+# is given up on within DJANGO_DB_STALL_SECONDS instead of holding the worker for as long as
+# the stall lasts: TCP keepalives probe an idle connection, and tcp_user_timeout bounds how
+# long sent data may go unacknowledged. libpq ignores both over a Unix socket, where a local
+# server's stall is not a network's.
+_stall_seconds = int(os.environ.get("DJANGO_DB_STALL_SECONDS", "5"))
+for _option, _value in {
+    "keepalives": 1,
+    "keepalives_idle": _stall_seconds,
+    "keepalives_interval": 1,
+    "keepalives_count": _stall_seconds,
+    "tcp_user_timeout": _stall_seconds * 1000,
+}.items():
+    DATABASES["default"]["OPTIONS"].setdefault(_option, _value)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -272,6 +286,11 @@ CONTENT_SECURITY_POLICY = {
 # How many reverse proxies in front of the app append to X-Forwarded-For (nginx alone: 1).
 # Decides which address login throttling counts; 0 means clients connect directly.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# The only login is the admin's. After it, a refused `next` (another site's address, say)
+# falls back to the admin index, not Django's default /accounts/profile/, which is no page.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
 # from one address, that pair is refused for the cool-off period, even with the right password.

@@ -32,3 +32,8 @@ urlpatterns = [
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Static error pages with the security headers, safe to render whatever the request holds
+# (notorious/core/errors.py).
+handler400 = "notorious.core.errors.bad_request"
+handler500 = "notorious.core.errors.server_error"

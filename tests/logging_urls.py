@@ -4,6 +4,8 @@ must not have, and one that answers plainly."""
 from django.http import HttpResponse
 from django.urls import include, path
 
+from notorious.urls import handler400, handler500  # noqa: F401 (the site's error pages)
+
 
 def crash(request):
     raise RuntimeError("a deliberate crash, for the logging tests")

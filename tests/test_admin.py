@@ -400,7 +400,8 @@ class TestReportPage:
         response = editor_client.post(
             admin_url(Report, "change", report.pk),
             inline_post_data(
-                REPORT_FIELDS,
+                # A change carries the version it was opened at, as the admin's form does.
+                {**REPORT_FIELDS, "opened_version": report.updated_at.isoformat()},
                 "listings",
                 [
                     {

@@ -68,3 +68,15 @@ def test_health_check_reports_the_outage(market):
     with database_unreachable():
         assert client.get("/healthz").status_code == 503
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_connection_gives_up_on_a_silent_server_within_seconds(db):
+    """The connection asks libpq for TCP keepalives and a bound on unacknowledged data, so
+    a server cut off by the network is given up on in seconds, not held for the stall."""
+    connection = connections["default"]
+    connection.ensure_connection()
+    dsn = dict(part.split("=", 1) for part in connection.connection.info.dsn.split())
+    assert dsn["keepalives"] == "1"
+    assert int(dsn["keepalives_idle"]) + int(dsn["keepalives_count"]) <= 10
+    assert int(dsn["tcp_user_timeout"]) <= 5000
+    assert int(dsn["connect_timeout"]) <= 3

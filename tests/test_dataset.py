@@ -262,6 +262,42 @@ def test_markets_and_editions_the_importers_made_round_trip(tmp_path):
     assert str(Report.objects.get(year=2013)) == "The 2013 edition"
 
 
+def test_formula_cells_are_escaped_in_csv_only_and_round_trip(tmp_path):
+    """Cells a spreadsheet would run (`=…`, `@…`) are exported with a quote in front, in
+    CSV only; reading the CSV back takes exactly that quote off, so text that already
+    starts with a quote survives, and a negative figure stays a plain number."""
+    link = '=HYPERLINK("https://evil.example","Taobao")'
+    make_market(link, slug="planted", aliases="@SUM(1+1)\n'=quoted", description="-2+3")
+    make_market("'Tis a market", slug="tis")
+    make_figure(slug="drop", value="-3.5", unit="%", note="+1 point")
+    run("export_dataset", tmp_path / "first")
+    first = read_files(tmp_path / "first")
+
+    markets = csv_dicts(tmp_path / "first" / "markets.csv")
+    planted = next(row for row in markets if row["slug"] == "planted")
+    assert (planted["name"], planted["aliases"], planted["description"]) == (
+        f"'{link}",
+        "'@SUM(1+1); '=quoted",
+        "'-2+3",
+    )
+    assert next(row for row in markets if row["slug"] == "tis")["name"] == "'Tis a market"
+    [figure] = csv_dicts(tmp_path / "first" / "figures.csv")
+    assert (figure["value"], figure["note"]) == ("-3.50", "'+1 point")
+    document = json.loads((tmp_path / "first" / "dataset.json").read_text(encoding="utf-8"))
+    assert {market["name"] for market in document["markets"]} == {link, "'Tis a market"}
+
+    delete_everything()
+    run("import_dataset", tmp_path / "first", "--from", "csv")
+    assert Market.objects.get(slug="planted").alias_list == ["@SUM(1+1)", "'=quoted"]
+    assert Market.objects.get(slug="planted").description == "-2+3"
+    run("export_dataset", tmp_path / "second")
+    assert read_files(tmp_path / "second") == first
+
+
+def csv_dicts(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
 def test_a_record_the_admin_would_refuse_is_refused_with_its_line(dataset, tmp_path, editor):
     unexplained = {"year": "2021", "online_all_entered": "on", "completeness_note": ""}
     assert "completeness_note" in admin_form_errors(Report, editor, unexplained)

@@ -161,3 +161,25 @@ def test_list_pages_link_to_their_downloads_with_the_current_filters(client, ali
     assert 'href="?company=alibaba-group&amp;format=json"' in html
     for url in ("/companies/", "/coverage/", "/coverage/outlets/", "/reports/", "/reports/2021/"):
         assert 'format=csv"' in client.get(url).content.decode(), url
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_escaped_in_csv_not_json(client):
+    """A name or alias planted as a formula reaches spreadsheet users as text: prefixed
+    with a quote (OWASP's advice), as is a cell already starting with a quote and one."""
+    link = '=HYPERLINK("https://evil.example","Taobao")'
+    make_market(link, slug="planted", aliases="@SUM(1+1)\n淘宝")
+    make_market("-2+3+cmd|' /C calc'!A0", slug="minus")
+    make_market("'=already quoted", slug="quoted")
+    make_market("Plain 'quote' + sum = fine", slug="plain")
+
+    rows = {row["slug"]: row for row in csv_rows(download(client, "/markets/", format="csv"))}
+    assert (rows["planted"]["name"], rows["planted"]["aliases"]) == (
+        f"'{link}",
+        "'@SUM(1+1); 淘宝",
+    )
+    assert rows["minus"]["name"] == "'-2+3+cmd|' /C calc'!A0"
+    assert rows["quoted"]["name"] == "''=already quoted"
+    assert rows["plain"]["name"] == "Plain 'quote' + sum = fine"
+    # JSON is not for spreadsheets: it keeps the names as they are.
+    results = json.loads(download(client, "/markets/", format="json").content)["results"]
+    assert {item["slug"]: item["name"] for item in results}["planted"] == link

@@ -221,6 +221,11 @@ PUBLIC_PREFIXES = [
 KNOWN_KEYS = [
     "q",
     "page",
+    # The compare page's editions, the admin's edition filters and recover page's page.
+    "from",
+    "to",
+    "listed_in",
+    "p",
     "page_size",
     "format",
     "sort",
@@ -300,6 +305,14 @@ KNOWN_VALUES = [
     "\ufeff",
     "\U0001f600",
     "ｓｅａｒｃｈ",
+    # Unicode digits ('²'.isdigit() is true, int('²') fails) and sort lists with empty
+    # and repeated items, which gave 500s (issue 10).
+    "²",
+    "２０２１",
+    "٢٠٢١",
+    ",",
+    "name,,name",
+    "-,first_year,first_year",
 ]
 
 huge_strings = st.builds(
@@ -307,8 +320,17 @@ huge_strings = st.builds(
     st.sampled_from(["a", "淘", "\x00", "%", " ", "ab ", "-", "<"]),
     st.integers(min_value=1_000, max_value=20_000),
 )
+# Sort lists with empty, repeated and reversed items, and numbers in any script's digits
+# ('²'.isdigit() is true, int('²') fails): both gave 500s (issue 10).
+sort_lists = st.lists(
+    st.sampled_from(["", "-", "name", "-name", "first_year", "-years_listed", "years_listed"]),
+    max_size=5,
+).map(",".join)
+unicode_numbers = st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=6)
 values = st.one_of(
     st.sampled_from(KNOWN_VALUES),
+    sort_lists,
+    unicode_numbers,
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
     st.binary(max_size=30),  # percent-encoded bytes, most of them not UTF-8
@@ -421,6 +443,18 @@ def test_query_strings_on_every_public_page(dataset, reader, uncaught_exceptions
     path = data.draw(st.sampled_from(public_urls(dataset)), label="page")
     CASES["query strings on public pages and the API"] += 1
     request(reader, uncaught_exceptions, "get", f"{path}?{query}")
+
+
+@fuzz(80)
+@given(
+    path=st.sampled_from(["/markets/?", "/markets/?format=csv&", "/api/markets/?", "/compare/?"]),
+    key=st.sampled_from(["sort", "from", "to", "year", "page"]),
+    value=st.one_of(sort_lists, unicode_numbers),
+)
+def test_sort_lists_and_unicode_numbers(dataset, reader, uncaught_exceptions, path, key, value):
+    """The classes behind issue 10's 500s, aimed at the pages that read them."""
+    CASES["sort lists and unicode numbers"] += 1
+    request(reader, uncaught_exceptions, "get", path + urlencode({key: value}))
 
 
 @fuzz(200)
@@ -639,6 +673,7 @@ ADMIN_LISTS = [
     "/admin/press/outlet/",
     "/admin/figures/figure/",
     "/admin/reports/report/import-listings/",
+    "/admin/markets/market/recover/",
 ]
 
 

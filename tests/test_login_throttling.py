@@ -131,3 +131,17 @@ def test_force_login_still_works(client, staff):
     axes requires of every authentication)."""
     client.force_login(staff)
     assert logged_in(client)
+
+
+@pytest.mark.parametrize(
+    "unsafe_next", ["https://evil.example/", "//evil.example/", "/\\evil.example/", ""]
+)
+def test_a_refused_next_lands_on_the_admin_index_not_a_404(client, staff, unsafe_next):
+    """Django refuses a `next` on another site; the login then goes to the admin index,
+    not Django's default /accounts/profile/, which this site does not have."""
+    response = client.post(
+        LOGIN_URL, {"username": "alice", "password": PASSWORD, "next": unsafe_next}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200

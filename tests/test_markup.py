@@ -97,6 +97,30 @@ def test_only_web_and_mail_links_keep_their_address():
         assert "href" not in html(f"[a]({scheme})"), scheme
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[a](//evil.example/login)",
+        "[a](/\\evil.example/login)",
+        '<a href="\\\\evil.example/">a</a>',
+        '<a href=" //evil.example/">a</a>',
+        '<a href="/&#9;/evil.example/">a</a>',
+    ],
+)
+def test_protocol_relative_links_do_not_pass_as_site_paths(link):
+    """`//host` and `/\\host` leave the site (browsers read both as `//host`): their address
+    is dropped, the words kept."""
+    rendered = html(f"See {link}.")
+    assert "evil.example" not in rendered, rendered
+    assert ">a</a>" in rendered
+
+
+def test_titles_and_other_generic_attributes_are_dropped():
+    rendered = html('[a](https://example.org/ "Official USTR notice") <p title="t" lang="en">b</p>')
+    assert "title" not in rendered and "lang=" not in rendered and "Official" not in rendered
+    assert 'href="https://example.org/"' in rendered
+
+
 def test_plain_text_version_for_excerpts():
     assert markdown_to_text("**Bold** and [a link](https://example.org/)") == "Bold and a link"
     assert markdown_to_text("<script>window.__xss=1</script>Text") == "Text"

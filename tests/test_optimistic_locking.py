@@ -213,3 +213,27 @@ def test_conflict_message_names_an_import_when_no_editor_changed_it(bob):
 
     assert "was changed by an import or a script at" in errors_of(response)
     assert messages_of(response) == []
+
+
+@pytest.mark.parametrize("version", [None, ""])
+def test_a_change_posted_without_its_version_is_refused_not_saved(bob, version):
+    """A script or integration posting the change form without the hidden version field
+    would otherwise overwrite whatever was saved since: it is refused, saying why."""
+    _, bob_client = bob
+    market = make_market("Taobao", description="Original.")
+    url = admin_url(Market, "change", market.pk)
+    posted = {**form_data(bob_client.get(url)), "description": "Overwritten."}
+    del posted["opened_version"]
+    if version is not None:
+        posted["opened_version"] = version
+
+    response = bob_client.post(url, posted)
+
+    assert response.status_code == 200
+    assert "was sent without the version it was opened at" in errors_of(response)
+    assert "nothing was saved" in errors_of(response)
+    market.refresh_from_db()
+    assert market.description == "Original."
+    # The admin's own form, with its version, still saves.
+    posted = {**form_data(bob_client.get(url)), "description": "Edited."}
+    assert bob_client.post(url, posted).status_code == 302

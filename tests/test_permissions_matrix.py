@@ -10,12 +10,13 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from notorious.companies.models import Company
+from notorious.core.edit_history import pk_filter
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
 from notorious.reports.models import Listing, Report
 
-from .admin_forms import editors_group
+from .admin_forms import editors_group, form_data
 from .factories import (
     make_article,
     make_company,
@@ -208,3 +209,99 @@ def test_view_only_staff_cannot_publish_or_unpublish_an_edition(client, drafts, 
     assert Report.objects.get(pk=report.pk).is_published == (page == "unpublish")
     assert not Listing.objects.get().is_published
     assert not Market.objects.get().is_published
+
+
+# --- Writing through the history pages needs the right to write --------------------------
+
+VIEW_ONLY, NO_PERMISSIONS = "view-only", "no-permissions"
+
+
+def staff_without_write(role):
+    """A staff account that may view every content model (`view-only`) or nothing."""
+    user = User.objects.create_user(role, f"{role}@example.org", "pw-staff-123")
+    user.is_staff = True
+    user.save()
+    if role == VIEW_ONLY:
+        for model in CONTENT_MODELS:
+            user.user_permissions.add(
+                Permission.objects.get(codename=f"view_{model._meta.model_name}")
+            )
+    return user
+
+
+@pytest.mark.parametrize("role", [VIEW_ONLY, NO_PERMISSIONS])
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.model_name)
+def test_staff_without_change_permission_cannot_revert(client, admin_client, drafts, model, role):
+    # simple-history hides "Revert" from them but would save a POST of its form: the
+    # admin refuses it, and nothing changes.
+    entry = drafts[model]
+    url = model_page_url(model, "version", drafts)
+    data = form_data(admin_client.get(url))
+    data["is_published"] = "on"
+    before = model._default_manager.values().get(pk=entry.pk)
+    records = entry.edit_history.count()
+    client.force_login(staff_without_write(role))
+
+    response = client.post(url, data)
+
+    assert response.status_code == 403
+    assert model._default_manager.values().get(pk=entry.pk) == before
+    assert entry.edit_history.count() == records
+
+
+@pytest.mark.parametrize("role", [VIEW_ONLY, NO_PERMISSIONS])
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.model_name)
+def test_staff_without_add_permission_cannot_recover(client, drafts, model, role):
+    entry = drafts[model]
+    pk = entry.pk
+    if model is Report:
+        drafts[Figure].delete()  # a figure's source edition cannot be deleted
+    entry.delete()
+    record = model.edit_history.filter(pk_filter(model, pk), history_type="-").get()
+    client.force_login(staff_without_write(role))
+    url = model_page_url(model, "recover", drafts)
+
+    response = client.post(url, {"history_id": record.history_id})
+
+    assert response.status_code == 403
+    assert not model._default_manager.filter(pk=pk).exists()
+
+
+# --- Previewing drafts needs a permission, not just a staff account ----------------------
+
+DRAFT_PAGES = [model for model in CONTENT_MODELS if model is not Listing]
+
+
+@pytest.mark.parametrize("model", DRAFT_PAGES, ids=lambda m: m._meta.model_name)
+def test_staff_without_permissions_get_readers_pages(client, drafts, model):
+    client.force_login(staff_without_write(NO_PERMISSIONS))
+
+    assert client.get(drafts[model].get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("model", DRAFT_PAGES, ids=lambda m: m._meta.model_name)
+def test_a_draft_preview_is_private(client_as, drafts, model):
+    response = client_as(EDITOR).get(drafts[model].get_absolute_url())
+
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_published_page_is_not_made_private(client_as, drafts):
+    market = drafts[Market]
+    market.is_published = True
+    market.save()
+
+    response = client_as(EDITOR).get(market.get_absolute_url())
+
+    assert "private" not in response.get("Cache-Control", "")
+
+
+def test_staff_without_permissions_cannot_open_the_data_checks(client, drafts):
+    # The checks name drafts.
+    client.force_login(staff_without_write(NO_PERMISSIONS))
+
+    response = client.get(reverse("admin_data_checks"))
+
+    assert response.status_code == 403
+    assert "Draft" not in response.content.decode()

@@ -32,9 +32,10 @@ from tests.test_dataset import delete_everything
 
 pytestmark = pytest.mark.django_db
 
-# Letters of several scripts and the characters CSV and the list cells must escape.
+# Letters of several scripts and the characters CSV and the list cells must escape (a
+# leading =, +, - or @ is escaped against spreadsheet formulas, a leading ' with it).
 NAME_ALPHABET = "abcxyzABC é淘宝微信ラサ-'&.,\""
-TEXT_ALPHABET = NAME_ALPHABET + ";\n“”…"
+TEXT_ALPHABET = NAME_ALPHABET + ";\n“”…=+@"
 LAST_YEAR = datetime.date.today().year - 2  # its edition published within the next year
 
 names = st.text(NAME_ALPHABET, min_size=1, max_size=12).map(lambda n: " ".join(n.split()))

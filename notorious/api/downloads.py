@@ -21,6 +21,7 @@ from rest_framework import serializers
 
 from notorious import search
 from notorious.api import views as api
+from notorious.core.spreadsheet import escape_cell
 from notorious.reports.models import Report
 
 FORMATS = ("csv", "json")
@@ -28,6 +29,11 @@ LIST_SEPARATOR = "; "
 
 
 def csv_cell(value):
+    """`value` as a CSV cell, escaped so a spreadsheet never runs it as a formula."""
+    return escape_cell(plain_cell(value))
+
+
+def plain_cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -19,6 +19,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router, transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,11 +38,13 @@ from notorious.core.edit_history import (
     deleted_records,
     history_of,
     m2m_initial,
+    missing_version_message,
     moment_label,
     record_label,
     restore_deleted,
     user_label,
 )
+from notorious.core.numbers import parse_number
 
 admin.site.site_header = "Notorious editors"
 admin.site.site_title = "Notorious editors"
@@ -97,8 +100,8 @@ class GuardedModelForm(forms.ModelForm):
     """A change form that refuses to save over changes made since it was opened.
 
     Also used by inlines, so a listing edited elsewhere is not overwritten from a stale
-    market or edition page. A post without the hidden field (a hand-made request, not the
-    admin's own form) is not checked.
+    market or edition page. A change posted without the hidden field (a script's or an
+    integration's hand-made request) is refused too: it cannot show it is not stale.
     """
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -123,7 +126,7 @@ class GuardedModelForm(forms.ModelForm):
 
     def refuse_stale_save(self, opened):
         instance = self.instance
-        if not opened or instance.pk is None or instance._state.adding:
+        if instance.pk is None or instance._state.adding:
             return
         model = type(instance)
         stored = model._default_manager.filter(pk=instance.pk)
@@ -133,6 +136,8 @@ class GuardedModelForm(forms.ModelForm):
         current = stored.values_list("updated_at", flat=True).first()
         if current is None:
             return  # deleted meanwhile: the admin says so on its own
+        if not opened:
+            raise ValidationError(missing_version_message(instance), code="no_version")
         try:
             opened_stamp = datetime.datetime.fromisoformat(opened)
         except ValueError:
@@ -243,11 +248,22 @@ class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
             previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An earlier version: shown to whoever may view the entry, reverted (a POST) only by
+        whoever may change it.
+
+        simple-history only hides the "Revert" button from the others; its view saves any
+        POST through the full model form, so the refusal has to be here.
+        """
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
         # Reverting saves through the same guarded form, which locks the row: one
         # transaction, as for the change form.
         history = history_of(self.model)
-        if str(version_id).isdigit():
-            request.reverting_to = history.filter(history_id=version_id).first()
+        history_id = parse_number(version_id)
+        if history_id is None:
+            # The version is a number in the address; anything else names no version.
+            raise Http404("No such version.")
+        request.reverting_to = history.filter(history_id=history_id).first()
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -285,10 +301,10 @@ class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
     def restore(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        history_id = request.POST.get("history_id", "")
+        history_id = parse_number(request.POST.get("history_id"))
         record = (
             deleted_records(self.model).filter(history_id=history_id).first()
-            if history_id.isdigit()
+            if history_id is not None
             else None
         )
         if record is None:

@@ -165,6 +165,16 @@ def conflict_message(instance, opened_stamp):
     return message + " Reload the page to see their changes; your edits were not saved."
 
 
+def missing_version_message(instance):
+    """Why a change posted without its form's version (the hidden `opened_version` field,
+    the entry's `updated_at` when the form was opened) is refused."""
+    return (
+        f"This {instance._meta.verbose_name} was sent without the version it was opened at "
+        "(the form's hidden “opened_version” field), so whether someone changed it since "
+        "cannot be checked; nothing was saved. Reload the page and make your changes again."
+    )
+
+
 def pk_filter(model, pk):
     return models.Q(**{model._meta.pk.attname: pk})
 

@@ -1,8 +1,8 @@
 """Editorial text (descriptions, summaries, reasons, notes) as safe HTML.
 
 Editors may write Markdown. Whatever they or an import put in, the HTML that reaches a page
-holds only the tags below: no script, no event handlers, no style, and links only to http,
-https and mailto addresses (or this site's own relative paths).
+holds only the tags below: no script, no event handlers, no style, no titles, and links
+only to http, https and mailto addresses (or this site's own relative paths).
 """
 
 from html import unescape
@@ -12,10 +12,31 @@ import nh3
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+# "*": no attribute on every tag, so nh3's default generic ones (title, lang) go too: a
+# title is a tooltip an editor's link could use to pass as the site's own words.
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "*": set()}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Whose links these are is the editors' business, not an endorsement the site passes on.
 LINK_REL = "nofollow noopener noreferrer"
+
+
+# What browsers strip from the start of an address (the URL standard's "C0 control or space").
+C0_CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def site_path_only(url):
+    """A relative link's address if it stays on this site, else None (nh3 drops it).
+
+    `//host/…` is relative to the scheme only: it leaves the site, and so does `/\\host/…`,
+    which browsers read as `//host/…` (they turn backslashes into slashes and skip tabs and
+    line breaks in an address), so neither may pass as one of the site's own paths.
+    """
+    seen_by_browser = url.lstrip(C0_CONTROLS_AND_SPACE)
+    for skipped in "\t\n\r":
+        seen_by_browser = seen_by_browser.replace(skipped, "")
+    if seen_by_browser.replace("\\", "/").startswith("//"):
+        return None
+    return url
 
 
 def sanitise(html):
@@ -27,6 +48,7 @@ def sanitise(html):
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
+        url_relative=site_path_only,
         link_rel=LINK_REL,
         strip_comments=True,
     )

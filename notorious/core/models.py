@@ -9,10 +9,27 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """Everything for staff (who may preview drafts), published entries for everyone else."""
-        if user is not None and user.is_active and user.is_staff:
+        """Everything for those who may preview this model's drafts, published entries for
+        everyone else."""
+        if may_preview_drafts(user, self.model):
             return self
         return self.published()
+
+
+def may_preview_drafts(user, model):
+    """Whether `user` sees drafts of `model` on the public pages: the one rule for previews.
+
+    Staff who may view the model in the admin (Editors, administrators) may also see its
+    drafts as readers will; being staff is not enough, so an account given no permissions
+    sees what readers see.
+    """
+    opts = model._meta
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
 
 
 def if_published(entry):

@@ -1,7 +1,8 @@
-"""Building blocks of the public pages: filtered lists, and detail pages that staff may
+"""Building blocks of the public pages: filtered lists, and detail pages that editors may
 preview as drafts."""
 
 from django.core.paginator import InvalidPage
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 
@@ -64,7 +65,17 @@ class FilteredListView(ListView):
 
 
 class PublishedDetailView(DetailView):
-    """A detail page readers see once published; staff may preview drafts (others get a 404)."""
+    """A detail page readers see once published; editors may preview drafts (others get a
+    404; see `may_preview_drafts`)."""
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        entry = getattr(self, "object", None)
+        if entry is not None and not entry.is_published:
+            # A draft preview is for this editor only: no shared cache (a proxy, or the
+            # page cache, which skips private responses) may keep it.
+            patch_cache_control(response, private=True)
+        return response

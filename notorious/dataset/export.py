@@ -15,6 +15,7 @@ from django.db import transaction
 
 from notorious.companies.models import Company
 from notorious.core.models import if_published
+from notorious.core.spreadsheet import escape_cell
 from notorious.figures.models import Figure
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
@@ -202,6 +203,12 @@ def collect():
 
 
 def _csv_cell(value, kind):
+    """A CSV cell, escaped so a spreadsheet never runs it as a formula (the importer
+    undoes the escaping: see notorious.core.spreadsheet)."""
+    return escape_cell(_plain_cell(value, kind))
+
+
+def _plain_cell(value, kind):
     if value is None:
         return ""
     if kind == BOOL:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from notorious.core.spreadsheet import unescape_cell
+
 from .tables import (
     BOOL,
     DATE,
@@ -202,7 +204,8 @@ def read_csv(directory):
             raw = {}
             for name, cell in zip(header, cells, strict=True):
                 try:
-                    raw[name] = _parse_csv_cell(cell, kinds[name])
+                    # Undo the export's formula escaping ('=x was =x) before reading the value.
+                    raw[name] = _parse_csv_cell(unescape_cell(cell), kinds[name])
                 except ValueError as error:
                     raise DatasetError(f"{where}: {name}: {error}") from None
             records[table.name].append(_typed_record(table, where, raw))

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django_countries.filters import CountryFilter
 
 from notorious.core.admin import RECORD_FIELDSET, PublishableAdmin
+from notorious.core.numbers import parse_number
 from notorious.reports.admin import MarketListingInline
 from notorious.reports.models import Report, published_listings_q
 
@@ -24,8 +25,9 @@ class ListedInFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(listings__report__year=int(self.value()))
+        year = parse_number(self.value())
+        if year is not None:
+            return queryset.filter(listings__report__year=year)
         return queryset
 
 

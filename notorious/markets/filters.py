@@ -34,15 +34,23 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """
 
     def filter(self, qs, value):
-        if not value:
-            return qs
         ordering = []
-        for param in value:
-            expression = F(self.param_map[param.lstrip("-")])
+        seen = set()
+        for param in value or ():
+            # The form accepts the empty choice ("Name (A–Z)") as an item, so `sort=,` or
+            # `sort=name,,name` arrive here: empty items mean nothing, and only the first
+            # mention of a field counts (a repeated one could not change the order).
+            name = param.lstrip("-")
+            if name not in self.param_map or name in seen:
+                continue
+            seen.add(name)
+            expression = F(self.param_map[name])
             descending = param.startswith("-")
             ordering.append(
                 expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
             )
+        if not ordering:
+            return qs
         return qs.order_by(*ordering, "name", "pk")
 
 

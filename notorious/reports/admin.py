@@ -9,6 +9,7 @@ from notorious.core.admin import (
     unpublish,
 )
 from notorious.core.admin import publish as publish_entries
+from notorious.core.numbers import parse_number
 from notorious.markets.models import Kind
 
 from .admin_import import import_urls
@@ -228,8 +229,9 @@ class ReportYearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(report__year=int(self.value()))
+        year = parse_number(self.value())
+        if year is not None:
+            return queryset.filter(report__year=year)
         return queryset
 
 

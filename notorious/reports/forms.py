@@ -2,6 +2,7 @@ from django import forms
 
 from notorious.companies.models import Company
 from notorious.core.filters import PublishedChoiceField
+from notorious.core.numbers import parse_number
 from notorious.markets.models import Market
 from notorious.press.models import Article
 
@@ -74,8 +75,9 @@ class CompareEditionsForm(forms.Form):
         data = {"from": query.get("from", "").strip(), "to": query.get("to", "").strip()}
         if not data["to"] and years:
             data["to"] = str(years[-1])
-        if not data["from"] and data["to"].isdigit():
-            earlier = [year for year in years if year < int(data["to"])]
+        to_year = parse_number(data["to"])
+        if not data["from"] and to_year is not None:
+            earlier = [year for year in years if year < to_year]
             if earlier:
                 data["from"] = str(earlier[-1])
         super().__init__(data)
