@@ -55,3 +55,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 control_socket_disable = True
 
 proc_name = "notorious"
+# Which scheme a request came by is Django's to decide, from DJANGO_SECURE_PROXY_SSL_HEADER
+# (docs/deployment.md, "Security"). gunicorn would otherwise believe X-Forwarded-Proto from any
+# local client and tell Django the request was HTTPS.
+secure_scheme_headers = {}

@@ -84,6 +84,13 @@ def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     assert b"DEBUG = True" not in body  # Django's debug 404 page would say so
 
 
+def test_a_client_cannot_claim_https_through_gunicorn(served):
+    # Only Django's proxy setting may turn a request into HTTPS; gunicorn passes it on as sent.
+    status, _, body = fetch(f"{served['base']}/", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert f'rel="canonical" href="{served["base"]}/"' in body.decode()
+
+
 def test_static_files_have_hashed_names_and_far_future_caching(served):
     body = fetch(f"{served['base']}/")[2].decode()
     start = body.index('href="/static/css/site.') + len('href="')
