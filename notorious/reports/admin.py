@@ -19,6 +19,15 @@ from .models import Listing, Report, published_listings_q
 from .publishing import PublishPlan
 
 NOT_SAVED = "Shown once the edition is saved."
+# What an inline row edits of a listing, after the market or edition it links to.
+LISTING_FIELDS = (
+    "section",
+    "reasons",
+    "quotation",
+    "quotation_page",
+    "source_says_first",
+    "is_published",
+)
 
 
 class _ListingInline(GuardedInlineMixin, admin.TabularInline):
@@ -38,15 +47,7 @@ class _ListingInline(GuardedInlineMixin, admin.TabularInline):
 class ReportListingInline(_ListingInline):
     """On a report's page: the markets it names, picked by autocomplete."""
 
-    fields = (
-        "market",
-        "section",
-        "reasons",
-        "quotation",
-        "quotation_page",
-        "source_says_first",
-        "is_published",
-    )
+    fields = ("market", *LISTING_FIELDS)
     autocomplete_fields = ("market",)
     ordering = ("section", "market__name")
     verbose_name = "market named in this edition"
@@ -56,15 +57,7 @@ class ReportListingInline(_ListingInline):
 class MarketListingInline(_ListingInline):
     """On a market's page: the editions that name it, picked by autocomplete."""
 
-    fields = (
-        "report",
-        "section",
-        "reasons",
-        "quotation",
-        "quotation_page",
-        "source_says_first",
-        "is_published",
-    )
+    fields = ("report", *LISTING_FIELDS)
     autocomplete_fields = ("report",)
     ordering = ("report__year",)
     verbose_name = "listing in an edition"
