@@ -177,6 +177,12 @@ CACHES = {
 # content clears it at once; see notorious/core/page_cache.py.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 PAGE_CACHE_ALIAS = "default"
+# Pages larger than this many bytes are not stored (a streamed download never is), so one
+# huge page cannot fill Redis.
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+# The most rows one CSV or JSON download holds; the rest come as further pages (?page=2).
+# The whole dataset is `manage.py export_dataset` (docs/api.md#downloads).
+DOWNLOAD_MAX_ROWS = int(os.environ.get("DJANGO_DOWNLOAD_MAX_ROWS", "5000"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

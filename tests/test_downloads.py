@@ -25,14 +25,20 @@ def download(client, url, expect=200, **params):
     return response
 
 
+def body(response):
+    """A download's bytes: every download streams."""
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
 def csv_rows(response):
-    text = response.content.decode("utf-8")
+    text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")  # so spreadsheets read the CJK names right
     return list(csv.DictReader(io.StringIO(text[1:], newline="")))
 
 
 def json_slugs(response, key="slug"):
-    data = json.loads(response.content)
+    data = json.loads(body(response))
     assert data["count"] == len(data["results"])
     return [item[key] for item in data["results"]]
 
@@ -67,7 +73,7 @@ def test_market_download_holds_what_the_filters_select_as_csv_and_json(client, a
 
     response = download(client, "/markets/", company="alibaba-group", format="json")
     assert response["Content-Type"] == "application/json"
-    from_page = json.loads(response.content)["results"]
+    from_page = json.loads(body(response))["results"]
     from_api = client.get("/api/markets/", {"company": "alibaba-group"}).json()["results"]
     assert from_page == from_api
 
@@ -82,8 +88,8 @@ def test_download_has_every_page_in_the_pages_order(client):
     assert len(slugs) == 56
     assert slugs[0] == "zz-veteran"
     assert slugs[1:] == sorted(slugs[1:])
-    # The page number is not a filter: a download from page 2 still holds everything.
-    assert len(json_slugs(download(client, "/markets/", page="2", format="json"))) == 56
+    # The HTML list's page number is not a download's: all 56 fit in the first file.
+    assert len(json_slugs(download(client, "/markets/", page="1", format="json"))) == 56
 
 
 def test_bad_filters_or_format_give_a_400_with_the_pages_message(client):
@@ -136,7 +142,7 @@ def test_reports_and_a_reports_listings(client):
         "The 2021 edition",
         "",
     )
-    json_reports = json.loads(download(client, "/reports/", format="json").content)["results"]
+    json_reports = json.loads(body(download(client, "/reports/", format="json")))["results"]
     assert json_reports == client.get("/api/reports/").json()["results"]
 
     response = download(client, "/reports/2021/", format="csv")
@@ -181,5 +187,81 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_escaped_in_csv_not_json(c
     assert rows["quoted"]["name"] == "''=already quoted"
     assert rows["plain"]["name"] == "Plain 'quote' + sum = fine"
     # JSON is not for spreadsheets: it keeps the names as they are.
-    results = json.loads(download(client, "/markets/", format="json").content)["results"]
+    results = json.loads(body(download(client, "/markets/", format="json")))["results"]
     assert {item["slug"]: item["name"] for item in results}["planted"] == link
+
+
+@pytest.fixture
+def five_markets(settings):
+    """Five markets, and downloads capped at two rows a file: three pages."""
+    settings.DOWNLOAD_MAX_ROWS = 2
+    return [make_market(f"Market {n}").slug for n in range(1, 6)]
+
+
+def test_a_download_over_the_cap_is_cut_into_pages_that_say_so(client, five_markets):
+    first = download(client, "/markets/", format="json")
+    data = json.loads(body(first))
+    assert [item["slug"] for item in data["results"]] == five_markets[:2]
+    assert (data["count"], data["page"], data["pages"], data["cap"]) == (5, 1, 3, 2)
+    assert data["next"] == "http://testserver/markets/?format=json&page=2"
+    assert data["previous"] is None
+    assert "Page 1 of 3: rows 1 to 2 of 5" in data["note"]
+    assert "export_dataset" in data["note"]
+    assert first["Content-Disposition"] == (
+        'attachment; filename="notorious-markets-page-1-of-3.json"'
+    )
+
+    # A CSV holds only rows, so its name and headers say which part it is.
+    second = download(client, "/markets/", format="csv", page="2")
+    assert [row["slug"] for row in csv_rows(second)] == five_markets[2:4]
+    assert second["Content-Disposition"] == (
+        'attachment; filename="notorious-markets-page-2-of-3.csv"'
+    )
+    assert second["X-Total-Count"] == "5"
+    assert second["X-Download-Page"] == "2 of 3"
+    links = second["Link"]
+    assert '<http://testserver/markets/?format=csv&page=3>; rel="next"' in links
+    assert '<http://testserver/markets/?format=csv&page=1>; rel="prev"' in links
+
+    last = json.loads(body(download(client, "/markets/", format="json", page="last")))
+    assert [item["slug"] for item in last["results"]] == five_markets[4:]
+    assert (last["page"], last["next"]) == (3, None)
+
+
+def test_a_download_within_the_cap_is_one_whole_file(client, five_markets, settings):
+    settings.DOWNLOAD_MAX_ROWS = 5
+    response = download(client, "/markets/", format="csv")
+    assert response["Content-Disposition"] == 'attachment; filename="notorious-markets.csv"'
+    assert "Link" not in response
+    assert len(csv_rows(response)) == 5
+
+
+@pytest.mark.parametrize("page", ["0", "4", "abc", "²", "-1", "1.5", ""])
+def test_a_page_the_download_does_not_have_is_a_400(client, five_markets, page):
+    response = download(client, "/markets/", expect=400, format="csv", page=page)
+    assert "it has 3 pages of up to 2 rows" in response.content.decode()
+
+
+def test_downloads_stream_with_a_fixed_number_of_queries(client, settings, monkeypatch):
+    """Rows are fetched a chunk at a time, so the queries grow with the chunks (bounded by
+    the cap), never with the rows of the dataset."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notorious.api import downloads
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            rows = csv_rows(download(client, url, format="csv"))
+        return len(rows), len(captured)
+
+    monkeypatch.setattr(downloads, "CHUNK_ROWS", 1000)
+    for n in range(3):
+        list_market(make_market(f"Shop {n}"), 2021)
+    few = queries("/markets/")
+    for n in range(3, 30):
+        list_market(make_market(f"Shop {n}"), 2020, 2021)
+    assert queries("/markets/") == (30, few[1])
+    # With a cap, a bigger dataset still costs the same.
+    settings.DOWNLOAD_MAX_ROWS = 3
+    assert queries("/markets/") == (3, few[1])

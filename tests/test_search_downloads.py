@@ -19,8 +19,14 @@ def get(client, expect=200, **params):
     return response
 
 
+def body(response):
+    """A download's bytes: every download streams."""
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
 def csv_rows(response):
-    text = response.content.decode("utf-8")
+    text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text[1:], newline="")))
 
@@ -43,7 +49,7 @@ def test_json_download_holds_every_group_as_the_api_shows_it(client, alibaba):
     response = get(client, q="alibaba", format="json")
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == 'attachment; filename="notorious-search-alibaba.json"'
-    data = json.loads(response.content)
+    data = json.loads(body(response))
     assert data["query"] == "alibaba"
     page = get(client, q="alibaba").context["results"]
     for group, shown, count in (
@@ -77,7 +83,7 @@ def test_csv_download_of_one_group(client, alibaba):
     assert rows[1]["timeline"] == "2020: First entered; 2021: Continuing"
     companies = csv_rows(get(client, q="alibaba", format="csv", group="companies"))
     assert [row["slug"] for row in companies] == ["alibaba-group"]
-    coverage = json.loads(get(client, q="alibaba", format="json", group="coverage").content)
+    coverage = json.loads(body(get(client, q="alibaba", format="json", group="coverage")))
     assert coverage["count"] == 1
     assert coverage["results"][0]["headline"] == "Alibaba sued over fakes"
     # A query in another script: the file name keeps to ASCII.
@@ -127,3 +133,28 @@ def test_results_page_links_to_its_downloads(client, alibaba):
     # No results, no download links.
     html = get(client, q="nothingmatchesthis").content.decode()
     assert "format=" not in html
+
+
+def test_search_downloads_are_capped_and_paged(client, settings):
+    settings.DOWNLOAD_MAX_ROWS = 2
+    for n in range(5):
+        make_market(f"Replica market {n}")
+    data = json.loads(body(get(client, q="replica", format="json")))
+    markets = data["markets"]
+    assert (markets["count"], markets["pages"], len(markets["results"])) == (5, 3, 2)
+    # The three-group file's next page is the group's own download.
+    assert markets["next"] == (
+        "http://testserver/search/?q=replica&format=json&group=markets&page=2"
+    )
+    assert data["companies"]["count"] == 0 and data["companies"]["next"] is None
+
+    response = get(client, q="replica", format="csv", group="markets", page="3")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="notorious-search-replica-markets-page-3-of-3.csv"'
+    )
+    assert response["X-Total-Count"] == "5"
+    assert len(csv_rows(response)) == 1
+    for page in ("4", "0", "²"):
+        get(client, expect=400, q="replica", format="csv", group="markets", page=page)
+    response = get(client, expect=400, q="replica", format="json", page="2")
+    assert "add group=companies" in response.content.decode()

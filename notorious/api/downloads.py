@@ -1,9 +1,17 @@
 """CSV and JSON downloads of the site's list pages: `?format=csv` or `?format=json`.
 
-A download holds every entry the page's filters select (all pages of it, in the page's
-order), each as the API shows it (the API's serializers), so the page, its downloads and
-`/api/` agree: statuses with their `confirmed` flags, editions with each section's
-completeness. Bad filters give a 400 with the same messages as the page.
+A download holds the entries the page's filters select (in the page's order), each as the
+API shows it (the API's serializers), so the page, its downloads and `/api/` agree:
+statuses with their `confirmed` flags, editions with each section's completeness. Bad
+filters give a 400 with the same messages as the page.
+
+Every download is bounded: at most `settings.DOWNLOAD_MAX_ROWS` rows a file, the rest on
+further pages (`?page=2`, see `DownloadPage`), and streamed, rows fetched and serialized
+CHUNK_ROWS at a time, so neither the server's memory nor one request's work grows with the
+dataset. A partial file says so: the JSON envelope holds the total `count`, `page`, `pages`,
+the `cap` and the `next` page's address; a CSV cannot carry such lines without breaking
+parsers, so its file name says "page-2-of-3" and its headers carry `X-Total-Count` and
+`Link: <…>; rel="next"`. The whole dataset is `manage.py export_dataset` (docs/api.md).
 
 A CSV row is flat: a nested object (an edition's sections) spreads over dotted columns
 (`sections.online.complete`), and a market's timeline is one cell, "2019: New; 2020: First
@@ -15,17 +23,20 @@ import csv
 import io
 import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from rest_framework import serializers
 
 from notorious import search
 from notorious.api import views as api
+from notorious.api.download_pages import DownloadPage, PageProblem
 from notorious.core.spreadsheet import escape_cell
 from notorious.reports.models import Report
 
 FORMATS = ("csv", "json")
 LIST_SEPARATOR = "; "
+# Rows fetched, serialized and written at a time: what a download holds in memory.
+CHUNK_ROWS = 500
 
 
 def csv_cell(value):
@@ -68,31 +79,70 @@ def column_value(row, column):
     return row
 
 
-def render_csv(rows, columns):
+def csv_text(lines):
+    """`lines` (lists of cells) as CSV text."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_cell(column_value(row, column)) for column in columns])
+    csv.writer(buffer).writerows(lines)
     return buffer.getvalue()
 
 
-def download_response(rows, columns, filename, fmt):
-    """A CSV or JSON attachment of serialized `rows` (with the CSV `columns`)."""
-    if fmt != "csv":
-        return json_response({"count": len(rows), "results": rows}, filename)
-    # A byte-order mark, so spreadsheet programs read 淘宝 as UTF-8, not as mojibake.
-    body = "\ufeff" + render_csv(rows, columns)
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+def csv_chunks(rows, columns):
+    """The CSV file of serialized `rows`, piece by piece: a byte-order mark (so spreadsheet
+    programs read 淘宝 as UTF-8, not as mojibake) and the header, then CHUNK_ROWS rows at a
+    time, every cell escaped."""
+    yield "\ufeff" + csv_text([columns])
+    batch = []
+    for row in rows:
+        batch.append([csv_cell(column_value(row, column)) for column in columns])
+        if len(batch) == CHUNK_ROWS:
+            yield csv_text(batch)
+            batch = []
+    yield csv_text(batch)
+
+
+def json_chunks(value, indent="\n"):
+    """`value` as JSON, piece by piece: a dict as an object, an iterator (serialized rows
+    being fetched) as an array written item by item, anything else as it is."""
+    deeper = indent + "  "
+    if isinstance(value, dict):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield f"{',' if index else ''}{deeper}{json.dumps(key)}: "
+            yield from json_chunks(item, deeper)
+        yield indent + "}"
+    elif hasattr(value, "__next__"):
+        yield "["
+        for index, item in enumerate(value):
+            yield f"{',' if index else ''}{deeper}{json.dumps(item, ensure_ascii=False)}"
+        yield indent + "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False)
+
+
+def streamed(chunks, content_type, filename):
+    """A streamed attachment named `filename` of the text `chunks`."""
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in chunks), content_type=content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def json_response(data, filename):
-    """A JSON attachment of `data` (any JSON-ready structure)."""
-    body = json.dumps(data, ensure_ascii=False, indent=2)
-    response = HttpResponse(body.encode("utf-8"), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+def download_response(rows, columns, filename, fmt, page):
+    """A streamed CSV or JSON attachment of one page of serialized `rows` (an iterator);
+    the file, its name and its headers say which part of the whole it is."""
+    if fmt == "csv":
+        response = streamed(
+            csv_chunks(rows, columns), "text/csv; charset=utf-8", page.filename(filename, "csv")
+        )
+    else:
+        response = streamed(
+            json_chunks({**page.envelope(), "results": rows}),
+            "application/json",
+            page.filename(filename, "json"),
+        )
+    for header, value in page.headers().items():
+        response[header] = value
     return response
 
 
@@ -101,21 +151,27 @@ def problem_response(problems):
     return HttpResponse(text + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
-def serialize(viewset, entries, request):
-    """`entries` as the API's `viewset` shows them: (rows as dicts, CSV columns)."""
-    context = {
+def serializer_context(request):
+    """What the API's serializers need, read once per download."""
+    return {
         "request": without_format(request),
         "edition_record": Report.objects.edition_record(),
     }
-    serializer = viewset.serializer_class(entries, many=True, context=context)
-    return serializer.data, csv_columns(serializer.child.fields)
 
 
-def in_order(viewset, pks):
-    """The entries with primary keys `pks`, from the API's queryset (published only, with
-    its prefetches), in the order of `pks`."""
-    found = viewset().get_queryset().in_bulk(pks)
-    return [found[pk] for pk in pks if pk in found]
+def serialized_rows(viewset, pks, context):
+    """The entries with primary keys `pks` as the API's `viewset` shows them, in the order
+    of `pks`: fetched from the API's queryset (published only, with its prefetches)
+    CHUNK_ROWS at a time, so memory does not grow with the number of rows."""
+    for start in range(0, len(pks), CHUNK_ROWS):
+        chunk = pks[start : start + CHUNK_ROWS]
+        found = viewset().get_queryset().in_bulk(chunk)
+        entries = [found[pk] for pk in chunk if pk in found]
+        yield from viewset.serializer_class(entries, many=True, context=context).data
+
+
+def columns_of(viewset, context):
+    return csv_columns(viewset.serializer_class(context=context).fields)
 
 
 def without_format(request):
@@ -132,7 +188,8 @@ class DownloadMixin:
     `download_viewset` is the API viewset whose serializer and queryset (with its
     prefetches) render the entries; `download_filename` names the file. By default the
     entries are what `get_queryset()` selects (for a `FilteredListView`, after its
-    filters), in its order; override `get_download_entries` for anything else.
+    filters), in its order; override `get_download_entries` for anything else. `?page=`
+    picks a page of the download (DOWNLOAD_MAX_ROWS rows each), not of the HTML list.
     """
 
     download_viewset = None
@@ -143,13 +200,24 @@ class DownloadMixin:
         if fmt is None:
             return super().get(request, *args, **kwargs)
         if fmt not in FORMATS:
-            return problem_response([f"Unknown format “{fmt}”: use csv or json."])
+            return problem_response([f"Unknown format “{fmt[:20]}”: use csv or json."])
         entries = self.get_download_entries()
         problems = getattr(self, "filter_problems", ())
         if problems:
             return problem_response(problems)
-        rows, columns = serialize(self.download_viewset, entries, request)
-        return download_response(rows, columns, self.get_download_filename(), fmt)
+        pks = entries.prefetch_related(None).values_list("pk", flat=True)
+        try:
+            page = DownloadPage.from_request(request, pks.count())
+        except PageProblem as problem:
+            return problem_response([str(problem)])
+        # dict.fromkeys: the page's order, without the repeats a join can bring.
+        page_pks = list(dict.fromkeys(pks[page.start : page.end]))
+        context = serializer_context(request)
+        viewset = self.download_viewset
+        rows = serialized_rows(viewset, page_pks, context)
+        return download_response(
+            rows, columns_of(viewset, context), self.get_download_filename(), fmt, page
+        )
 
     def get_download_filename(self):
         return self.download_filename
@@ -159,19 +227,19 @@ class DownloadMixin:
         return self.download_viewset().get_queryset()
 
     def get_download_entries(self):
+        """The entries to download, in order (a queryset; only their keys are read)."""
         selected = self.get_queryset()
         if getattr(self, "filter_problems", ()):
-            return []
-        # dict.fromkeys: the page's order, without the repeats a join can bring.
-        order = list(dict.fromkeys(selected.prefetch_related(None).values_list("pk", flat=True)))
-        found = self.get_download_source().in_bulk(order)
-        return [found[pk] for pk in order if pk in found]
+            return selected.none()
+        return selected
 
 
 class SearchDownloadMixin:
     """`/search/?q=…&format=json` (all three groups) or `&format=csv|json&group=companies|
-    markets|coverage` (one group): every match, in the results page's order, as the API
-    shows each entry. A CSV holds one kind of entry, so it needs a group."""
+    markets|coverage` (one group): the matches in the results page's order, as the API
+    shows each entry, DOWNLOAD_MAX_ROWS a page. A CSV holds one kind of entry, so it needs
+    a group; the three-group JSON holds the first page of each group, whose `next` is that
+    group's own download."""
 
     search_groups = {
         # group -> (SearchSelection attribute, API viewset name)
@@ -180,11 +248,7 @@ class SearchDownloadMixin:
         "coverage": ("article_ids", "ArticleViewSet"),
     }
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("format")
-        if fmt is None:
-            return super().get(request, *args, **kwargs)
-        group = request.GET.get("group")
+    def download_problems(self, fmt, group):
         problems = []
         if fmt not in FORMATS:
             problems.append(f"Unknown format “{fmt[:20]}”: use csv or json.")
@@ -195,6 +259,19 @@ class SearchDownloadMixin:
                 "A CSV file holds one kind of entry: add group=companies, group=markets or "
                 "group=coverage (or download JSON, which holds all three)."
             )
+        elif group is None and "page" in self.request.GET:
+            problems.append(
+                "The three-group download holds the first page of each group: add "
+                "group=companies, group=markets or group=coverage to download a further page."
+            )
+        return problems
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        group = request.GET.get("group")
+        problems = self.download_problems(fmt, group)
         selection = None
         if not problems:
             selection = search.search_selection(request.GET.get("q", ""))
@@ -202,20 +279,27 @@ class SearchDownloadMixin:
                 problems.append(selection.message or "Nothing was searched for: add q=…")
         if problems:
             return problem_response(problems)
-
-        def rows_of(name):
-            attribute, viewset_name = self.search_groups[name]
-            viewset = getattr(api, viewset_name)
-            return serialize(viewset, in_order(viewset, getattr(selection, attribute)), request)
-
         filename = "-".join(
             part for part in ("notorious-search", slugify(selection.query)[:40], group) if part
         )
+        context = serializer_context(request)
         if group is not None:
-            rows, columns = rows_of(group)
-            return download_response(rows, columns, filename, fmt)
+            pks, viewset = self.group_entries(selection, group)
+            try:
+                page = DownloadPage.from_request(request, len(pks))
+            except PageProblem as problem:
+                return problem_response([str(problem)])
+            rows = serialized_rows(viewset, pks[page.start : page.end], context)
+            return download_response(rows, columns_of(viewset, context), filename, fmt, page)
         body = {"query": selection.query}
         for name in self.search_groups:
-            rows, _ = rows_of(name)
-            body[name] = {"count": len(rows), "results": rows}
-        return json_response(body, filename)
+            pks, viewset = self.group_entries(selection, name)
+            page = DownloadPage(request, len(pks), 1, extra={"group": name})
+            rows = serialized_rows(viewset, pks[: page.end], context)
+            body[name] = {**page.envelope(), "results": rows}
+        return streamed(json_chunks(body), "application/json", f"{filename}.json")
+
+    def group_entries(self, selection, name):
+        """One group's matches (primary keys, in rank order) and the API viewset for them."""
+        attribute, viewset_name = self.search_groups[name]
+        return getattr(selection, attribute), getattr(api, viewset_name)
