@@ -106,3 +106,80 @@ def test_pages_render_when_the_cache_server_is_down(market, settings):
         assert b"AliExpress" in response.content
     # Saving still works, though the cache cannot be told.
     make_market("Taobao", slug="taobao")
+
+
+def test_unknown_query_parameters_do_not_make_a_new_page(market, django_assert_num_queries):
+    """The attack: `?n=<random>` made every request render afresh."""
+    first = Client().get("/markets/", {"kind": "online", "n": "1"})
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get("/markets/", {"n": "2", "kind": "online", "utm_source": "x"})
+    assert second["X-Page-Cache"] == "hit"
+    # Known parameters are compared whatever their order.
+    Client().get("/markets/", {"kind": "online", "sort": "name"})
+    assert Client().get("/markets/?sort=name&kind=online")["X-Page-Cache"] == "hit"
+    # What the view rendered depends on no parameter the key leaves out: links on the page
+    # do not carry the unknown one, and a list is not "filtered" by it.
+    html = Client().get("/markets/", {"planted": "evil-value"}).content.decode()
+    assert "evil-value" not in html and "Clear all filters" not in html
+
+
+def test_a_cookie_that_is_not_the_sites_does_not_bypass_the_cache(market):
+    Client().get("/markets/aliexpress/")
+    visitor = Client()
+    visitor.cookies["tracker"] = "random-value"
+    with_cookie = visitor.get("/markets/aliexpress/")
+    assert with_cookie["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "messages"])
+def test_the_sites_own_cookies_bypass_the_cache(market, cookie, settings):
+    Client().get("/markets/aliexpress/")
+    visitor = Client()
+    visitor.cookies[cookie] = "anything"
+    response = visitor.get("/markets/aliexpress/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response  # neither served from nor stored in the cache
+
+
+def test_a_page_over_the_size_limit_is_not_stored(market, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 1000
+    for _ in range(2):
+        response = Client().get("/markets/aliexpress/")
+        assert response.status_code == 200
+        assert len(response.content) > 1000
+        assert "X-Page-Cache" not in response
+    settings.PAGE_CACHE_MAX_BYTES = 10_000_000
+    Client().get("/markets/aliexpress/")
+    assert Client().get("/markets/aliexpress/")["X-Page-Cache"] == "hit"
+
+
+def test_downloads_stream_and_are_never_stored(market):
+    for _ in range(2):
+        response = Client().get("/markets/", {"format": "csv"})
+        assert response.streaming
+        assert "X-Page-Cache" not in response
+        assert b"aliexpress" in b"".join(response.streaming_content)
+
+
+def test_the_known_parameters_cover_every_filter_and_form_field():
+    """Every parameter a page reads is in the cache key: a filter missing from
+    QUERY_PARAMETERS would be dropped, and its page served for the unfiltered one."""
+    from django_filters import FilterSet
+
+    from notorious.core.page_cache import QUERY_PARAMETERS
+    from notorious.reports.forms import CompareEditionsForm, TimelineFilterForm
+
+    def subclasses(cls):
+        for subclass in cls.__subclasses__():
+            yield subclass
+            yield from subclasses(subclass)
+
+    read = {"page", "p", "format", "group", "q"}
+    read |= set(TimelineFilterForm.base_fields)
+    read |= set(CompareEditionsForm({}, []).fields)
+    filtersets = [fs for fs in subclasses(FilterSet) if fs.__module__.startswith("notorious.")]
+    assert len(filtersets) >= 7
+    for filterset in filtersets:
+        read |= set(filterset.base_filters)
+    assert read - QUERY_PARAMETERS == set()

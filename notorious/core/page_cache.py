@@ -1,14 +1,23 @@
 """A cache of the public pages as readers get them, shared by every app server via Redis.
 
-Readers are anonymous and carry no cookies, and every one of them gets the same page for the
-same address, so a rendered page can be kept and served again without touching the
-database. What is cached, and for whom, is deliberately narrow:
+Readers are anonymous, and every one of them gets the same page for the same address, so
+a rendered page can be kept and served again without touching the database. What is
+cached, and for whom, is deliberately narrow:
 
-- only GET requests without any cookie: staff (who have a session, and may see drafts)
-  never get a cached page and never fill the cache, so a draft cannot leak into it;
+- only GET requests without a session, CSRF or messages cookie (`BYPASS_COOKIES`): staff
+  (who have a session, and may see drafts) never get a cached page and never fill the
+  cache, so a draft cannot leak into it. Any other cookie is not the site's: it neither
+  bypasses the cache (a random cookie used to, so one client could make every request
+  render afresh) nor reaches the views;
 - only the public site: never /admin/, /api/ (which negotiates formats) or /healthz;
-- only complete 200 responses that set no cookie, are not marked private or no-cache, and
-  carry no CSP nonce (a nonce must not be reused).
+- only complete 200 responses that set no cookie, are not marked private or no-cache,
+  carry no CSP nonce (a nonce must not be reused), are not streamed (downloads) and are
+  at most DJANGO_PAGE_CACHE_MAX_BYTES long.
+
+The key is the address with only the query parameters the site reads (`QUERY_PARAMETERS`),
+sorted by name, repeated values kept in order: `?n=<random>` used to make every request a
+new page. The view is given that same normalized query, so what it renders depends on
+nothing the key leaves out.
 
 Invalidation: every cached page is keyed on a "generation" number that any save or delete
 of content bumps (signals connected in CoreConfig.ready), so a change shows at once on
@@ -25,12 +34,39 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.http import QueryDict
+from django.utils.http import urlencode
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/static/")
+
+# Every query parameter a public page reads: the filter sets' fields (`*/filters.py`), the
+# timeline's and the comparison's forms, pagination (`page`, the sitemap's `p`), the
+# downloads (`format`, `group`) and search (`q`). Any other parameter is dropped from the
+# cache key and from the request the view sees. tests/test_page_cache.py checks that this
+# list holds every field of every filter set and form, so a new filter cannot be missed.
+QUERY_PARAMETERS = frozenset(
+    {
+        # filters (notorious/*/filters.py)
+        "article", "category", "company", "confirmed", "country", "kind", "language",
+        "latest", "market", "outlet", "parent", "q", "report", "section", "since", "sort",
+        "status", "until", "year",
+        # forms: the timeline's order, the comparison's editions
+        "order", "from", "to",
+        # pages, downloads and search
+        "page", "p", "format", "group",
+    }
+)  # fmt: skip
+
+
+def bypass_cookies():
+    """The cookies of a visitor whose pages may differ from everyone's: a session (staff),
+    the CSRF token (someone who used a form) and pending messages."""
+    return {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, CookieStorage.cookie_name}
 
 
 def _cache():
@@ -71,9 +107,30 @@ def is_cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
-        and not request.META.get("HTTP_COOKIE")
+        and not bypass_cookies() & request.COOKIES.keys()
         and not request.path.startswith(UNCACHED_PREFIXES)
     )
+
+
+def known_query(query):
+    """`query` (a QueryDict) with only the parameters in QUERY_PARAMETERS, sorted by name,
+    each one's values in their order."""
+    known = QueryDict(mutable=True)
+    for name in sorted(QUERY_PARAMETERS & query.keys()):
+        known.setlist(name, query.getlist(name))
+    return known
+
+
+def as_readers_request(request):
+    """Narrows `request` to what the key holds: the known query parameters, no cookies
+    (none of the site's are present, see `bypass_cookies`). Returns the cache key's
+    address."""
+    query = known_query(request.GET)
+    request.GET = query
+    request.META["QUERY_STRING"] = urlencode(list(query.lists()), doseq=True)
+    request.COOKIES = {}
+    request.META.pop("HTTP_COOKIE", None)
+    return request.build_absolute_uri()
 
 
 def is_cacheable_response(response):
@@ -81,6 +138,7 @@ def is_cacheable_response(response):
     return (
         response.status_code == 200
         and not response.streaming
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
         and not response.cookies
         and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
         and "nonce-" not in response.get("Content-Security-Policy", "")
@@ -101,7 +159,7 @@ class ReaderPageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         # Outside the try: a Host header not in ALLOWED_HOSTS raises here, as it should.
-        uri = request.build_absolute_uri().encode("utf-8", "surrogateescape")
+        uri = as_readers_request(request).encode("utf-8", "surrogateescape")
         key = None
         try:
             key = f"page-cache:{current_generation()}:{hashlib.sha256(uri).hexdigest()}"

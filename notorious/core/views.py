@@ -53,9 +53,8 @@ class FilteredListView(ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["filter_problems"] = self.filter_problems
-        context["filtered"] = any(
-            value for key, value in self.request.GET.items() if key != self.page_kwarg
-        )
+        # Only the filters count: a parameter no page reads changes nothing.
+        context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.form.fields)
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -100,7 +100,7 @@ class TimelineView(TemplateView):
         context = self.get_context_data(
             form=form,
             timeline=timeline,
-            filtered=any(request.GET.values()),
+            filtered=any(request.GET.get(name) for name in form.fields),
             filter_problems=[
                 f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
                 for name, errors in form.errors.items()
