@@ -81,7 +81,7 @@ def test_list_shows_a_year_without_an_edition_as_a_gap(client, editions):
 def test_edition_page_sections_and_changes(client, editions):
     response = client.get("/reports/2021/")
     assert response.status_code == 200
-    (online, online_rows), (physical, physical_rows) = response.context["sections"]
+    (online, online_rows, _), (physical, physical_rows, _) = response.context["sections"]
     assert [row[0].market.name for row in online_rows] == ["AliExpress", "Returner", "Taobao"]
     assert [row[0].market.name for row in physical_rows] == ["Silk Market"]
     turns = response.context["turns"]

@@ -1,9 +1,10 @@
 """Building blocks of the public pages: filtered lists, and detail pages that editors may
 preview as drafts."""
 
-from django.core.paginator import InvalidPage
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
+
+from .paging import InvalidPage, page_problem, requested_page
 
 
 class FilteredListView(ListView):
@@ -37,15 +38,11 @@ class FilteredListView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page_number = self.request.GET.get(self.page_kwarg) or 1
+        raw = self.request.GET.get(self.page_kwarg)
         try:
-            page = paginator.page(page_number)
+            page = requested_page(paginator, raw)
         except InvalidPage:
-            self.filter_problems = [
-                *self.filter_problems,
-                f"There is no page “{page_number}”: the results fill "
-                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}.",
-            ]
+            self.filter_problems = [*self.filter_problems, page_problem(raw, paginator)]
             return paginator, None, [], False
         return paginator, page, page.object_list, page.has_other_pages()
 

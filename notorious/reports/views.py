@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -5,6 +6,7 @@ from django.views.generic import ListView, TemplateView
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
+from notorious.core.paging import InvalidPage, page_problem, requested_page
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Market
 
@@ -12,6 +14,11 @@ from .changes import compare_editions
 from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Report
 from .timeline import build_timeline
+
+# An edition's page shows this many listings of each section at a time (`?page=`).
+LISTINGS_PER_PAGE = 100
+# The newest articles about an edition its page lists; the coverage list has them all.
+COVERAGE_SHOWN = 20
 
 
 class ReportListView(DownloadMixin, ListView):
@@ -41,6 +48,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
     slug_field = "year"
     slug_url_kwarg = "year"
     download_viewset = api.ListingViewSet
+    page_problems = ()
 
     def get_download_filename(self):
         return f"notorious-{self.kwargs['year']}-listings"
@@ -56,33 +64,64 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
         context = super().get_context_data(**kwargs)
         report = self.object
         record = Report.objects.edition_record()
-        listings = (
-            report.listings.published(of="report")
-            .with_market_listings()
-            .select_related("market__operator")
-            .order_by("market__name")
-        )
-        rows = [
-            (listing, listing.market.listing_history(record).cell_in(report.year))
-            for listing in listings
-        ]
         markets = Market.objects.published().select_related("operator")
+        coverage = report.articles.published()
         context.update(
-            # Each section with its rows and how far it is entered.
-            sections=[
-                (section, [row for row in rows if row[0].section == section.section])
-                for section in report.sections
-            ],
+            self.listing_pages(report, record),
             # A draft edition is not on the readers' record: its changes wait until it is.
             turns=markets.turns_in(report, record) if report.is_published else None,
             previous_edition=report.previous_edition(),
             next_edition=report.next_edition(),
-            coverage=report.articles.published()
-            .newest_first()
-            .select_related("outlet", "republishes"),
+            coverage=coverage.newest_first().select_related("outlet", "republishes")[
+                :COVERAGE_SHOWN
+            ],
+            coverage_count=coverage.count(),
             figures=report.figures.published().for_lists(),
         )
         return context
+
+    def listing_pages(self, report, record):
+        """Page `?page=` of each section's listings, LISTINGS_PER_PAGE a page: the nth page
+        of both sections at once, so the page count is the longer section's. The counts
+        and completeness come from `with_entered_counts` (SQL), not from the page."""
+        paginator = Paginator(
+            range(max(section.entered for section in report.sections)), LISTINGS_PER_PAGE
+        )
+        raw = self.request.GET.get("page")
+        try:
+            page = requested_page(paginator, raw)
+        except InvalidPage:
+            # Said on the page (with a 400), which shows the first page instead.
+            self.page_problems = [page_problem(raw, paginator)]
+            page = paginator.page(1)
+        listings = (
+            report.listings.published(of="report")
+            .with_market_listings()
+            .select_related("market__operator")
+            .order_by("market__name", "market__slug")
+        )
+        start = (page.number - 1) * LISTINGS_PER_PAGE
+        end = start + LISTINGS_PER_PAGE
+        sections = []
+        for section in report.sections:
+            rows = [
+                (listing, listing.market.listing_history(record).cell_in(report.year))
+                for listing in listings.filter(section=section.section)[start:end]
+            ]
+            shown = (start + 1, start + len(rows)) if rows else None
+            sections.append((section, rows, shown))
+        return {
+            "sections": sections,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": paginator.num_pages > 1,
+            "page_problems": self.page_problems,
+        }
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.page_problems:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 class TimelineView(TemplateView):
