@@ -15,7 +15,7 @@ out); the page lists it under its own heading, stating no date.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from notorious.markets.history import LISTED, NEW, RETURNING, compute_history
 from notorious.markets.models import Market
@@ -69,6 +69,7 @@ class Event:
     report: Report | None = None
     market: Market | None = None
     article: Article | None = None
+    article_id: int | None = None  # coverage: its `article` is fetched for its page only
     year: int | None = None  # a gap: the year no edition on record reviews
     note: str = ""  # an unconfirmed turn: what is missing ("the 2020 review: 6 of 39 ...")
 
@@ -92,7 +93,7 @@ class Event:
     @property
     def sort_key(self):
         name = self.market.name if self.market else ""
-        return (self.date, KIND_ORDER[self.kind], name, self.article.pk if self.article else 0)
+        return (self.date, KIND_ORDER[self.kind], name, self.article_id or 0)
 
 
 def edition_date(report):
@@ -110,14 +111,29 @@ def edition_events(report):
 
 @dataclass(frozen=True)
 class Timeline:
+    """Every event, sorted. Coverage events carry only the article's id and date: the
+    page shows a slice of them, and `with_articles` fetches the articles of that slice."""
+
     events: list
-    undated_articles: list  # coverage with no recorded date cannot be placed
+    undated_articles: object  # coverage with no recorded date cannot be placed (a queryset)
+
+
+def with_articles(events):
+    """`events` with each coverage event's article (outlet and original) in place: one
+    query, for the events a page shows."""
+    ids = [event.article_id for event in events if event.article_id]
+    found = Article.objects.select_related("outlet", "republishes").in_bulk(ids)
+    return [
+        replace(event, article=found[event.article_id]) if event.article_id else event
+        for event in events
+    ]
 
 
 def build_timeline(markets=None, articles=None, newest_first=False):
     """Events for the given published markets and articles (all, by default), sorted.
 
-    Runs a fixed number of queries, however many markets, listings and articles there are.
+    Runs a fixed number of queries, however many markets, listings and articles there are;
+    articles are read as ids and dates only (see `with_articles`).
     """
     reports = list(Report.objects.published().order_by("year"))
     by_year = {report.year: report for report in reports}
@@ -144,13 +160,10 @@ def build_timeline(markets=None, articles=None, newest_first=False):
         events += market_events(history, market, by_year)
 
     articles = Article.objects.published() if articles is None else articles
-    undated = []
-    for article in articles.select_related("outlet", "republishes"):
-        if article.published_on:
-            display = f"{article.published_on.day} {article.published_on:%B %Y}"
-            events.append(Event(ARTICLE, article.published_on, True, display, article=article))
-        else:
-            undated.append(article)
+    for pk, published_on in articles.exclude(published_on=None).values_list("pk", "published_on"):
+        display = f"{published_on.day} {published_on:%B %Y}"
+        events.append(Event(ARTICLE, published_on, True, display, article_id=pk))
+    undated = articles.filter(published_on=None).select_related("outlet", "republishes")
 
     if newest_first:
         # Newest dates first, but within a date an edition still precedes what it changed.

@@ -13,12 +13,15 @@ from notorious.markets.models import Market
 from .changes import compare_editions
 from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Report
-from .timeline import build_timeline
+from .timeline import build_timeline, with_articles
 
 # An edition's page shows this many listings of each section at a time (`?page=`).
 LISTINGS_PER_PAGE = 100
 # The newest articles about an edition its page lists; the coverage list has them all.
 COVERAGE_SHOWN = 20
+# The timeline's events a page, and the undated articles its last page lists.
+EVENTS_PER_PAGE = 200
+UNDATED_SHOWN = 50
 
 
 class ReportListView(DownloadMixin, ListView):
@@ -131,21 +134,42 @@ class TimelineView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = TimelineFilterForm(request.GET)
+        problems = [
+            f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        ]
+        context = {"form": form, "timeline": None}
         if form.is_valid():
             timeline = build_timeline(**form.timeline_arguments())
-            status = 200
-        else:
-            timeline, status = None, 400
+            paginator = Paginator(timeline.events, EVENTS_PER_PAGE, allow_empty_first_page=True)
+            raw = request.GET.get("page")
+            try:
+                page = requested_page(paginator, raw)
+            except InvalidPage:
+                problems.append(page_problem(raw, paginator))
+            else:
+                context.update(self.page_context(timeline, paginator, page))
         context = self.get_context_data(
-            form=form,
-            timeline=timeline,
+            **context,
             filtered=any(request.GET.get(name) for name in form.fields),
-            filter_problems=[
-                f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
-                for name, errors in form.errors.items()
-            ],
+            filter_problems=problems,
         )
-        return self.render_to_response(context, status=status)
+        return self.render_to_response(context, status=400 if problems else 200)
+
+    def page_context(self, timeline, paginator, page):
+        """One page of events (their articles fetched), and on the last page the coverage
+        with no date, the first UNDATED_SHOWN of it."""
+        last = not page.has_next()
+        undated = timeline.undated_articles
+        return {
+            "timeline": timeline,
+            "events": with_articles(page.object_list),
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": paginator.num_pages > 1,
+            "undated_articles": undated[:UNDATED_SHOWN] if last else (),
+            "undated_count": undated.count() if last else 0,
+        }
 
 
 class EditionChangesView(TemplateView):
