@@ -230,6 +230,47 @@ def test_timeline_query_count_does_not_grow_with_data(client, db, query):
     assert queries_for(client, f"/timeline/{query}") == small
 
 
+def test_timeline_is_paginated(client, site, monkeypatch):
+    """The whole timeline was one page (4.2 MB with the synthetic dataset): now a fixed
+    number of events a page, the count still the whole timeline's."""
+    from notorious.reports import views
+
+    everything = events(client.get("/timeline/"))
+    monkeypatch.setattr(views, "EVENTS_PER_PAGE", 5)
+    make_article("Undated story")
+    first = client.get("/timeline/")
+    assert first.context["paginator"].count == len(everything) == 17
+    shown = [
+        (e.kind, e.date_display, e.market.name if e.market else "") for e in first.context["events"]
+    ]
+    assert shown == everything[:5]
+    text = text_of(first)
+    assert "17 events, 5 a page" in text and "Page 1 of 4" in text
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+    assert "Undated story" not in text  # coverage without a date is on the last page
+    last = client.get("/timeline/", {"page": "last"})
+    assert len(last.context["events"]) == 2
+    assert "Story 7" in text_of(last) and "Undated story" in text_of(last)
+    assert text_of(client.get("/timeline/", {"page": "4", "order": "newest"})).count("Story") == 0
+    for page in ("0", "5", "abc", "²", "-1"):
+        response = client.get("/timeline/", {"page": page})
+        assert response.status_code == 400, page
+        assert "the results fill 4 pages" in text_of(response)
+
+
+def test_timeline_pages_run_the_same_queries(client, site, monkeypatch):
+    from notorious.reports import views
+
+    monkeypatch.setattr(views, "EVENTS_PER_PAGE", 5)
+    # One query fetches a page's articles; the last page adds two for undated coverage.
+    most = queries_for(client, "/timeline/?page=4")
+    assert [queries_for(client, f"/timeline/?page={n}") for n in (1, 2, 3)] == [
+        most - 3,
+        most - 3,
+        most - 2,
+    ]
+
+
 # --- every page ----------------------------------------------------------------------
 
 

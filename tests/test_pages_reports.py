@@ -188,6 +188,38 @@ def test_canonical_and_description(client, editions):
     assert "Every edition" in meta_description(client.get("/reports/"))
 
 
+def test_edition_listings_are_paginated_with_the_whole_editions_counts(
+    client, editions, monkeypatch
+):
+    """1,400 listings made one 1.1 MB page: now a fixed number of each section a page."""
+    from notorious.reports import views
+
+    monkeypatch.setattr(views, "LISTINGS_PER_PAGE", 2)
+    first = client.get("/reports/2021/")
+    (online, rows, _), (physical, physical_rows, _) = first.context["sections"]
+    assert [listing.market.name for listing, _cell in rows] == ["AliExpress", "Returner"]
+    assert [listing.market.name for listing, _cell in physical_rows] == ["Silk Market"]
+    # Counts and completeness are the edition's, not the page's.
+    assert (online.entered, physical.entered) == (3, 1)
+    text = text_of(first)
+    assert "Online markets (3 of 42 entered)" in text
+    assert "Listings 1 to 2 of 3, by name." in text and "Page 1 of 2" in text
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+
+    for page in ("2", "last"):
+        second = client.get("/reports/2021/", {"page": page})
+        (_, rows, _), (_, physical_rows, _) = second.context["sections"]
+        assert [listing.market.name for listing, _cell in rows] == ["Taobao"]
+        assert physical_rows == []
+        assert "This section's 1 listing is on earlier pages." in text_of(second)
+    for page in ("0", "3", "abc", "²"):
+        response = client.get("/reports/2021/", {"page": page})
+        assert response.status_code == 400, page
+        assert "the results fill 2 pages. The first page is shown." in text_of(response)
+    # A page of listings costs no more than the first (a section with none on it, less).
+    assert queries_for(client, "/reports/2021/?page=2") <= queries_for(client, "/reports/2021/")
+
+
 @pytest.mark.parametrize("url", ["/reports/", "/reports/2021/", "/reports/2019/"])
 def test_query_count_does_not_grow_with_data(client, db, url):
     grow(2)
