@@ -223,3 +223,30 @@ def test_url_names(db):
     assert reverse("press:outlets") == "/coverage/outlets/"
     assert reverse("press:article", kwargs={"slug": "x"}) == "/coverage/x/"
     assert reverse("press:outlet", kwargs={"slug": "x"}) == "/coverage/outlets/x/"
+
+
+def test_long_lists_of_articles_on_a_page_are_cut_and_link_to_the_whole(client, db, monkeypatch):
+    """An outlet's, a company's, a market's or an edition's articles were all on its page,
+    however many: now the newest few, the count of all, and a link to the filtered list."""
+    from notorious.core import paging
+
+    monkeypatch.setattr(paging, "SHORTLIST_LENGTH", 2)
+    outlet = make_outlet("Wire")
+    company = make_company("Alibaba Group")
+    for day in (1, 2, 3):
+        make_article(
+            f"Story {day}",
+            outlet=outlet,
+            companies=[company],
+            published_on=datetime.date(2022, 3, day),
+        )
+    for url, whole in (
+        ("/coverage/outlets/wire/", "/coverage/?outlet=wire"),
+        ("/companies/alibaba-group/", "/coverage/?company=alibaba-group"),
+    ):
+        response = client.get(url)
+        text = text_of(response)
+        assert "Story 3" in text and "Story 2" in text and "Story 1" not in text, url
+        assert "(3)" in text  # the whole count
+        assert "The newest 2 of 3 are listed here; all 3 in the coverage list." in text, url
+        assert f'href="{whole}"' in response.content.decode()

@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
+from notorious.core.paging import Shortlist, coverage_url
 from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.figures.models import Figure
 from notorious.markets.history import NOT_ENTERED
@@ -67,10 +68,13 @@ class CompanyDetailView(PublishedDetailView):
             markets_not_entered_latest=sum(
                 market.history.latest_state == NOT_ENTERED for market in markets
             ),
-            coverage=Article.objects.published()
-            .about_company(company)
-            .newest_first()
-            .select_related("outlet", "republishes"),
+            coverage=Shortlist(
+                Article.objects.published()
+                .about_company(company)
+                .newest_first()
+                .select_related("outlet", "republishes"),
+                coverage_url(company=company.slug),
+            ),
             figures=Figure.objects.published().for_company(company).for_lists(),
             citation=Citation.for_page(self.request, company),
         )

@@ -3,6 +3,8 @@
 (the filtered lists, an edition's listings, the timeline), so they answer alike."""
 
 from django.core.paginator import InvalidPage, PageNotAnInteger
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from .numbers import parse_number
 
@@ -30,4 +32,37 @@ def page_problem(raw, paginator):
     )
 
 
-__all__ = ["InvalidPage", "page_problem", "requested_page"]
+# How many entries a detail page lists of something that can grow without bound (an
+# outlet's articles, a company's coverage); the full list is a filtered, paginated list page.
+SHORTLIST_LENGTH = 50
+
+
+class Shortlist:
+    """The first SHORTLIST_LENGTH of `queryset` (newest first, say) and how many there are
+    in all (a count in SQL, so the page states the whole), with the address of the list
+    page holding all of them (`more_url`, or "" when there is none). Iterates over the
+    entries shown; `count` is the whole; `more` whether some are left out."""
+
+    def __init__(self, queryset, more_url="", length=None):
+        self.entries = list(queryset[: length or SHORTLIST_LENGTH])
+        self.count = queryset.count()
+        self.more_url = more_url
+
+    @property
+    def more(self):
+        return self.count > len(self.entries)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self):
+        return len(self.entries)
+
+
+def coverage_url(**filters):
+    """The coverage list (`/coverage/`) filtered by `filters`: where a shortlist of
+    articles links for all of them."""
+    return f"{reverse('press:list')}?{urlencode(filters)}"
+
+
+__all__ = ["InvalidPage", "Shortlist", "coverage_url", "page_problem", "requested_page"]

@@ -2,6 +2,7 @@ from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
 from notorious.core.models import if_published
+from notorious.core.paging import Shortlist, coverage_url
 from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.figures.models import Figure
 from notorious.reports.models import Report
@@ -85,9 +86,10 @@ class MarketDetailView(PublishedDetailView):
             latest=latest,
             last_listed=reports.get(history.last_year),
             first_listed=reports.get(history.first_year),
-            coverage=market.articles.published()
-            .newest_first()
-            .select_related("outlet", "republishes"),
+            coverage=Shortlist(
+                market.articles.published().newest_first().select_related("outlet", "republishes"),
+                coverage_url(market=market.slug),
+            ),
             figures=Figure.objects.published().for_market(market).for_lists(),
             citation=Citation.for_page(self.request, market, last_changed),
         )

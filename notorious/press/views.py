@@ -2,6 +2,7 @@ from django.db.models import Count, Prefetch, Q
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
+from notorious.core.paging import Shortlist, coverage_url
 from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.markets.models import Market
 
@@ -84,8 +85,14 @@ class OutletDetailView(PublishedDetailView):
         context = super().get_context_data(**kwargs)
         outlet = self.object
         context.update(
-            articles=with_credits(outlet.articles.published().newest_first()),
-            republished=with_credits(outlet.republished_articles.published().newest_first()),
-            citing=with_credits(outlet.citing_articles.published().newest_first()),
+            articles=Shortlist(
+                with_credits(outlet.articles.published().newest_first()),
+                coverage_url(outlet=outlet.slug),
+            ),
+            republished=Shortlist(
+                with_credits(outlet.republished_articles.published().newest_first()),
+                coverage_url(outlet=outlet.slug),
+            ),
+            citing=Shortlist(with_credits(outlet.citing_articles.published().newest_first())),
         )
         return context

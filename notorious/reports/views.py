@@ -6,7 +6,7 @@ from django.views.generic import ListView, TemplateView
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
-from notorious.core.paging import InvalidPage, page_problem, requested_page
+from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
 from notorious.core.views import PublishedDetailView
 from notorious.markets.models import Market
 
@@ -17,8 +17,6 @@ from .timeline import build_timeline, with_articles
 
 # An edition's page shows this many listings of each section at a time (`?page=`).
 LISTINGS_PER_PAGE = 100
-# The newest articles about an edition its page lists; the coverage list has them all.
-COVERAGE_SHOWN = 20
 # The timeline's events a page, and the undated articles its last page lists.
 EVENTS_PER_PAGE = 200
 UNDATED_SHOWN = 50
@@ -68,17 +66,16 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
         report = self.object
         record = Report.objects.edition_record()
         markets = Market.objects.published().select_related("operator")
-        coverage = report.articles.published()
         context.update(
             self.listing_pages(report, record),
             # A draft edition is not on the readers' record: its changes wait until it is.
             turns=markets.turns_in(report, record) if report.is_published else None,
             previous_edition=report.previous_edition(),
             next_edition=report.next_edition(),
-            coverage=coverage.newest_first().select_related("outlet", "republishes")[
-                :COVERAGE_SHOWN
-            ],
-            coverage_count=coverage.count(),
+            coverage=Shortlist(
+                report.articles.published().newest_first().select_related("outlet", "republishes"),
+                coverage_url(report=report.year),
+            ),
             figures=report.figures.published().for_lists(),
         )
         return context
