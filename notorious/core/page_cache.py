@@ -118,6 +118,7 @@ def known_query(query):
     known = QueryDict(mutable=True)
     for name in sorted(QUERY_PARAMETERS & query.keys()):
         known.setlist(name, query.getlist(name))
+    known._mutable = False  # as Django's own request.GET
     return known
 
 
