@@ -7,8 +7,9 @@ HTTP status (0 when no response came: refused, reset or timed out), "error": why
 "retry_after": the Retry-After header, "unavailable_page": whether the body is the
 site's 503 page, "traceback": whether the body looks like a traceback}.
 
-The probe sends a cookie, so the page cache (which serves cookie-less readers) is bypassed
-and every probe reaches the database, as a reader's first visit does.
+The probe sends a session cookie (a made-up one: no session is found), so the page cache,
+which only a session, CSRF or messages cookie bypasses, never answers it and every probe
+reaches the database, as a reader's first visit does.
 """
 
 import argparse
@@ -34,7 +35,7 @@ def probe(url, timeout):
     result = {"start": started, "status": 0, "error": "", "retry_after": None}
     try:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        connection.request("GET", path, headers={"Cookie": "probe=1"})
+        connection.request("GET", path, headers={"Cookie": "sessionid=probe"})
         response = connection.getresponse()
         body = response.read()
         connection.close()
