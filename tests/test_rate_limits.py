@@ -9,9 +9,11 @@ import uuid
 import pytest
 import redis
 from django.core.cache import cache, caches
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from notorious.core.page_cache import GENERATION_KEY
+from notorious.settings import env_rate
 
 from .factories import list_market, make_company, make_market
 
@@ -208,3 +210,25 @@ def test_requests_are_served_when_the_counters_cache_is_down(data, settings, cap
 def test_a_group_can_be_turned_off(data, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": None}
     assert statuses(LIMITED["search"], LIMIT * 2) == [200] * (LIMIT * 2)
+
+
+@pytest.mark.parametrize(
+    "value, rate",
+    [("60/m", (60, 60)), ("5/s", (5, 1)), ("100/5m", (100, 300)), ("2000/d", (2000, 86400))],
+)
+def test_a_limit_is_read_from_the_environment(monkeypatch, value, rate):
+    monkeypatch.setenv("DJANGO_RATE_LIMIT_TEST", value)
+    assert env_rate("DJANGO_RATE_LIMIT_TEST", "1/s") == rate
+
+
+@pytest.mark.parametrize("value", ["off", "", " OFF "])
+def test_off_lifts_a_limit(monkeypatch, value):
+    monkeypatch.setenv("DJANGO_RATE_LIMIT_TEST", value)
+    assert env_rate("DJANGO_RATE_LIMIT_TEST", "60/m") is None
+
+
+@pytest.mark.parametrize("value", ["60", "60/minute", "sixty/m", "60/0m", "-1/m"])
+def test_a_malformed_limit_stops_the_site_starting(monkeypatch, value):
+    monkeypatch.setenv("DJANGO_RATE_LIMIT_TEST", value)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_RATE_LIMIT_TEST"):
+        env_rate("DJANGO_RATE_LIMIT_TEST", "60/m")
