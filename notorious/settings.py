@@ -8,6 +8,7 @@ DJANGO_ENV_FILE names another file (empty: none, as on a server).
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,19 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A rate limit: "60/m" is 60 requests a minute (units s, m, h, d; "100/5m": 100 every
+    five minutes), as (requests, seconds); "off" or empty: None, no limit."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in {"", "off"}:
+        return None
+    match = re.fullmatch(r"(\d+)/(\d*)([smhd])", value)
+    if not match or int(match[2] or 1) == 0:
+        raise ImproperlyConfigured(f'{name} must look like "60/m" (or "off"), not "{value}".')
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[3]] * int(match[2] or 1)
+    return int(match[1]), seconds
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -89,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Per-client rate limits on search, downloads and the API: after the page cache (a cached
+    # page costs nothing, so is never counted) and authentication (staff are not limited).
+    "notorious.core.rate_limits.RateLimitMiddleware",
     # A lost database gives a fast 503 page with Retry-After, not a 500 (docs/proof.md).
     "notorious.core.middleware.DatabaseUnavailableMiddleware",
     # After authentication: edit history records which editor made each change.
@@ -183,6 +200,20 @@ PAGE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_BYTES", str(102
 # The most rows one CSV or JSON download holds; the rest come as further pages (?page=2).
 # The whole dataset is `manage.py export_dataset` (docs/api.md#downloads).
 DOWNLOAD_MAX_ROWS = int(os.environ.get("DJANGO_DOWNLOAD_MAX_ROWS", "5000"))
+
+# Per-client rate limits on search, downloads and the API (notorious/core/rate_limits.py;
+# docs/deployment.md, "Rate limits"): requests one client may make per period, "off" for none.
+RATE_LIMITS = {
+    "search": env_rate("DJANGO_RATE_LIMIT_SEARCH", "60/m"),
+    "downloads": env_rate("DJANGO_RATE_LIMIT_DOWNLOADS", "20/m"),
+    "api": env_rate("DJANGO_RATE_LIMIT_API", "120/m"),
+}
+# Their counters (django-ratelimit): in the same Redis as the pages, else in each process's
+# own memory, apart from the pages so that large pages cannot push them out.
+CACHES["rate-limits"] = {**CACHES["default"], "LOCATION": REDIS_URL or "rate-limits"}
+RATELIMIT_USE_CACHE = "rate-limits"
+# A counter the cache lost is no reason to refuse a request.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -292,6 +323,11 @@ CONTENT_SECURITY_POLICY = {
 # How many reverse proxies in front of the app append to X-Forwarded-For (nginx alone: 1).
 # Decides which address login throttling counts; 0 means clients connect directly.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Or the header a trusted proxy sets to the client's address, e.g. X-Real-IP (nginx:
+# `proxy_set_header X-Real-IP $remote_addr;`); it wins over the count when set. Unset (the
+# default), no header is believed: a client could send any. Login throttling and the rate
+# limits count the address it gives.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
 
 # The only login is the admin's. After it, a refused `next` (another site's address, say)
 # falls back to the admin index, not Django's default /accounts/profile/, which is no page.

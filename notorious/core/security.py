@@ -1,4 +1,5 @@
-"""Which address a request came from, for login throttling behind reverse proxies."""
+"""Which address a request came from, behind reverse proxies (login throttling, rate
+limits), and the page a locked-out login gets."""
 
 import ipaddress
 
@@ -7,31 +8,39 @@ from django.shortcuts import render
 
 
 def client_ip(request):
-    """The client's address as the outermost of our own reverse proxies saw it.
+    """The client's address as our own reverse proxy saw it, for login throttling and the
+    rate limits.
 
-    Each proxy appends the address it received the request from to X-Forwarded-For, so with
-    settings.TRUSTED_PROXY_COUNT proxies the client is that many entries from the right.
-    Entries further left are whatever the client chose to send, so they are never trusted:
-    otherwise an attacker could rotate a fake address with every guess and never be locked out.
-    With no proxies (the default) it is the connecting address.
+    With settings.CLIENT_IP_HEADER (e.g. X-Real-IP), it is the last address in that header:
+    the one our proxy wrote (a client may send the header too, but the proxy overwrites or
+    appends to it). Otherwise, each proxy appends the address it received the request from
+    to X-Forwarded-For, so with settings.TRUSTED_PROXY_COUNT proxies the client is that many
+    entries from the right. Entries further left are whatever the client chose to send, so
+    they are never trusted: otherwise an attacker could rotate a fake address with every
+    guess and never be locked out. With neither (the default) it is the connecting address.
     """
     remote_addr = request.META.get("REMOTE_ADDR", "")
+    if settings.CLIENT_IP_HEADER:
+        return header_address(request, settings.CLIENT_IP_HEADER, 1) or remote_addr
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote_addr
-    forwarded = [
-        entry.strip()
-        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if entry.strip()
-    ]
-    if len(forwarded) < count:
-        # Fewer entries than proxies: the request did not come through all of them.
-        return remote_addr
-    candidate = forwarded[-count]
+    return header_address(request, "X-Forwarded-For", count) or remote_addr
+
+
+def header_address(request, header, position):
+    """The address `position` entries from the right of a comma-separated `header`; None
+    when the header has fewer entries (the request did not come through every proxy) or
+    that entry is no address."""
+    meta_key = "HTTP_" + header.upper().replace("-", "_")
+    entries = [entry.strip() for entry in request.META.get(meta_key, "").split(",")]
+    entries = [entry for entry in entries if entry]
+    if len(entries) < position:
+        return None
     try:
-        return str(ipaddress.ip_address(candidate))
+        return str(ipaddress.ip_address(entries[-position]))
     except ValueError:
-        return remote_addr
+        return None
 
 
 def lockout_response(request, original_response=None, credentials=None):
