@@ -12,10 +12,15 @@ built this way.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import Truncator
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .import_csv import ImportFileError, RowError, decode, read_rows
+from notorious.core.page_cache import bump_generation
+
+from .import_csv import ImportFileError, RowError, decode, read_rows, shown_errors
+from .models import Listing
 
 PLURALS = {"report": "reports", "company": "companies", "market": "markets", "listing": "listings"}
 
@@ -67,7 +72,34 @@ class Entry:
         if self.is_new:
             self.obj.save()
         else:
-            self.obj.save(update_fields=[*self.changes, *self.also_written, "updated_at"])
+            self.obj.save(update_fields=self.fields_written)
+
+    @property
+    def fields_written(self):
+        """The fields an existing entry's update writes: those changed, with the save's
+        timestamp (the version a form opened before the import sees as changed)."""
+        return [*self.changes, *sorted(self.also_written), "updated_at"]
+
+
+BATCH_SIZE = 500  # rows a bulk insert or update sends at once
+
+
+def write_entries(model, entries):
+    """Write the dirty `entries` of `model` in bulk, with one history record each (as a
+    save would make): the new ones inserted and the changed ones updated, a batch of rows
+    per query, grouped by the fields they change so that no other field is written."""
+    created = [entry.obj for entry in entries if entry.is_new]
+    if created:
+        bulk_create_with_history(created, model, batch_size=BATCH_SIZE)
+    by_fields = {}
+    for entry in entries:
+        if not entry.is_new and entry.changes:
+            by_fields.setdefault(tuple(entry.fields_written), []).append(entry.obj)
+    now = timezone.now()
+    for fields, objs in by_fields.items():
+        for obj in objs:
+            obj.updated_at = now  # bulk_update does not set auto_now fields
+        bulk_update_with_history(objs, model, list(fields), batch_size=BATCH_SIZE)
 
 
 def display(value):
@@ -133,15 +165,30 @@ class BasePlanner:
         """The entry as a change names it, e.g. 'market "WeChat"'."""
         return f'{entry.obj._meta.verbose_name} "{entry.obj}"'
 
+    def prepare(self, rows):
+        """Read from the database, at once, what the rows may refer to, so that planning
+        runs the same few queries whatever the file's length. Called before the first
+        `add_row`; nothing to read by default."""
+
     def validate(self):
         """Check every entry to be written with its model's own validation, as the admin's
         forms do, so that what imports can be saved in the admin; each error is reported on
-        the line that gave the value it is about."""
+        the line that gave the value it is about.
+
+        Uniqueness (of names, slugs, an edition's year, a market's listing in an edition)
+        is not asked of the database entry by entry: planning already matched every name
+        against those stored, and gave each new entry a free slug. A clash that appears
+        meanwhile is refused by the database when the plan is written (`ImportPlan.apply`).
+        """
         for entry in self.entries():
             if not entry.is_dirty:
                 continue
             try:
-                entry.obj.full_clean(exclude=self.unsaved_relations(entry.obj))
+                entry.obj.full_clean(
+                    exclude=self.planned_relations(entry.obj),
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
             except ValidationError as error:
                 for field_name, messages in error.message_dict.items():
                     where = (
@@ -153,16 +200,16 @@ class BasePlanner:
                         self.error(entry.line_of(field_name), f"{where}{message}")
 
     @staticmethod
-    def unsaved_relations(obj):
-        """The foreign keys of `obj` pointing to entries the plan has not saved yet: they
-        are checked as the plan makes them, and saved first."""
+    def planned_relations(obj):
+        """The foreign keys of `obj` the plan set to an entry it holds: one it creates
+        (checked as the plan makes it, and saved first) or one it read from the database in
+        this transaction, whose existence need not be asked again, entry by entry."""
         return [
             model_field.name
             for model_field in obj._meta.concrete_fields
             if model_field.many_to_one
             and model_field.is_cached(obj)
             and getattr(obj, model_field.name) is not None
-            and getattr(obj, model_field.name).pk is None
         ]
 
 
@@ -191,6 +238,16 @@ class ImportPlan:
         return not self.errors
 
     @property
+    def shown_errors(self):
+        """The first problems, which the preview lists (`import_csv.SHOWN_ERRORS`)."""
+        return shown_errors(self.errors)[0]
+
+    @property
+    def more_errors(self):
+        """How many problems the preview does not list."""
+        return shown_errors(self.errors)[1]
+
+    @property
     def has_changes(self):
         return bool(self.created or self.changes)
 
@@ -205,8 +262,16 @@ class ImportPlan:
         """Write the plan, in one transaction."""
         if self.errors:
             raise ImportFileError(self.errors)
-        with transaction.atomic():
-            self.write(self._planner)
+        try:
+            with transaction.atomic():
+                self.write(self._planner)
+        except IntegrityError as error:
+            # Someone saved a clashing entry (the same name, say) since the plan was made.
+            raise ImportFileError(
+                [RowError(None, f"The database refused the import, as it now stands: {error}")]
+            ) from None
+        # Bulk writes send no signals: say once that content changed (the page cache).
+        bump_generation(Listing)
 
     def notice_lines(self):
         """Anything else the summary should say (the listings import's listings no longer
@@ -246,6 +311,7 @@ def plan_file(data, file_format, planner, plan_class):
         rows = read_rows(decode(data), file_format)
     except ImportFileError as error:
         return plan_class(errors=error.errors)
+    planner.prepare(rows)
     for line, row in rows:
         planner.add_row(line, row)
     # Rows with unreadable cells make no entry, so the others are checked all the same:

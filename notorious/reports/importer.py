@@ -20,9 +20,13 @@ CSV import shares (reading rows, validating entries with the models' `full_clean
 summary, the single transaction) is in `import_csv.py` and `import_plan.py`.
 """
 
+from notorious.companies.models import Company
+from notorious.markets.models import Market
+
 from .import_file import LISTINGS_FORMAT
-from .import_plan import Change, Creation, ImportPlan, plan_file, run_file
+from .import_plan import Change, Creation, ImportPlan, plan_file, run_file, write_entries
 from .import_planner import Planner
+from .models import Listing
 from .near_duplicates import find_near_duplicates
 
 
@@ -93,20 +97,21 @@ class ListingsPlan(ImportPlan):
         self.near_duplicates = find_near_duplicates(planner)
 
     def write(self, planner):
+        """Write the plan in bulk, a few queries per kind of entry however many rows:
+        editions, then companies (owners first), markets and listings."""
         for entry in planner.report_entries:
-            entry.save()
+            entry.save()  # a handful; `Report.save` fills in the slug and publication
         pending = [e for e in planner.companies.values() if e.is_dirty]
         while pending:
             # Owners first: a company's parent must be saved before it can be pointed to.
             ready = [e for e in pending if e.obj.parent is None or e.obj.parent.pk]
             if not ready:  # cannot happen: planning refuses ownership cycles
                 raise RuntimeError("The companies to import own one another in a cycle.")
-            for entry in ready:
-                entry.save()
-            pending = [e for e in pending if e not in ready]
-        for entry in [*planner.markets.values(), *planner.listings.values()]:
-            if entry.is_dirty:
-                entry.save()
+            write_entries(Company, ready)
+            ready_ids = {id(e) for e in ready}
+            pending = [e for e in pending if id(e) not in ready_ids]
+        write_entries(Market, list(planner.markets.values()))
+        write_entries(Listing, list(planner.listings.values()))
 
     def notice_lines(self):
         if not self.no_longer_named:
