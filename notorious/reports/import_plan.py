@@ -9,12 +9,13 @@ rest. The listings import (`importer.py`) and the editions import (`report_impor
 built this way.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.translation import get_language
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from notorious.core.page_cache import bump_generation
@@ -108,15 +109,34 @@ def display(value):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+    if _is_country(value):
         return value.name if value.code else ""
-    return Truncator(str(value)).chars(80)
+    text = str(value)
+    # Not Truncator: it asks the translation machinery for its ellipsis on every call, and
+    # a preview shows tens of thousands of values.
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
+SHOWN_LENGTH = 80
+
+
+def _is_country(value):
+    return hasattr(value, "name") and hasattr(value, "code")  # a django-countries Country
 
 
 def display_field(obj, field_name, value):
     """A field's value as an editor reads it: a choice's label rather than its code."""
-    choices = dict(obj._meta.get_field(field_name).flatchoices)
-    return display(choices.get(value, value) if isinstance(value, str) else value)
+    if _is_country(value):
+        value = value.code or ""
+    if isinstance(value, str):
+        value = _choice_labels(type(obj), field_name, get_language()).get(value, value)
+    return display(value)
+
+
+@functools.cache
+def _choice_labels(model, field_name, language):
+    # Read once: a country field has some 250 choices, and an import shows thousands.
+    return dict(model._meta.get_field(field_name).flatchoices or ())
 
 
 class BasePlanner:
@@ -136,24 +156,36 @@ class BasePlanner:
         raise NotImplementedError
 
     def set_field(self, entry, field_name, value, line, label, shown=None):
-        """Plan `field_name = value` (a non-empty cell); refuse a second, different value."""
-        shown = display(value) if shown is None else shown
+        """Plan `field_name = value` (a non-empty cell); refuse a second, different value.
+
+        `shown` is the value as the preview names it; by default its label when the field
+        has choices (worked out only when a message needs it)."""
+
+        def shown_as(value, shown):
+            return display_field(entry.obj, field_name, value) if shown is None else shown
+
         if field_name in entry.given:
             earlier, earlier_shown, earlier_line = entry.given[field_name]
             if earlier is not value and earlier != value:
                 self.error(
                     line,
-                    f"{label} '{shown}' differs from '{earlier_shown}' given for "
-                    f"{entry.obj} on line {earlier_line}.",
+                    f"{label} '{shown_as(value, shown)}' differs from "
+                    f"'{shown_as(earlier, earlier_shown)}' given for {entry.obj} on line "
+                    f"{earlier_line}.",
                 )
             return
         entry.given[field_name] = (value, shown, line)
         old = getattr(entry.obj, field_name)
         if old is value or old == value:
             return
-        self.record_change(
-            entry, field_name, label, display_field(entry.obj, field_name, old), shown
-        )
+        if not entry.is_new:
+            self.record_change(
+                entry,
+                field_name,
+                label,
+                display_field(entry.obj, field_name, old),
+                shown_as(value, shown),
+            )
         setattr(entry.obj, field_name, value)
 
     def record_change(self, entry, field_name, label, old, new):
@@ -180,24 +212,46 @@ class BasePlanner:
         against those stored, and gave each new entry a free slug. A clash that appears
         meanwhile is refused by the database when the plan is written (`ImportPlan.apply`).
         """
+        checked = {}  # (model, field name, value) -> that value's errors
         for entry in self.entries():
             if not entry.is_dirty:
                 continue
+            obj = entry.obj
+            choice_fields = [f for f in obj._meta.concrete_fields if f.choices is not None]
+            errors = {}
+            for model_field in choice_fields:
+                # A value is checked against the field's choices once, not once an entry.
+                value = getattr(obj, model_field.attname)
+                key = (type(obj), model_field.name, str(value))
+                if key not in checked:
+                    try:
+                        model_field.clean(value, obj)
+                        checked[key] = []
+                    except ValidationError as error:
+                        checked[key] = error.messages
+                if checked[key]:
+                    errors[model_field.name] = checked[key]
             try:
-                entry.obj.full_clean(
-                    exclude=self.planned_relations(entry.obj),
+                obj.full_clean(
+                    exclude=[*self.planned_relations(obj), *(f.name for f in choice_fields)],
                     validate_unique=False,
                     validate_constraints=False,
                 )
             except ValidationError as error:
-                for field_name, messages in error.message_dict.items():
-                    where = (
-                        ""
-                        if field_name == NON_FIELD_ERRORS
-                        else f"{self.column_names.get(field_name, field_name)}: "
-                    )
-                    for message in messages:
-                        self.error(entry.line_of(field_name), f"{where}{message}")
+                errors.update(error.message_dict)
+            self._report_invalid(entry, errors)
+
+    def _report_invalid(self, entry, errors):
+        """Record the model's validation `errors` ({field: messages}) of `entry`, each on
+        the line that gave the value it is about."""
+        for field_name, messages in errors.items():
+            where = (
+                ""
+                if field_name == NON_FIELD_ERRORS
+                else f"{self.column_names.get(field_name, field_name)}: "
+            )
+            for message in messages:
+                self.error(entry.line_of(field_name), f"{where}{message}")
 
     @staticmethod
     def planned_relations(obj):

@@ -2,11 +2,10 @@
 anything (`importer.py` describes the import as a whole)."""
 
 from django.utils.text import slugify
-from django_countries import countries
 
 from notorious.companies.models import Company
 from notorious.core.models import split_aliases
-from notorious.markets.models import Category, Market
+from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
 from .import_csv import normalize_name
@@ -210,10 +209,9 @@ class Planner(BasePlanner):
     def _market_fields(self, line, entry, values):
         if values["category"]:
             category = values["category"]
-            self.set_field(entry, "category", category, line, "category", Category(category).label)
+            self.set_field(entry, "category", category, line, "category")
         if values["country"]:
-            code = values["country"]
-            self.set_field(entry, "country", code, line, "country", countries.name(code))
+            self.set_field(entry, "country", values["country"], line, "country")
         if values["city"]:
             self.set_field(entry, "city", values["city"], line, "city")
         if values["website"]:

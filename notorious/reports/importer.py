@@ -24,7 +24,15 @@ from notorious.companies.models import Company
 from notorious.markets.models import Market
 
 from .import_file import LISTINGS_FORMAT
-from .import_plan import Change, Creation, ImportPlan, plan_file, run_file, write_entries
+from .import_plan import (
+    Change,
+    Creation,
+    ImportPlan,
+    display_field,
+    plan_file,
+    run_file,
+    write_entries,
+)
 from .import_planner import Planner
 from .models import Listing
 from .near_duplicates import find_near_duplicates
@@ -77,7 +85,7 @@ class ListingsPlan(ImportPlan):
                 market = entry.obj
                 facts = [market.get_kind_display().lower(), market.category_label]
                 if market.country:
-                    facts.append(market.country.name)
+                    facts.append(display_field(market, "country", market.country))
                 if market.operator:
                     facts.append(f"operated by {market.operator}")
                 self.created.append(Creation("market", f'"{market}": {", ".join(facts)} (draft)'))
