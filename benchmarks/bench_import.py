@@ -38,12 +38,13 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from notorious.companies.models import Company  # noqa: E402
+from notorious.core.edit_history import history_of  # noqa: E402
 from notorious.dataset import synthetic  # noqa: E402
 from notorious.markets.models import Market  # noqa: E402
 from notorious.reports.models import Listing, Report  # noqa: E402
@@ -89,10 +90,25 @@ def confirm(client, url, label, response):
 
 
 def remove_imported():
-    Listing.objects.filter(report__year=YEAR).delete()
-    Market.objects.filter(slug__startswith="synthetic-market-").delete()
-    Company.objects.filter(slug__startswith="synthetic-company-").delete()
-    Report.objects.filter(year=YEAR).delete()
+    """Delete what the runs imported, and its history, in SQL (deleting 10,000 markets
+    through the ORM records a deletion for each, and takes minutes)."""
+    quote = connection.ops.quote_name
+    markets = f"SELECT id FROM {quote(Market._meta.db_table)} WHERE slug LIKE 'synthetic-market-%'"
+    companies = (
+        f"SELECT id FROM {quote(Company._meta.db_table)} WHERE slug LIKE 'synthetic-company-%'"
+    )
+    reports = f"SELECT id FROM {quote(Report._meta.db_table)} WHERE year = {YEAR}"
+    statements = [
+        (Listing, f"report_id IN ({reports}) OR market_id IN ({markets})"),
+        (Market, f"id IN ({markets})"),
+        (Company, f"id IN ({companies})"),
+        (Report, f"id IN ({reports})"),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, where in statements:
+            history = history_of(model).model._meta.db_table
+            cursor.execute(f"DELETE FROM {quote(history)} WHERE {where}")
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {where}")
 
 
 def main():
@@ -129,7 +145,7 @@ def main():
     preview(client, url, "Preview, header of 100,000 column names", columns)
     duplicates = ",".join("market" for _ in range(100_000)) + "\n"
     preview(client, url, "Preview, header of 100,000 duplicate names", duplicates)
-    bad = HEADER + f"{YEAR},Synthetic bad,nowhere,,,,\n" * 100_000
+    bad = HEADER + f"{YEAR},m,x,,,,\n" * 100_000  # 1.3 MB: under the upload limit
     preview(client, url, "Preview, 100,000 bad rows", bad)
 
 

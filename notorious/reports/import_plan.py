@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import get_language
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from notorious.core.page_cache import bump_generation
 
@@ -80,27 +78,6 @@ class Entry:
         """The fields an existing entry's update writes: those changed, with the save's
         timestamp (the version a form opened before the import sees as changed)."""
         return [*self.changes, *sorted(self.also_written), "updated_at"]
-
-
-BATCH_SIZE = 500  # rows a bulk insert or update sends at once
-
-
-def write_entries(model, entries):
-    """Write the dirty `entries` of `model` in bulk, with one history record each (as a
-    save would make): the new ones inserted and the changed ones updated, a batch of rows
-    per query, grouped by the fields they change so that no other field is written."""
-    created = [entry.obj for entry in entries if entry.is_new]
-    if created:
-        bulk_create_with_history(created, model, batch_size=BATCH_SIZE)
-    by_fields = {}
-    for entry in entries:
-        if not entry.is_new and entry.changes:
-            by_fields.setdefault(tuple(entry.fields_written), []).append(entry.obj)
-    now = timezone.now()
-    for fields, objs in by_fields.items():
-        for obj in objs:
-            obj.updated_at = now  # bulk_update does not set auto_now fields
-        bulk_update_with_history(objs, model, list(fields), batch_size=BATCH_SIZE)
 
 
 def display(value):

@@ -36,6 +36,7 @@ class Planner(BasePlanner):
         self.names = {Company: {}, Market: {}}  # casefolded name or alias -> pks
         self.stored_reports = {}  # year -> Report
         self.stored_listings = {}  # year -> {market pk: Listing}
+        self.look_for_near_duplicates = True  # for the preview (`ListingsPlan.describe`)
 
     def prepare(self, rows):
         """Read every edition, every company and the markets the file names (by name or
