@@ -24,7 +24,7 @@ from .import_csv import ImportFileError, RowError, decode
 from .import_file import LISTINGS_FORMAT
 from .importer import plan_import, run_import
 from .models import Report
-from .near_duplicates import MODELS, chosen
+from .near_duplicates import CHOICE_PREFIX, MODELS, chosen
 from .publishing import edition_name
 from .report_import import REPORTS_FORMAT, plan_reports_import, run_reports_import
 
@@ -234,6 +234,8 @@ class ImportListingsPage(ImportPage):
     run_import = staticmethod(run_import)
 
     def options(self, request, text):
+        if not any(key.startswith(CHOICE_PREFIX) and value for key, value in request.POST.items()):
+            return {"same_as": {}}, []  # nothing chosen: no need to look for near-duplicates
         offered = self.plan_import(text).near_duplicates
         allowed = [near for near in offered if _may_alias(request.user, near.model)]
         same_as, refused = chosen(request.POST, allowed)

@@ -8,9 +8,23 @@ and the editions import (`report_import.py`).
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.text import Truncator
+
 from notorious.reports.models import FIRST_YEAR, LAST_YEAR
+
+# An import has a dozen columns; a header far wider is not an import file, and is refused
+# before its names are read one by one.
+MAX_COLUMNS = 100
+# A cell longer than this is refused (Python's csv reader enforces it, so no cell, nor the
+# header's names, can be longer): the longest text an editor imports, a listing's reasons,
+# is a few thousand characters.
+MAX_CELL = csv.field_size_limit()
+# The problems shown of a file that cannot be imported: the first ones, by line, and how
+# many more there are (`ImportFileError.shown`).
+SHOWN_ERRORS = 100
 
 
 class ImportFileError(Exception):
@@ -18,7 +32,15 @@ class ImportFileError(Exception):
 
     def __init__(self, errors):
         self.errors = list(errors)
-        super().__init__("\n".join(str(error) for error in self.errors))
+        super().__init__("\n".join(str(error) for error in shown_errors(self.errors)[0]))
+
+
+def shown_errors(errors, limit=None):
+    """The first `limit` (`SHOWN_ERRORS` by default) of `errors` and how many are left out:
+    a page or a message lists those, then says "and N more problems", so that a file of
+    100,000 bad rows gives a short answer."""
+    limit = SHOWN_ERRORS if limit is None else limit
+    return errors[:limit], max(len(errors) - limit, 0)
 
 
 @dataclass(frozen=True)
@@ -83,7 +105,7 @@ def read_rows(text, file_format):
         except StopIteration:
             break
         except csv.Error as error:
-            errors.append(RowError(line, f"this row is not valid CSV ({error})."))
+            errors.append(RowError(line, f"this row is not valid CSV ({_csv_problem(error)})."))
             break
         if not any(cell.strip() for cell in cells):
             continue
@@ -117,9 +139,21 @@ def _read_header(reader, file_format):
         raise ImportFileError([RowError(None, "The file is empty.")]) from None
     except csv.Error as error:
         raise ImportFileError(
-            [RowError(1, f"the header row is not valid CSV ({error}).")]
+            [RowError(1, f"the header row is not valid CSV ({_csv_problem(error)}).")]
         ) from None
 
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            [
+                RowError(
+                    1,
+                    f"the header row has {len(header):,} columns; an import file has at most "
+                    f"{len(file_format.columns)} (the columns are: "
+                    + ", ".join(file_format.columns)
+                    + ").",
+                )
+            ]
+        )
     columns = [_clean_header(name) for name in header]
     errors = []
     unknown = [name for name in columns if name not in file_format.columns]
@@ -128,15 +162,16 @@ def _read_header(reader, file_format):
             RowError(
                 1,
                 "unknown column(s) "
-                + ", ".join(f"'{name}'" for name in unknown)
+                + ", ".join(f"'{Truncator(name).chars(40)}'" for name in unknown)
                 + "; the columns are: "
                 + ", ".join(file_format.columns)
                 + ".",
             )
         )
-    duplicated = sorted({name for name in columns if name and columns.count(name) > 1})
+    duplicated = sorted(name for name, count in Counter(columns).items() if name and count > 1)
     if duplicated:
-        errors.append(RowError(1, "column(s) given twice: " + ", ".join(duplicated) + "."))
+        named = ", ".join(Truncator(name).chars(40) for name in duplicated)
+        errors.append(RowError(1, f"column(s) given twice: {named}."))
     missing = [name for name in file_format.required if name not in columns]
     if missing:
         hint = ""
@@ -146,6 +181,13 @@ def _read_header(reader, file_format):
     if errors:
         raise ImportFileError(errors)
     return columns
+
+
+def _csv_problem(error):
+    """What the csv module says is wrong, in an editor's words where it is terse."""
+    if str(error).startswith("field larger than field limit"):
+        return f"a value is longer than {MAX_CELL:,} characters"
+    return str(error)
 
 
 def required_problems(row, file_format):

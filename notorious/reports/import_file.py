@@ -4,6 +4,7 @@
 `ListingImportError` is the error every CSV import raises (`import_csv.ImportFileError`),
 under the name the listings import has always used."""
 
+import functools
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -57,6 +58,7 @@ def parse_category(value):
     raise ValueError(f"unknown category '{value}'; use one of: {choices}.")
 
 
+@functools.lru_cache(maxsize=1024)  # a big file names the same few countries again and again
 def parse_country(value):
     """An ISO 3166 alpha-2 code (alpha-3 and numeric codes work too) or English name."""
     code = countries.alpha2(value) if len(value) <= 3 else ""

@@ -9,13 +9,17 @@ rest. The listings import (`importer.py`) and the editions import (`report_impor
 built this way.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
-from django.utils.text import Truncator
+from django.db import IntegrityError, transaction
+from django.utils.translation import get_language
 
-from .import_csv import ImportFileError, RowError, decode, read_rows
+from notorious.core.page_cache import bump_generation
+
+from .import_csv import ImportFileError, RowError, decode, read_rows, shown_errors
+from .models import Listing
 
 PLURALS = {"report": "reports", "company": "companies", "market": "markets", "listing": "listings"}
 
@@ -67,7 +71,13 @@ class Entry:
         if self.is_new:
             self.obj.save()
         else:
-            self.obj.save(update_fields=[*self.changes, *self.also_written, "updated_at"])
+            self.obj.save(update_fields=self.fields_written)
+
+    @property
+    def fields_written(self):
+        """The fields an existing entry's update writes: those changed, with the save's
+        timestamp (the version a form opened before the import sees as changed)."""
+        return [*self.changes, *sorted(self.also_written), "updated_at"]
 
 
 def display(value):
@@ -76,15 +86,34 @@ def display(value):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+    if _is_country(value):
         return value.name if value.code else ""
-    return Truncator(str(value)).chars(80)
+    text = str(value)
+    # Not Truncator: it asks the translation machinery for its ellipsis on every call, and
+    # a preview shows tens of thousands of values.
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
+SHOWN_LENGTH = 80
+
+
+def _is_country(value):
+    return hasattr(value, "name") and hasattr(value, "code")  # a django-countries Country
 
 
 def display_field(obj, field_name, value):
     """A field's value as an editor reads it: a choice's label rather than its code."""
-    choices = dict(obj._meta.get_field(field_name).flatchoices)
-    return display(choices.get(value, value) if isinstance(value, str) else value)
+    if _is_country(value):
+        value = value.code or ""
+    if isinstance(value, str):
+        value = _choice_labels(type(obj), field_name, get_language()).get(value, value)
+    return display(value)
+
+
+@functools.cache
+def _choice_labels(model, field_name, language):
+    # Read once: a country field has some 250 choices, and an import shows thousands.
+    return dict(model._meta.get_field(field_name).flatchoices or ())
 
 
 class BasePlanner:
@@ -104,24 +133,36 @@ class BasePlanner:
         raise NotImplementedError
 
     def set_field(self, entry, field_name, value, line, label, shown=None):
-        """Plan `field_name = value` (a non-empty cell); refuse a second, different value."""
-        shown = display(value) if shown is None else shown
+        """Plan `field_name = value` (a non-empty cell); refuse a second, different value.
+
+        `shown` is the value as the preview names it; by default its label when the field
+        has choices (worked out only when a message needs it)."""
+
+        def shown_as(value, shown):
+            return display_field(entry.obj, field_name, value) if shown is None else shown
+
         if field_name in entry.given:
             earlier, earlier_shown, earlier_line = entry.given[field_name]
             if earlier is not value and earlier != value:
                 self.error(
                     line,
-                    f"{label} '{shown}' differs from '{earlier_shown}' given for "
-                    f"{entry.obj} on line {earlier_line}.",
+                    f"{label} '{shown_as(value, shown)}' differs from "
+                    f"'{shown_as(earlier, earlier_shown)}' given for {entry.obj} on line "
+                    f"{earlier_line}.",
                 )
             return
         entry.given[field_name] = (value, shown, line)
         old = getattr(entry.obj, field_name)
         if old is value or old == value:
             return
-        self.record_change(
-            entry, field_name, label, display_field(entry.obj, field_name, old), shown
-        )
+        if not entry.is_new:
+            self.record_change(
+                entry,
+                field_name,
+                label,
+                display_field(entry.obj, field_name, old),
+                shown_as(value, shown),
+            )
         setattr(entry.obj, field_name, value)
 
     def record_change(self, entry, field_name, label, old, new):
@@ -133,36 +174,73 @@ class BasePlanner:
         """The entry as a change names it, e.g. 'market "WeChat"'."""
         return f'{entry.obj._meta.verbose_name} "{entry.obj}"'
 
+    def prepare(self, rows):
+        """Read from the database, at once, what the rows may refer to, so that planning
+        runs the same few queries whatever the file's length. Called before the first
+        `add_row`; nothing to read by default."""
+
     def validate(self):
         """Check every entry to be written with its model's own validation, as the admin's
         forms do, so that what imports can be saved in the admin; each error is reported on
-        the line that gave the value it is about."""
+        the line that gave the value it is about.
+
+        Uniqueness (of names, slugs, an edition's year, a market's listing in an edition)
+        is not asked of the database entry by entry: planning already matched every name
+        against those stored, and gave each new entry a free slug. A clash that appears
+        meanwhile is refused by the database when the plan is written (`ImportPlan.apply`).
+        """
+        checked = {}  # (model, field name, value) -> that value's errors
         for entry in self.entries():
             if not entry.is_dirty:
                 continue
+            obj = entry.obj
+            choice_fields = [f for f in obj._meta.concrete_fields if f.choices is not None]
+            errors = {}
+            for model_field in choice_fields:
+                # A value is checked against the field's choices once, not once an entry.
+                value = getattr(obj, model_field.attname)
+                key = (type(obj), model_field.name, str(value))
+                if key not in checked:
+                    try:
+                        model_field.clean(value, obj)
+                        checked[key] = []
+                    except ValidationError as error:
+                        checked[key] = error.messages
+                if checked[key]:
+                    errors[model_field.name] = checked[key]
             try:
-                entry.obj.full_clean(exclude=self.unsaved_relations(entry.obj))
+                obj.full_clean(
+                    exclude=[*self.planned_relations(obj), *(f.name for f in choice_fields)],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
             except ValidationError as error:
-                for field_name, messages in error.message_dict.items():
-                    where = (
-                        ""
-                        if field_name == NON_FIELD_ERRORS
-                        else f"{self.column_names.get(field_name, field_name)}: "
-                    )
-                    for message in messages:
-                        self.error(entry.line_of(field_name), f"{where}{message}")
+                errors.update(error.message_dict)
+            self._report_invalid(entry, errors)
+
+    def _report_invalid(self, entry, errors):
+        """Record the model's validation `errors` ({field: messages}) of `entry`, each on
+        the line that gave the value it is about."""
+        for field_name, messages in errors.items():
+            where = (
+                ""
+                if field_name == NON_FIELD_ERRORS
+                else f"{self.column_names.get(field_name, field_name)}: "
+            )
+            for message in messages:
+                self.error(entry.line_of(field_name), f"{where}{message}")
 
     @staticmethod
-    def unsaved_relations(obj):
-        """The foreign keys of `obj` pointing to entries the plan has not saved yet: they
-        are checked as the plan makes them, and saved first."""
+    def planned_relations(obj):
+        """The foreign keys of `obj` the plan set to an entry it holds: one it creates
+        (checked as the plan makes it, and saved first) or one it read from the database in
+        this transaction, whose existence need not be asked again, entry by entry."""
         return [
             model_field.name
             for model_field in obj._meta.concrete_fields
             if model_field.many_to_one
             and model_field.is_cached(obj)
             and getattr(obj, model_field.name) is not None
-            and getattr(obj, model_field.name).pk is None
         ]
 
 
@@ -191,6 +269,16 @@ class ImportPlan:
         return not self.errors
 
     @property
+    def shown_errors(self):
+        """The first problems, which the preview lists (`import_csv.SHOWN_ERRORS`)."""
+        return shown_errors(self.errors)[0]
+
+    @property
+    def more_errors(self):
+        """How many problems the preview does not list."""
+        return shown_errors(self.errors)[1]
+
+    @property
     def has_changes(self):
         return bool(self.created or self.changes)
 
@@ -205,8 +293,16 @@ class ImportPlan:
         """Write the plan, in one transaction."""
         if self.errors:
             raise ImportFileError(self.errors)
-        with transaction.atomic():
-            self.write(self._planner)
+        try:
+            with transaction.atomic():
+                self.write(self._planner)
+        except IntegrityError as error:
+            # Someone saved a clashing entry (the same name, say) since the plan was made.
+            raise ImportFileError(
+                [RowError(None, f"The database refused the import, as it now stands: {error}")]
+            ) from None
+        # Bulk writes send no signals: say once that content changed (the page cache).
+        bump_generation(Listing)
 
     def notice_lines(self):
         """Anything else the summary should say (the listings import's listings no longer
@@ -246,6 +342,7 @@ def plan_file(data, file_format, planner, plan_class):
         rows = read_rows(decode(data), file_format)
     except ImportFileError as error:
         return plan_class(errors=error.errors)
+    planner.prepare(rows)
     for line, row in rows:
         planner.add_row(line, row)
     # Rows with unreadable cells make no entry, so the others are checked all the same:

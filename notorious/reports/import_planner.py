@@ -2,11 +2,10 @@
 anything (`importer.py` describes the import as a whole)."""
 
 from django.utils.text import slugify
-from django_countries import countries
 
 from notorious.companies.models import Company
 from notorious.core.models import split_aliases
-from notorious.markets.models import Category, Market
+from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
 from .import_csv import normalize_name
@@ -31,14 +30,48 @@ class Planner(BasePlanner):
         self.markets = {}
         self.market_names = {}
         self.listings = {}  # (year, market entry) -> _Entry
-        self.slugs = {Company: set(), Market: set()}
+        # What the database holds, read once by `prepare`.
+        self.slugs = {Company: set(), Market: set()}  # taken, or given to a new entry
+        self.stored = {Company: {}, Market: {}}  # pk -> the entries the file may name
+        self.names = {Company: {}, Market: {}}  # casefolded name or alias -> pks
+        self.stored_reports = {}  # year -> Report
+        self.stored_listings = {}  # year -> {market pk: Listing}
+        self.look_for_near_duplicates = True  # for the preview (`ListingsPlan.describe`)
+
+    def prepare(self, rows):
+        """Read every edition, every company and the markets the file names (by name or
+        alias), with the slugs and names taken: a dozen queries, however long the file."""
+        self.stored_reports = {report.year: report for report in Report.objects.all()}
+        for model in (Company, Market):
+            self.slugs[model] = set(model.objects.values_list("slug", flat=True))
+            for pk, name, aliases in model.objects.values_list("pk", "name", "aliases"):
+                for known in {name.casefold(), *(a.casefold() for a in split_aliases(aliases))}:
+                    self.names[model].setdefault(known, []).append(pk)
+        # Every company, as ownership is followed up the chain of owners.
+        companies = self.stored[Company] = Company.objects.in_bulk()
+        for company in companies.values():
+            company.parent = companies.get(company.parent_id)
+        named = set()
+        for _line, row in rows:
+            named.add(normalize_name(row["market"]).casefold())
+            named.update(alias.casefold() for alias in split_aliases(row["aliases"]))
+        pks = {pk for name in named for pk in self.names[Market].get(name, ())}
+        self.stored[Market] = Market.objects.in_bulk(pks)
+        for market in self.stored[Market].values():
+            market.operator = companies.get(market.operator_id)
+
+    def _matching(self, model, name):
+        """The stored entries whose name or one of whose aliases is `name` (ignoring case),
+        by name: `AliasedQuerySet.matching_name`, on what `prepare` read."""
+        pks = self.names[model].get(normalize_name(name).casefold(), ())
+        return sorted((self.stored[model][pk] for pk in pks), key=lambda obj: obj.name)
 
     # entries
 
     def _unique_slug(self, model, name, fallback):
         base = (slugify(name) or fallback)[:190].strip("-") or fallback
         slug, number = base, 1
-        while slug in self.slugs[model] or model.objects.filter(slug=slug).exists():
+        while slug in self.slugs[model]:
             number += 1
             slug = f"{base}-{number}"
         self.slugs[model].add(slug)
@@ -50,7 +83,7 @@ class Planner(BasePlanner):
         entry = names.get(name.casefold())
         if entry is not None:
             return entry
-        matches = list(model.objects.matching_name(name))
+        matches = self._matching(model, name)
         if len(matches) > 1:
             listed = ", ".join(f"'{m.name}'" for m in matches)
             self.error(
@@ -61,7 +94,9 @@ class Planner(BasePlanner):
             return False
         if not matches:
             chosen = self.same_as.get((model, name.casefold()))
-            return None if chosen is None else self._as_alias(chosen, registry, names, name, line)
+            if chosen is None:
+                return None
+            return self._as_alias(self._stored(chosen), registry, names, name, line)
         obj = matches[0]
         if obj.pk not in registry:
             registry[obj.pk] = Entry(obj, is_new=False, line=line)
@@ -74,6 +109,13 @@ class Planner(BasePlanner):
         names[name.casefold()] = entry
         self._merge_list(entry, "aliases", [name], "aliases")
         return entry
+
+    def _stored(self, obj):
+        """The instance `prepare` read of a stored entry (its owner or operator linked)."""
+        stored = self.stored[type(obj)].setdefault(obj.pk, obj)
+        if isinstance(stored, Market):
+            stored.operator = self.stored[Company].get(stored.operator_id)
+        return stored
 
     def _company(self, name, line):
         name = normalize_name(name)
@@ -125,7 +167,7 @@ class Planner(BasePlanner):
 
     def _report(self, year, line):
         if year not in self.reports:
-            report = Report.objects.filter(year=year).first()
+            report = self.stored_reports.get(year)
             if report is None:
                 # No title is made up: it is "the 2013 edition" until an editor, or the
                 # editions import, gives it the report's own; its publication follows the
@@ -168,10 +210,9 @@ class Planner(BasePlanner):
     def _market_fields(self, line, entry, values):
         if values["category"]:
             category = values["category"]
-            self.set_field(entry, "category", category, line, "category", Category(category).label)
+            self.set_field(entry, "category", category, line, "category")
         if values["country"]:
-            code = values["country"]
-            self.set_field(entry, "country", code, line, "country", countries.name(code))
+            self.set_field(entry, "country", values["country"], line, "country")
         if values["city"]:
             self.set_field(entry, "city", values["city"], line, "city")
         if values["website"]:
@@ -197,8 +238,7 @@ class Planner(BasePlanner):
             other = self.market_names.get(alias.casefold())
             if other is None:
                 other = next(
-                    (m for m in Market.objects.matching_name(alias) if m.pk != entry.obj.pk),
-                    None,
+                    (m for m in self._matching(Market, alias) if m.pk != entry.obj.pk), None
                 )
             if other is not None and other is not entry:
                 self.error(
@@ -247,12 +287,13 @@ class Planner(BasePlanner):
             return
         existing = None
         if report.pk and market.obj.pk:
-            existing = Listing.objects.filter(report=report, market=market.obj).first()
+            existing = self._stored_listings(report).get(market.obj.pk)
         if existing is None:
             obj = Listing(report=report, market=market.obj, section=values["kind"])
             obj.is_published = False
             entry = Entry(obj, is_new=True, line=line)
         else:
+            existing.market = market.obj
             entry = Entry(existing, is_new=False, line=line)
         self.listings[key] = entry
         self.set_field(entry, "section", values["kind"], line, "section")
@@ -262,6 +303,15 @@ class Planner(BasePlanner):
             self.set_field(entry, "quotation", values["quote"], line, "quote")
         if values["page"]:
             self.set_field(entry, "quotation_page", values["page"], line, "page")
+
+    def _stored_listings(self, report):
+        """The listings of a stored edition, by market: one query per edition."""
+        if report.year not in self.stored_listings:
+            listings = self.stored_listings[report.year] = {}
+            for listing in report.listings.all():
+                listing.report = report
+                listings[listing.market_id] = listing
+        return self.stored_listings[report.year]
 
     # after the last row
 

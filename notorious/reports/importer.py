@@ -20,26 +20,43 @@ CSV import shares (reading rows, validating entries with the models' `full_clean
 summary, the single transaction) is in `import_csv.py` and `import_plan.py`.
 """
 
+from notorious.companies.models import Company
+from notorious.markets.models import Market
+
 from .import_file import LISTINGS_FORMAT
-from .import_plan import Change, Creation, ImportPlan, plan_file, run_file
+from .import_plan import (
+    Change,
+    Creation,
+    ImportPlan,
+    display_field,
+    plan_file,
+    run_file,
+)
 from .import_planner import Planner
+from .import_write import write_entries
+from .models import Listing
 from .near_duplicates import find_near_duplicates
 
 
-def plan_import(data, same_as=None):
+def plan_import(data, same_as=None, near_duplicates=True):
     """Read and check the whole file (bytes or text) and return a ListingsPlan; writes nothing.
 
     `same_as` maps (model, casefolded name) to an existing market or company: the rows
     naming it import onto that entry, which gets the name as an alias (an editor's choice
-    on the admin's preview; see `near_duplicates.py`)."""
-    return plan_file(data, LISTINGS_FORMAT, Planner(same_as), ListingsPlan)
+    on the admin's preview; see `near_duplicates.py`). The near-duplicates, which only the
+    preview shows, are looked for unless `near_duplicates` is false."""
+    planner = Planner(same_as)
+    planner.look_for_near_duplicates = near_duplicates
+    return plan_file(data, LISTINGS_FORMAT, planner, ListingsPlan)
 
 
 def run_import(data, dry_run=False, same_as=None):
     """Plan the import of `data` (bytes or text) and, unless `dry_run`, write it, in one
     transaction; raises `ListingImportError` with every bad row and writes nothing when the
     file cannot be imported as a whole (see `import_plan.run_file`)."""
-    return run_file(lambda text: plan_import(text, same_as), data, dry_run=dry_run)
+    return run_file(
+        lambda text: plan_import(text, same_as, near_duplicates=False), data, dry_run=dry_run
+    )
 
 
 class ListingsPlan(ImportPlan):
@@ -72,8 +89,9 @@ class ListingsPlan(ImportPlan):
             if entry.is_new:
                 market = entry.obj
                 facts = [market.get_kind_display().lower(), market.category_label]
-                if market.country:
-                    facts.append(market.country.name)
+                country = market.country
+                if country:
+                    facts.append(display_field(market, "country", country))
                 if market.operator:
                     facts.append(f"operated by {market.operator}")
                 self.created.append(Creation("market", f'"{market}": {", ".join(facts)} (draft)'))
@@ -90,23 +108,25 @@ class ListingsPlan(ImportPlan):
                 target = f'{year} listing of "{market.obj}"'
                 self.changes.append(Change(target, change.field, change.old, change.new))
         self.no_longer_named = planner.no_longer_named()
-        self.near_duplicates = find_near_duplicates(planner)
+        if planner.look_for_near_duplicates:
+            self.near_duplicates = find_near_duplicates(planner)
 
     def write(self, planner):
+        """Write the plan in bulk, a few queries per kind of entry however many rows:
+        editions, then companies (owners first), markets and listings."""
         for entry in planner.report_entries:
-            entry.save()
+            entry.save()  # a handful; `Report.save` fills in the slug and publication
         pending = [e for e in planner.companies.values() if e.is_dirty]
         while pending:
             # Owners first: a company's parent must be saved before it can be pointed to.
             ready = [e for e in pending if e.obj.parent is None or e.obj.parent.pk]
             if not ready:  # cannot happen: planning refuses ownership cycles
                 raise RuntimeError("The companies to import own one another in a cycle.")
-            for entry in ready:
-                entry.save()
-            pending = [e for e in pending if e not in ready]
-        for entry in [*planner.markets.values(), *planner.listings.values()]:
-            if entry.is_dirty:
-                entry.save()
+            write_entries(Company, ready)
+            ready_ids = {id(e) for e in ready}
+            pending = [e for e in pending if id(e) not in ready_ids]
+        write_entries(Market, list(planner.markets.values()))
+        write_entries(Listing, list(planner.listings.values()))
 
     def notice_lines(self):
         if not self.no_longer_named:

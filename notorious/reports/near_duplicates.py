@@ -12,9 +12,7 @@ as an alias of the existing entry and import the rows onto it (`Planner.same_as`
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import FloatField, Func, Q, Value
-from django.db.models.functions import Greatest
+from django.db import connection
 
 from notorious.companies.models import Company
 from notorious.markets.models import Market
@@ -70,41 +68,105 @@ class NearDuplicate:
         return f"{CHOICE_PREFIX}{self.model}:{self.name}"
 
 
-def _reverse_word_similarity(expression, text):
-    """word_similarity(field, text): how much of `text` the stored name covers."""
-    return Func(expression, Value(text), function="word_similarity", output_field=FloatField())
+# One query for every name the import would create: for each name, the 20 most similar
+# entries showing one of the signs (a similar name, the folded name or a domain within a
+# name, alias or domain), as the preview shows at most 5 once the signs are weighed.
+CANDIDATES_SQL = """
+SELECT wanted.i, found.id, found.similarity
+FROM unnest(%(names)s::text[], %(cores)s::text[], %(domains)s::text[], %(kinds)s::text[])
+    WITH ORDINALITY AS wanted(name, core, domains, kind, i)
+CROSS JOIN LATERAL (
+    SELECT entry.id, entry.name, scored.similarity
+    FROM {table} AS entry
+    CROSS JOIN LATERAL (
+        SELECT GREATEST(
+            word_similarity(wanted.name, entry.name),
+            word_similarity(wanted.name, entry.aliases),
+            word_similarity(entry.name, wanted.name)
+        ) AS similarity
+    ) AS scored
+    WHERE (wanted.kind = '' OR {kind_matches})
+      AND (
+        scored.similarity >= %(similar)s
+        OR (wanted.core <> '' AND (strpos(upper(entry.name), upper(wanted.core)) > 0
+                                   OR strpos(upper(entry.aliases), upper(wanted.core)) > 0))
+        OR {domain_matches}
+      )
+    ORDER BY scored.similarity DESC, entry.name
+    LIMIT 20
+) AS found
+ORDER BY wanted.i, found.similarity DESC, found.name
+"""
+# A market's domains hold one of the name's domains (or its folded name).
+DOMAIN_MATCHES = """EXISTS (
+    SELECT 1 FROM unnest(string_to_array(wanted.domains, E'\\n')) AS domain
+    WHERE domain <> '' AND strpos(upper(entry.domains), upper(domain)) > 0
+)"""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A name the import would create, as `candidates_for_all` compares it."""
+
+    name: str
+    domains: tuple = ()
+    kind: str = ""
+
+    @property
+    def core(self):
+        return folded(self.name)
+
+    @property
+    def wanted_domains(self):
+        """Its domains, bare, with its name when it is written as a domain."""
+        wanted = {bare_domain(domain) for domain in self.domains if domain}
+        if DOMAIN.match(self.name):
+            wanted.add(bare_domain(self.name))
+        return wanted
 
 
 def candidates_for(model, name, domains=(), kind=None):
     """The existing entries of `model` that may be the one called `name` (with `domains`,
     for a market of `kind`), most similar first."""
-    core = folded(name)
-    wanted = {bare_domain(domain) for domain in domains if domain}
-    if DOMAIN.match(name):
-        wanted.add(bare_domain(name))
-    found = model.objects.annotate(
-        similarity=Greatest(
-            TrigramWordSimilarity(name, "name"),
-            TrigramWordSimilarity(name, "aliases"),
-            _reverse_word_similarity("name", name),
-        )
+    return candidates_for_all(model, [Wanted(name, tuple(domains), kind or "")])[0]
+
+
+def candidates_for_all(model, wanted):
+    """For each `Wanted`, the existing entries of `model` that may be it, most similar
+    first (at most 5): two queries, however many names."""
+    if not wanted:
+        return []
+    is_market = model is Market
+    searched = [
+        sorted(w.wanted_domains | ({w.core} if w.core else set())) if is_market else []
+        for w in wanted
+    ]
+    sql = CANDIDATES_SQL.format(
+        table=connection.ops.quote_name(model._meta.db_table),
+        kind_matches="entry.kind = wanted.kind" if is_market else "TRUE",
+        domain_matches=DOMAIN_MATCHES if is_market else "FALSE",
     )
-    signs = Q(similarity__gte=SIMILAR)
-    if core:
-        signs |= Q(name__icontains=core) | Q(aliases__icontains=core)
-    if model is Market:
-        found = found.filter(kind=kind) if kind else found
-        for domain in wanted | ({core} if core else set()):
-            signs |= Q(domains__icontains=domain)
-    candidates = []
-    for obj in found.filter(signs).order_by("-similarity", "name")[:20]:
-        reasons = _reasons(obj, name, core, wanted)
+    params = {
+        "names": [w.name for w in wanted],
+        "cores": [w.core for w in wanted],
+        "domains": ["\n".join(domains) for domains in searched],
+        "kinds": [w.kind if is_market else "" for w in wanted],
+        "similar": SIMILAR,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    objects = model.objects.in_bulk({pk for _, pk, _ in found})
+    candidates = [[] for _ in wanted]
+    for position, pk, similarity in found:  # in each name's order, most similar first
+        w = wanted[position - 1]
+        reasons = _reasons(objects[pk], similarity, w.core, w.wanted_domains)
         if reasons:
-            candidates.append(Candidate(obj, reasons))
-    return candidates[:5]
+            candidates[position - 1].append(Candidate(objects[pk], reasons))
+    return [found[:5] for found in candidates]
 
 
-def _reasons(obj, name, core, wanted):
+def _reasons(obj, similarity, core, wanted):
     """Why `obj` may be the entry called `name`, in words; empty when it is not."""
     reasons = []
     domains = {bare_domain(domain) for domain in getattr(obj, "domain_list", [])}
@@ -118,26 +180,25 @@ def _reasons(obj, name, core, wanted):
         reasons.append(
             f"same name as “{same[0]}” once case, punctuation and domain ending are set aside"
         )
-    if not same and obj.similarity >= SIMILAR:
+    if not same and similarity >= SIMILAR:
         reasons.append("a similar name")
     return tuple(reasons)
 
 
 def find_near_duplicates(planner):
     """A `NearDuplicate` for each market and company the planned import would create that
-    resembles an existing one, in the order of the rows."""
+    resembles an existing one, in the order of the rows (a few queries in all)."""
     found = []
-    for entry in planner.markets.values():
-        if entry.is_new:
-            market = entry.obj
-            candidates = candidates_for(Market, market.name, market.domain_list, market.kind)
-            if candidates:
-                found.append(NearDuplicate("market", market.name, entry.line, candidates))
-    for entry in planner.companies.values():
-        if entry.is_new:
-            candidates = candidates_for(Company, entry.obj.name)
-            if candidates:
-                found.append(NearDuplicate("company", entry.obj.name, entry.line, candidates))
+    new_markets = [entry for entry in planner.markets.values() if entry.is_new]
+    wanted = [Wanted(e.obj.name, tuple(e.obj.domain_list), e.obj.kind) for e in new_markets]
+    for entry, candidates in zip(new_markets, candidates_for_all(Market, wanted), strict=True):
+        if candidates:
+            found.append(NearDuplicate("market", entry.obj.name, entry.line, candidates))
+    new_companies = [entry for entry in planner.companies.values() if entry.is_new]
+    wanted = [Wanted(entry.obj.name) for entry in new_companies]
+    for entry, candidates in zip(new_companies, candidates_for_all(Company, wanted), strict=True):
+        if candidates:
+            found.append(NearDuplicate("company", entry.obj.name, entry.line, candidates))
     return sorted(found, key=lambda near: (near.line, near.model))
 
 
