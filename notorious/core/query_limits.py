@@ -84,6 +84,8 @@ class Watchdog:
         try:
             fd = os.dup(connection.connection.pgconn.socket)
         except Exception:  # closed or lost already: any wait on it fails at once anyway
+            fd = None
+        if fd is None:
             yield Watch(None, math.inf)
             return
         watch = Watch(fd, time.monotonic() + seconds)
@@ -226,10 +228,8 @@ class RequestLimits:
                 if chunk is StopIteration:
                     break
                 yield chunk
-        finally:
+        finally:  # the end of the body, or the client gone
             with self.applied():
-                if hasattr(iterator, "close"):
-                    iterator.close()
                 self.finish()
 
 
@@ -260,9 +260,14 @@ class DatabaseTimeLimitMiddleware:
             if not limits.check_connections():
                 return unavailable_response(request)
             response = self.get_response(request)
-            if not response.streaming:
+            # A generated body (a download) may query as it is sent, after this returns; a
+            # file's does not.
+            generated = response.streaming and not (
+                getattr(response, "is_async", False) or isinstance(response, FileResponse)
+            )
+            if not generated:
                 limits.finish()
-        if response.streaming and not isinstance(response, FileResponse):
+        if generated:
             response.streaming_content = limits.stream(response.streaming_content)
         return response
 
