@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers' pages from the cache, before any other work (notorious/core/page_cache.py).
     "notorious.core.page_cache.ReaderPageCacheMiddleware",
+    # Every request's database work under a time limit, before anything that may query it
+    # (notorious/core/query_limits.py).
+    "notorious.core.query_limits.DatabaseTimeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,9 +156,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
 # Seconds to wait for PostgreSQL to accept a connection: when it does not answer at all,
-# requests fail fast with the 503 page instead of hanging until gunicorn's timeout.
+# requests fail fast with the 503 page instead of hanging until gunicorn's timeout. 2 is
+# the least libpq and psycopg accept (1 counts as 2).
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-    "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+    "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
 )
 # A server that stops answering on an open connection (frozen, or cut off by the network)
 # is given up on within DJANGO_DB_STALL_SECONDS instead of holding the worker for as long as
@@ -171,6 +175,13 @@ for _option, _value in {
     "tcp_user_timeout": _stall_seconds * 1000,
 }.items():
     DATABASES["default"]["OPTIONS"].setdefault(_option, _value)
+# Seconds a single query may run (PostgreSQL's statement_timeout, set per request by
+# notorious/core/query_limits.py): readers' pages and the API; /healthz; staff, whose admin
+# pages do more. A server that does not answer at all is given up on half a second after
+# the limit. Management commands (imports, backups, exports) have no limit.
+DB_READER_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_READER_TIMEOUT_SECONDS", "3"))
+DB_HEALTH_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_HEALTH_TIMEOUT_SECONDS", "1"))
+DB_STAFF_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_STAFF_TIMEOUT_SECONDS", "25"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

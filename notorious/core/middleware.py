@@ -1,11 +1,12 @@
-"""Middleware: a short "try again" page while the database is out of reach."""
+"""Middleware: a short "try again" page while the database is out of reach or too slow."""
 
 import logging
 
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from psycopg.errors import QueryCanceled
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,10 @@ class DatabaseUnavailableMiddleware:
     broken connection at the end of the request (CONN_MAX_AGE with conn_health_checks), so
     the first request after the database is back reconnects: no app server restart.
 
-    An OperationalError on a connection that still answers is a bad query, not an outage,
-    and stays the server error it is.
+    A query PostgreSQL cancelled at the request's time limit (`statement_timeout`, see
+    notorious/core/query_limits.py) gets the same page: the database is too busy to answer
+    in time. Any other OperationalError on a connection that still answers is a bad query,
+    not an outage, and stays the server error it is.
     """
 
     def __init__(self, get_response):
@@ -44,25 +47,43 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        if database_reachable():
-            return None
-        logger.warning("Database unavailable, answered 503: %s", exception)
+        return unavailable_for_database_error(request, exception)
+
+
+def unavailable_for_database_error(request, exception):
+    """The 503 response for `exception` if it means the database is unavailable (lost, or
+    too slow: a query cancelled at its time limit), else None."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    if isinstance(exception.__cause__, QueryCanceled):
+        logger.warning("A query ran past its time limit, answered 503: %s", exception)
         return unavailable_response(request)
+    if database_reachable():
+        return None
+    logger.warning("Database unavailable, answered 503: %s", exception)
+    return unavailable_response(request)
+
+
+UNAVAILABLE_MESSAGE = "Notorious is briefly unavailable. Please try again in a few seconds."
 
 
 def unavailable_response(request):
-    try:
-        # Rendered without the context processors: they may look up the session or the
-        # user, which needs the very database that is down.
-        body = loader.render_to_string("503.html", {"request": request})
-        content_type = "text/html; charset=utf-8"
-    except Exception:  # the page must not fail in its turn; plain text will do
-        logger.exception("The 503 page could not be rendered")
-        body = "The site is briefly unavailable. Please try again in a few seconds.\n"
-        content_type = "text/plain; charset=utf-8"
-    response = HttpResponse(body, status=503, content_type=content_type)
+    """The 503 page (for the API, a JSON error), with Retry-After and no caching."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
+    else:
+        response = HttpResponse(*unavailable_page(request), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     add_never_cache_headers(response)
     return response
+
+
+def unavailable_page(request):
+    """The 503 page's body and content type."""
+    try:
+        # Rendered without the context processors: they may look up the session or the
+        # user, which needs the very database that is down.
+        return loader.render_to_string("503.html", {"request": request}), "text/html; charset=utf-8"
+    except Exception:  # the page must not fail in its turn; plain text will do
+        logger.exception("The 503 page could not be rendered")
+        return f"{UNAVAILABLE_MESSAGE}\n", "text/plain; charset=utf-8"
