@@ -9,6 +9,7 @@ list filtered to it, which Django paginates.
 import re
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -111,6 +112,22 @@ def test_the_form_summarises_the_listings_with_links_to_them(editor_client):
     assert f'href="{add}?report={report.pk}" class="addlink">Add a listing to this edition' in html
     # No listing rows on the edition's own form.
     assert "Online One" not in html
+
+
+def test_view_only_staff_are_offered_only_what_they_may_do(client):
+    user = User.objects.create_user("viewer", "viewer@example.org", "pw-viewer-123", is_staff=True)
+    for codename in ("view_report", "view_listing"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    report = make_report(2021)
+    make_listing(make_market("Online One"), report)
+
+    html = change_form(client, report).content.decode()
+
+    assert "See the 1 listing of this edition</a>" in html
+    assert "Edit the" not in html
+    assert "Add a listing to this edition" not in html
+    assert client.get(admin_url(Listing, "changelist"), {"year": "2021"}).status_code == 200
 
 
 def test_a_new_edition_says_its_listings_come_after_saving(editor_client):

@@ -65,7 +65,7 @@ class MarketListingInline(GuardedInlineMixin, admin.TabularInline):
         return formset
 
 
-def listings_readout(year, counts):
+def listings_readout(year, counts, verb="Edit"):
     """The edition's listings counted (`ListingQuerySet.counts`), each count a link to the
     list of listings filtered to them: "Edit the 1,500 listings of this edition: 1,125
     online, 375 physical; 150 drafts."."""
@@ -88,7 +88,7 @@ def listings_readout(year, counts):
         ),
     )
     text = format_html(
-        "{}: {}", link(f"Edit the {total:,} listing{pluralize(total)} of this edition"), sections
+        "{}: {}", link(f"{verb} the {total:,} listing{pluralize(total)} of this edition"), sections
     )
     if drafts:
         text = format_html(
@@ -242,16 +242,26 @@ class ReportAdmin(PublishableAdmin):
         to them in the list of listings and to a new one in this edition."""
         if obj.pk is None:
             return "Save the edition first, then add its listings."
-        counts = obj.listings.counts()
+        may_change, may_add = getattr(obj, "listing_permissions", (False, False))
+        readout = listings_readout(obj.year, obj.listings.counts(), "Edit" if may_change else "See")
+        if not may_add:
+            return readout
         return format_html(
-            "{}<br>{}",
-            listings_readout(obj.year, counts),
-            format_html(
-                '<a href="{}?{}" class="addlink">Add a listing to this edition</a>',
-                reverse("admin:reports_listing_add"),
-                urlencode({"report": obj.pk}),
-            ),
+            '{}<br><a href="{}?{}" class="addlink">Add a listing to this edition</a>',
+            readout,
+            reverse("admin:reports_listing_add"),
+            urlencode({"report": obj.pk}),
         )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            # For the listings box, a read-only field, which is given the edition alone:
+            # offer only what this editor may do with listings.
+            obj.listing_permissions = (
+                request.user.has_perm("reports.change_listing"),
+                request.user.has_perm("reports.add_listing"),
+            )
+        return super().get_fieldsets(request, obj)
 
     @admin.display(description="online completeness")
     def online_completeness(self, obj):
