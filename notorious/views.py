@@ -20,8 +20,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = Report.objects.with_entered_counts().latest_edition()
+        # One query for both: the record holds the editions, counts and all.
         record = Report.objects.edition_record()
+        latest = record.latest_edition
         if latest:
             markets = Market.objects.published().select_related("operator")
             context["turns"] = markets.turns_in(latest, record)

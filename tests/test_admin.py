@@ -393,27 +393,24 @@ REPORT_FIELDS = {
 
 
 class TestReportPage:
-    def test_listings_inline_saves_a_listing(self, editor_client):
+    def test_a_listing_added_from_the_edition_page_is_saved_in_it(self, editor_client):
         report = make_report(2021)
         market = make_market("WeChat")
+        add_url = admin_url(Listing, "add")
+        assert (
+            f"{add_url}?report={report.pk}"
+            in editor_client.get(admin_url(Report, "change", report.pk)).content.decode()
+        )
 
         response = editor_client.post(
-            admin_url(Report, "change", report.pk),
-            inline_post_data(
-                # A change carries the version it was opened at, as the admin's form does.
-                {**REPORT_FIELDS, "opened_version": report.updated_at.isoformat()},
-                "listings",
-                [
-                    {
-                        "market": str(market.pk),
-                        "section": "online",
-                        "reasons": "Counterfeits sold through mini-programs.",
-                        "quotation": "",
-                        "quotation_page": "",
-                        "is_published": "on",
-                    }
-                ],
-            ),
+            f"{add_url}?report={report.pk}",
+            {
+                "report": str(report.pk),
+                "market": str(market.pk),
+                "section": "online",
+                "reasons": "Counterfeits sold through mini-programs.",
+                "is_published": "on",
+            },
         )
 
         assert response.status_code == 302, response.context and response.context["errors"]
@@ -421,17 +418,13 @@ class TestReportPage:
         assert listing.market == market
         assert listing.reasons == "Counterfeits sold through mini-programs."
 
-    def test_inline_shows_the_section_error(self, editor_client):
+    def test_a_listing_in_the_wrong_section_is_refused_with_a_message(self, editor_client):
         report = make_report(2021)
         market = make_market("Online Only")
 
         response = editor_client.post(
-            admin_url(Report, "change", report.pk),
-            inline_post_data(
-                REPORT_FIELDS,
-                "listings",
-                [{"market": str(market.pk), "section": "physical", "is_published": "on"}],
-            ),
+            admin_url(Listing, "add"),
+            {"report": str(report.pk), "market": str(market.pk), "section": "physical"},
         )
 
         assert response.status_code == 200
@@ -455,7 +448,7 @@ class TestReportPage:
     def test_publication_date_error_is_shown(self, editor_client):
         response = editor_client.post(
             admin_url(Report, "add"),
-            inline_post_data({**REPORT_FIELDS, "published_on": "2020-05-01"}, "listings", []),
+            {**REPORT_FIELDS, "published_on": "2020-05-01"},
         )
 
         assert response.status_code == 200

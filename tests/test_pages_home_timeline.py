@@ -4,7 +4,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from notorious.reports.models import Report
 from tests.factories import (
@@ -121,6 +123,14 @@ def test_home_query_count_does_not_grow_with_data(client, db):
     small = queries_for(client, "/")
     grow(18, start=2)
     assert queries_for(client, "/") == small
+
+
+def test_home_reads_the_editions_once(client, site):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+
+    reading_editions = [q["sql"] for q in captured if 'FROM "reports_report"' in q["sql"]]
+    assert len(reading_editions) == 1, reading_editions
 
 
 # --- timeline ------------------------------------------------------------------------

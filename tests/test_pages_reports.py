@@ -150,6 +150,21 @@ def test_first_edition_has_nothing_to_drop(client, editions):
     assert "Taobao First entered" in text
 
 
+def test_an_unknown_publication_date_is_the_sites_gap_not_the_publishers(client, db):
+    make_report(2021, published_on=None)
+    make_report(2020, published_on=datetime.date(2021, 1, 31))
+
+    undated = text_of(client.get("/reports/2021/"))
+    dated = text_of(client.get("/reports/2020/"))
+
+    assert (
+        "Published by Office of the United States Trade Representative (USTR); the "
+        "publication date is not recorded."
+    ) in undated
+    assert "not recorded by" not in undated
+    assert "Published 31 January 2021 by Office of the United States Trade Representative" in dated
+
+
 def test_stated_count_exceeded_is_flagged(client, db):
     report = make_report(2021, online_count_stated=1)
     for name in ("One", "Two"):

@@ -92,10 +92,17 @@ class EditionRecord:
 
     years: tuple = ()  # the editions on record, oldest first
     sections: dict = field(default_factory=dict)  # (year, section) -> SectionRecord
+    # The editions themselves as read (reports with their entered counts), oldest first.
+    editions: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def latest_year(self):
         return self.years[-1] if self.years else None
+
+    @property
+    def latest_edition(self):
+        """The latest edition on record, with its entered counts, or None."""
+        return self.editions[-1] if self.editions else None
 
     @property
     def span(self):

@@ -1,6 +1,13 @@
+from urllib.parse import urlsplit, urlunsplit
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.http import QueryDict
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from notorious.core.admin import (
     RECORD_FIELDSET,
@@ -19,23 +26,30 @@ from .models import Listing, Report, published_listings_q
 from .publishing import PublishPlan
 
 NOT_SAVED = "Shown once the edition is saved."
-# What an inline row edits of a listing, after the market or edition it links to.
-LISTING_FIELDS = (
-    "section",
-    "reasons",
-    "quotation",
-    "quotation_page",
-    "source_says_first",
-    "is_published",
-)
 
 
-class _ListingInline(GuardedInlineMixin, admin.TabularInline):
-    # Tabular, with short text boxes: an edition names dozens of markets. Each row refuses
-    # to save over a change made to that listing since the page was opened.
+class MarketListingInline(GuardedInlineMixin, admin.TabularInline):
+    """On a market's page: the editions that name it, picked by autocomplete. A market is
+    listed at most once per edition, so this stays a few dozen rows (an edition's own page
+    links to its listings instead: it may have hundreds). Each row refuses to save over a
+    change made to that listing since the page was opened."""
+
     model = Listing
     extra = 0
     show_change_link = True
+    fields = (
+        "report",
+        "section",
+        "reasons",
+        "quotation",
+        "quotation_page",
+        "source_says_first",
+        "is_published",
+    )
+    autocomplete_fields = ("report",)
+    ordering = ("report__year",)
+    verbose_name = "listing in an edition"
+    verbose_name_plural = "listings in editions"
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
     }
@@ -43,32 +57,44 @@ class _ListingInline(GuardedInlineMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("report", "market")
 
-
-class ReportListingInline(_ListingInline):
-    """On a report's page: the markets it names, picked by autocomplete."""
-
-    fields = ("market", *LISTING_FIELDS)
-    autocomplete_fields = ("market",)
-    ordering = ("section", "market__name")
-    verbose_name = "market named in this edition"
-    verbose_name_plural = "markets named in this edition"
-
-
-class MarketListingInline(_ListingInline):
-    """On a market's page: the editions that name it, picked by autocomplete."""
-
-    fields = ("report", *LISTING_FIELDS)
-    autocomplete_fields = ("report",)
-    ordering = ("report__year",)
-    verbose_name = "listing in an edition"
-    verbose_name_plural = "listings in editions"
-
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         # A market's listings belong in its own section; start new rows there.
         if obj is not None and obj.kind:
             formset.form.base_fields["section"].initial = obj.kind
         return formset
+
+
+def listings_readout(year, counts, verb="Edit"):
+    """The edition's listings counted (`ListingQuerySet.counts`), each count a link to the
+    list of listings filtered to them: "Edit the 1,500 listings of this edition: 1,125
+    online, 375 physical; 150 drafts."."""
+    if not counts["total"]:
+        return "No listings entered yet."
+    changelist = reverse("admin:reports_listing_changelist")
+
+    def link(text, **filters):
+        query = urlencode({"year": year, **filters})
+        return format_html('<a href="{}?{}">{}</a>', changelist, query, text)
+
+    total, drafts = counts["total"], counts["drafts"]
+    sections = format_html_join(
+        ", ",
+        "{}",
+        (
+            (link(f"{counts[kind.value]:,} {kind.value}", section__exact=kind.value),)
+            for kind in Kind
+            if counts[kind.value]
+        ),
+    )
+    text = format_html(
+        "{}: {}", link(f"{verb} the {total:,} listing{pluralize(total)} of this edition"), sections
+    )
+    if drafts:
+        text = format_html(
+            "{}; {}", text, link(f"{drafts:,} draft{pluralize(drafts)}", is_published__exact=0)
+        )
+    return format_html("{}.", text)
 
 
 @admin.register(Report)
@@ -88,7 +114,7 @@ class ReportAdmin(PublishableAdmin):
     list_filter = ("is_published", "published_on_precision")
     search_fields = ("year__exact", "title", "issue_focus", "summary")
     date_hierarchy = "published_on"
-    readonly_fields = ("online_completeness", "physical_completeness")
+    readonly_fields = ("online_completeness", "physical_completeness", "listings")
     fieldsets = (
         (None, {"fields": ("year", "title", "is_published")}),
         (
@@ -118,10 +144,18 @@ class ReportAdmin(PublishableAdmin):
                 ),
             },
         ),
+        (
+            "Listings",
+            {
+                "description": "An edition may name hundreds of markets, so its listings are "
+                "edited in the list of listings, filtered to this edition and shown a page at "
+                "a time, rather than on this form.",
+                "fields": ("listings",),
+            },
+        ),
         ("Content", {"fields": ("issue_focus", "summary")}),
         RECORD_FIELDSET,
     )
-    inlines = (ReportListingInline,)
 
     def get_urls(self):
         # The "Import listings" and "Import editions" pages (linked above the report list);
@@ -202,6 +236,33 @@ class ReportAdmin(PublishableAdmin):
     def physical_section(self, obj):
         return self._section_column(obj, Kind.PHYSICAL)
 
+    @admin.display(description="listings")
+    def listings(self, obj):
+        """The edition's listings counted (one query, however many there are), with links
+        to them in the list of listings and to a new one in this edition."""
+        if obj.pk is None:
+            return "Save the edition first, then add its listings."
+        may_change, may_add = getattr(obj, "listing_permissions", (False, False))
+        readout = listings_readout(obj.year, obj.listings.counts(), "Edit" if may_change else "See")
+        if not may_add:
+            return readout
+        return format_html(
+            '{}<br><a href="{}?{}" class="addlink">Add a listing to this edition</a>',
+            readout,
+            reverse("admin:reports_listing_add"),
+            urlencode({"report": obj.pk}),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            # For the listings box, a read-only field, which is given the edition alone:
+            # offer only what this editor may do with listings.
+            obj.listing_permissions = (
+                request.user.has_perm("reports.change_listing"),
+                request.user.has_perm("reports.add_listing"),
+            )
+        return super().get_fieldsets(request, obj)
+
     @admin.display(description="online completeness")
     def online_completeness(self, obj):
         return completeness_readout(obj, Kind.ONLINE) if obj.pk else NOT_SAVED
@@ -250,6 +311,17 @@ class ListingAdmin(PublishableAdmin):
         ),
         RECORD_FIELDSET,
     )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST and response.status_code == 302:
+            # Entering an edition's listings one after another: the next starts in the
+            # same edition, as "Add a listing to this edition" does.
+            url = urlsplit(response["Location"])
+            query = QueryDict(url.query, mutable=True)
+            query["report"] = obj.report_id
+            response["Location"] = urlunsplit(url._replace(query=query.urlencode()))
+        return response
 
     @admin.display(description="edition", ordering="report__year")
     def report_year(self, obj):

@@ -70,10 +70,12 @@ class ReportQuerySet(PublishableQuerySet):
 
     def edition_record(self, include_drafts=False):
         """The editions on record with each section's completeness: what every statement
-        about listing histories rests on (`markets.history`). One query."""
+        about listing histories rests on (`markets.history`), holding the editions too
+        (`EditionRecord.latest_edition`). One query."""
         reports = (self if include_drafts else self.published()).with_entered_counts(include_drafts)
-        reports = list(reports.order_by("year"))
+        reports = tuple(reports.order_by("year"))
         return EditionRecord(
+            editions=reports,
             years=tuple(report.year for report in reports),
             sections={
                 (report.year, kind.value): report.section_record(kind.value)
@@ -282,6 +284,16 @@ class ListingQuerySet(models.QuerySet):
         """Markets' published listings with their editions: what `Market.listing_history`
         reads, for a prefetch (`MarketQuerySet.with_listings`, `with_market_listings`)."""
         return self.published(of="market").select_related("report")
+
+    def counts(self):
+        """How many of these listings there are in each section and how many are drafts, as
+        {"online": n, "physical": n, "drafts": n, "total": n}: one query, however many."""
+        counted = {kind.value: models.Q(section=kind.value) for kind in Kind}
+        counted["drafts"] = models.Q(is_published=False)
+        return self.aggregate(
+            total=models.Count("pk"),
+            **{name: models.Count("pk", filter=condition) for name, condition in counted.items()},
+        )
 
     def with_market_listings(self):
         """Each listing's market, with that market's published listings prefetched, so its

@@ -43,18 +43,17 @@ class PublishPlan:
 
     @classmethod
     def of(cls, report):
-        listings = list(
-            report.listings.select_related("market__operator").order_by("section", "market__name")
-        )
-        markets = {listing.market.pk: listing.market for listing in listings}
-        companies = _companies_behind(markets.values())
+        """Only the drafts are loaded, and the companies behind the edition's markets: the
+        edition's admin page asks on every view, and an edition may have thousands of
+        listings. A few queries, however many."""
+        listings = report.listings.order_by("section", "market__name")
+        drafts = Market.objects.filter(listings__report=report, is_published=False)
+        companies = _companies_behind(listings)
         return cls(
             report=report,
             edition_is_draft=not report.is_published,
-            listings=[listing for listing in listings if not listing.is_published],
-            markets=sorted(
-                (m for m in markets.values() if not m.is_published), key=lambda m: m.name
-            ),
+            listings=list(listings.filter(is_published=False).select_related("market")),
+            markets=sorted(drafts, key=lambda m: m.name),
             companies=sorted(
                 ((c, why) for c, why in companies.values() if not c.is_published),
                 key=lambda pair: pair[0].name,
@@ -105,14 +104,18 @@ class PublishPlan:
                 entry.save(update_fields=["is_published", "updated_at"])
 
 
-def _companies_behind(markets):
-    """{pk: (company, why it is needed)} for the markets' operators and every owner above
-    them, drafts or not (a published owner ends nothing: a draft further up would still hide
-    the chain from readers). One query per level of ownership."""
+def _companies_behind(listings):
+    """{pk: (company, why it is needed)} for the listed markets' operators and every owner
+    above them, drafts or not (a published owner ends nothing: a draft further up would still
+    hide the chain from readers). One query for the operators and one per level above."""
+    operated = listings.filter(market__operator__isnull=False)
+    pairs = sorted(
+        operated.values_list("market__name", "market__operator"), key=lambda p: p[0].casefold()
+    )
+    operators = Company.objects.in_bulk({operator for _, operator in pairs})
     companies = {}
-    for market in sorted(markets, key=lambda m: m.name.casefold()):
-        if market.operator is not None:
-            companies.setdefault(market.operator.pk, (market.operator, f"operates {market.name}"))
+    for name, operator in pairs:
+        companies.setdefault(operator, (operators[operator], f"operates {name}"))
     level = [company for company, _ in companies.values()]
     while level:
         wanted = {c.parent_id for c in level if c.parent_id and c.parent_id not in companies}
