@@ -183,6 +183,11 @@ def test_a_2000_row_edition_imports_through_the_admin_with_history(editor_client
         "market": 2000,
         "listing": 2000,
     }
+    # The page says how many are created and lists the first thousand, not all 5,001.
+    page = response.content.decode()
+    assert "To be created (5,001), as drafts" in page
+    assert "The first 1,000 are listed" in page
+    assert len(response.content) < 300_000
     assert confirm(editor_client, response).status_code == 302
 
     report = Report.objects.get(year=2099)
