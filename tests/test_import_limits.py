@@ -187,6 +187,8 @@ def test_a_2000_row_edition_imports_through_the_admin_with_history(editor_client
     page = response.content.decode()
     assert "To be created (5,001), as drafts" in page
     assert "The first 1,000 are listed" in page
+    # Near-duplicates are looked for among the first 500 new markets and companies.
+    assert "2,000 more were not compared" in page
     assert len(response.content) < 300_000
     assert confirm(editor_client, response).status_code == 302
 
