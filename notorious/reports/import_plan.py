@@ -21,6 +21,9 @@ from notorious.core.page_cache import bump_generation
 from .import_csv import ImportFileError, RowError, decode, read_rows, shown_errors
 from .models import Listing
 
+# The entries created and fields changed that the admin's preview lists, of each: the page
+# of a 10,000-row file stays readable and small; the command's dry run lists them all.
+SHOWN_ENTRIES = 1000
 PLURALS = {"report": "reports", "company": "companies", "market": "markets", "listing": "listings"}
 
 
@@ -267,6 +270,15 @@ class ImportPlan:
     @property
     def is_valid(self):
         return not self.errors
+
+    @property
+    def shown_created(self):
+        """The first entries to be created, which the preview lists (`SHOWN_ENTRIES`)."""
+        return self.created[:SHOWN_ENTRIES]
+
+    @property
+    def shown_changes(self):
+        return self.changes[:SHOWN_ENTRIES]
 
     @property
     def shown_errors(self):

@@ -64,6 +64,10 @@ class Planner(BasePlanner):
         """The stored entries whose name or one of whose aliases is `name` (ignoring case),
         by name: `AliasedQuerySet.matching_name`, on what `prepare` read."""
         pks = self.names[model].get(normalize_name(name).casefold(), ())
+        missing = [pk for pk in pks if pk not in self.stored[model]]
+        if missing:  # not a name `prepare` saw in the file: read it now
+            for obj in model.objects.in_bulk(missing).values():
+                self._stored(obj)
         return sorted((self.stored[model][pk] for pk in pks), key=lambda obj: obj.name)
 
     # entries
@@ -308,7 +312,7 @@ class Planner(BasePlanner):
         """The listings of a stored edition, by market: one query per edition."""
         if report.year not in self.stored_listings:
             listings = self.stored_listings[report.year] = {}
-            for listing in report.listings.all():
+            for listing in report.listings.order_by():
                 listing.report = report
                 listings[listing.market_id] = listing
         return self.stored_listings[report.year]

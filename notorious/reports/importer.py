@@ -35,7 +35,7 @@ from .import_plan import (
 from .import_planner import Planner
 from .import_write import write_entries
 from .models import Listing
-from .near_duplicates import find_near_duplicates
+from .near_duplicates import find_near_duplicates, unchecked_count
 
 
 def plan_import(data, same_as=None, near_duplicates=True):
@@ -66,6 +66,7 @@ class ListingsPlan(ImportPlan):
     def __init__(self, errors=(), row_count=0, planner=None):
         self.no_longer_named = []
         self.near_duplicates = []  # of the markets and companies it would create
+        self.not_checked_for_near_duplicates = 0  # new ones past `near_duplicates.CHECKED`
         super().__init__(errors, row_count, planner)
 
     @property
@@ -110,6 +111,7 @@ class ListingsPlan(ImportPlan):
         self.no_longer_named = planner.no_longer_named()
         if planner.look_for_near_duplicates:
             self.near_duplicates = find_near_duplicates(planner)
+            self.not_checked_for_near_duplicates = unchecked_count(planner)
 
     def write(self, planner):
         """Write the plan in bulk, a few queries per kind of entry however many rows:

@@ -25,6 +25,17 @@ DOMAIN = re.compile(r"^(www\.)?([\w-]+\.)+[a-z]{2,24}$", re.IGNORECASE)
 # Second-level labels before a country ending: 'example.co.uk' is 'example'.
 SECOND_LEVEL = {"co", "com", "net", "org", "ac", "gov", "edu"}
 CHOICE_PREFIX = "same_as:"
+# New markets (and companies) of one file compared with those stored: each comparison scans
+# the stored ones, so a file of thousands of new names is checked for its first 500 (a year's
+# list has some 75); the preview says so (`unchecked_count`).
+CHECKED = 500
+
+
+def unchecked_count(planner):
+    """How many new markets and companies of the plan are not looked at for near-duplicates."""
+    markets = sum(1 for entry in planner.markets.values() if entry.is_new)
+    companies = sum(1 for entry in planner.companies.values() if entry.is_new)
+    return max(markets - CHECKED, 0) + max(companies - CHECKED, 0)
 
 
 def bare_domain(domain):
@@ -187,14 +198,15 @@ def _reasons(obj, similarity, core, wanted):
 
 def find_near_duplicates(planner):
     """A `NearDuplicate` for each market and company the planned import would create that
-    resembles an existing one, in the order of the rows (a few queries in all)."""
+    resembles an existing one, in the order of the rows (a few queries in all), among the
+    first `CHECKED` new markets and the first `CHECKED` new companies."""
     found = []
-    new_markets = [entry for entry in planner.markets.values() if entry.is_new]
+    new_markets = [entry for entry in planner.markets.values() if entry.is_new][:CHECKED]
     wanted = [Wanted(e.obj.name, tuple(e.obj.domain_list), e.obj.kind) for e in new_markets]
     for entry, candidates in zip(new_markets, candidates_for_all(Market, wanted), strict=True):
         if candidates:
             found.append(NearDuplicate("market", entry.obj.name, entry.line, candidates))
-    new_companies = [entry for entry in planner.companies.values() if entry.is_new]
+    new_companies = [entry for entry in planner.companies.values() if entry.is_new][:CHECKED]
     wanted = [Wanted(entry.obj.name) for entry in new_companies]
     for entry, candidates in zip(new_companies, candidates_for_all(Company, wanted), strict=True):
         if candidates:

@@ -111,6 +111,10 @@ class ReportPlanner(BasePlanner):
     def __init__(self):
         super().__init__()
         self.reports = {}  # year -> Entry
+        self.stored = {}  # year -> the Report stored, read once (`prepare`)
+
+    def prepare(self, rows):
+        self.stored = {report.year: report for report in Report.objects.all()}
 
     def entries(self):
         return [self.reports[year] for year in sorted(self.reports)]
@@ -133,7 +137,7 @@ class ReportPlanner(BasePlanner):
                 "edition once.",
             )
             return
-        report = Report.objects.filter(year=year).first()
+        report = self.stored.get(year)
         if report is None:
             report = Report(year=year, slug=str(year), is_published=False)
         entry = Entry(report, is_new=report.pk is None, line=line)
