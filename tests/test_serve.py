@@ -1,20 +1,22 @@
 """`make serve` (scripts/serve): the production configuration really starts and serves, with
 debug off, hashed far-future static files and the security headers, from a fresh checkout
-with no secret key configured."""
+with no secret key configured; nginx in front of gunicorn, stopped together.
+(The attacks it withstands are in test_attacks.py.)"""
 
+import http.client
 import os
+import re
+import secrets
 import signal
 import stat
 import subprocess
-import time
-from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from . import scratch
-from .http import fetch, free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from .http import fetch
+from .serving import ROOT, group_is_gone, read_log, serve
 
 
 @pytest.fixture(scope="module")
@@ -25,55 +27,10 @@ def served(tmp_path_factory, django_db_setup):
         yield from serve(tmp_path_factory.mktemp("serve"), database)
 
 
-def serve(tmp, database):
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
-        DATABASE_URL=scratch.database_url(database),
-        DJANGO_STATIC_ROOT=str(tmp / "static"),
-        DJANGO_SECRET_KEY_FILE=str(tmp / "secret_key"),
-        DJANGO_DEBUG="1",  # from the caller's shell: make serve must turn it off
-        DJANGO_PLAIN_STATIC="1",  # likewise
-        PORT=str(port),
-        WEB_CONCURRENCY="2",
-        PY=str(ROOT / ".venv" / "bin" / "python"),
-    )
-    log = open(tmp / "serve.log", "w+")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if fetch(f"{base}/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            log.seek(0)
-            pytest.fail(f"scripts/serve did not come up:\n{log.read()}")
-        time.sleep(0.3)
-    try:
-        yield {"base": base, "tmp": tmp, "process": process, "log": log}
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
-
-
 def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     status, headers, body = fetch(f"{served['base']}/")
     assert status == 200
-    assert headers["Server"] == "gunicorn"
+    assert headers["Server"] == "nginx"  # in front, and without its version
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -122,12 +79,45 @@ def test_the_admin_login_works_over_plain_http_locally(served):
     assert b'name="csrfmiddlewaretoken"' in body
 
 
-def test_access_log_goes_to_stdout_and_shutdown_is_graceful(served):
+def failed_login(base, source):
+    """A wrong password for "alice" from the address `source`, with a made-up X-Forwarded-For
+    each time; the status of the answer."""
+    port = int(base.rsplit(":", 1)[1])
+
+    def request(method, headers, body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(source, 0))
+        connection.request(method, "/admin/login/", body=body, headers=headers)
+        response = connection.getresponse()
+        return response, response.read().decode()
+
+    forged = {"X-Forwarded-For": f"203.0.113.{secrets.randbelow(250)}"}
+    response, page = request("GET", forged)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    form = urlencode({"csrfmiddlewaretoken": token, "username": "alice", "password": "wrong"})
+    headers = {**forged, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    return request("POST", headers, form)[0].status
+
+
+def test_login_throttling_counts_the_address_nginx_saw_not_what_the_client_claims(served):
+    # nginx overwrites X-Forwarded-For with the address it saw, and Django trusts that one
+    # proxy: made-up addresses do not dodge the lockout, and one address's lockout is not
+    # everyone's (as it would be if Django saw only nginx).
+    statuses = [failed_login(served["base"], "127.0.0.2") for _ in range(6)]
+    assert statuses == [200] * 4 + [429, 429]  # the fifth failure locks it
+    assert failed_login(served["base"], "127.0.0.3") == 200
+
+
+def test_access_logs_go_to_stdout_and_sigterm_stops_nginx_and_gunicorn(served):
     fetch(f"{served['base']}/healthz")
     process = served["process"]
-    os.killpg(process.pid, signal.SIGTERM)
+    # Only the script is signalled (as a process manager may do): it stops both.
+    process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=40) == 0
-    served["log"].seek(0)
-    log = served["log"].read()
-    assert '"GET /healthz HTTP/1.1" 200' in log
+    assert group_is_gone(process)
+    log = read_log(served)
+    assert '"GET /healthz HTTP/1.1" 200' in log  # gunicorn's line, and nginx's
     assert "Shutting down: Master" in log
+    # Its private directory (nginx's configuration, gunicorn's socket) is removed.
+    run_dir = re.search(r"unix:(/\S+)/gunicorn\.sock", log).group(1)
+    assert not os.path.exists(run_dir)
