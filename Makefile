@@ -8,7 +8,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --g
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run serve backup test install install-dev browser nginx lint format lock upgrade reset-db \
-	clean loadtest faults
+	clean loadtest faults attack
 
 # The virtualenv with production's locked dependencies; reinstalled when the lock changes.
 # Every package, transitive ones too, is pinned with its hashes (pip refuses anything else).
@@ -79,6 +79,11 @@ loadtest: install-dev
 
 faults: install-dev
 	PY=$(PY) scripts/faults
+
+# Issue 10's attacks (slow clients, heavy requests, oversized requests) on the same setup,
+# through nginx and at gunicorn directly; figures into docs/benchmarks.md ("Attacks").
+attack: install-dev nginx
+	PY=$(PY) scripts/attack-proof
 
 # The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
 test: install-dev browser nginx

@@ -18,13 +18,21 @@ from . import scratch
 from .http import fetch
 from .serving import ROOT, group_is_gone, read_log, serve
 
+TRUSTED_PROXY = "127.0.0.4"
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, django_db_setup):
     """scripts/serve on a free port, with its own scratch database, static root and key file,
     and none of the test run's development switches."""
     with scratch.scratch_database("serve") as database:
-        yield from serve(tmp_path_factory.mktemp("serve"), database)
+        yield from serve(
+            tmp_path_factory.mktemp("serve"),
+            database,
+            # 127.0.0.4 plays the deployer's TLS proxy; Django believes the scheme nginx sends.
+            NGINX_TRUSTED_PROXIES=TRUSTED_PROXY,
+            DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        )
 
 
 def test_pages_are_served_with_debug_off_and_the_security_headers(served):
@@ -41,11 +49,28 @@ def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     assert b"DEBUG = True" not in body  # Django's debug 404 page would say so
 
 
-def test_a_client_cannot_claim_https_through_gunicorn(served):
-    # Only Django's proxy setting may turn a request into HTTPS; gunicorn passes it on as sent.
-    status, _, body = fetch(f"{served['base']}/", {"X-Forwarded-Proto": "https"})
+def get_from(base, source, headers):
+    """GET `base`/ from the address `source`: (status, headers, body text)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=10, source_address=(source, 0)
+    )
+    connection.request("GET", "/", headers=headers)
+    response = connection.getresponse()
+    return response.status, response, response.read().decode()
+
+
+def test_only_a_trusted_proxy_can_say_a_request_came_by_https(served):
+    claim = {"X-Forwarded-Proto": "https", "X-Request-ID": "proxy-id-1"}
+    # A client's claim is overwritten by nginx, though Django believes the header.
+    status, response, body = get_from(served["base"], "127.0.0.1", claim)
     assert status == 200
-    assert f'rel="canonical" href="{served["base"]}/"' in body.decode()
+    assert f'rel="canonical" href="{served["base"]}/"' in body
+    assert response.getheader("X-Request-ID") != "proxy-id-1"
+    # The deployer's proxy (NGINX_TRUSTED_PROXIES) is believed, and its request id kept.
+    status, response, body = get_from(served["base"], TRUSTED_PROXY, claim)
+    assert status == 200
+    assert 'rel="canonical" href="https://127.0.0.1:' in body
+    assert response.getheader("X-Request-ID") == "proxy-id-1"
 
 
 def test_static_files_have_hashed_names_and_far_future_caching(served):
