@@ -13,6 +13,9 @@ import subprocess
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+
+from notorious.reports import admin_import
 
 from . import scratch
 from .http import fetch
@@ -146,3 +149,13 @@ def test_access_logs_go_to_stdout_and_sigterm_stops_nginx_and_gunicorn(served):
     # Its private directory (nginx's configuration, gunicorn's socket) is removed.
     run_dir = re.search(r"unix:(/\S+)/gunicorn\.sock", log).group(1)
     assert not os.path.exists(run_dir)
+
+
+def test_nginx_takes_the_bodies_django_takes():
+    """deploy/nginx.conf's body limit covers the admin's import file (with its form around
+    it) and Django's limit for other forms: a larger limit there would be nginx's 413."""
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", config).group(1))
+    assert megabytes * 1024 * 1024 >= max(
+        admin_import.MAX_FILE_SIZE + 64 * 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )

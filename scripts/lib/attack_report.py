@@ -14,6 +14,16 @@ ENTRANCES = {
 }
 
 
+NOTE = (
+    "Status 0 is no answer within the attacker's 60 s. A 500 among the heavy requests is "
+    "gunicorn killing a worker at its 30 s timeout: the page took longer than that on this "
+    "machine. Through nginx, such a request holds one of the attacker's share of workers "
+    "(`NGINX_CONN_PER_CLIENT`, half of them) and its other requests get 429, so the probes "
+    "are served by the rest; at gunicorn directly, the attacker's requests hold every worker "
+    "and the probes time out."
+)
+
+
 def probes_ok(report):
     return all(
         not probe["failures"] and probe["max_seconds"] < LIMIT_SECONDS
@@ -86,6 +96,7 @@ def section(env, reports):
     ]
     for entrance, label in ENTRANCES.items():
         lines.append(f"- {label}: {oversize_cell(reports[entrance])}.")
+    lines += ["", NOTE]
     return "\n".join(lines)
 
 
