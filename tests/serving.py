@@ -70,6 +70,19 @@ def serve(tmp, database, **extra):
         log.close()
 
 
+def answers(base, within=60):
+    """True once /healthz answers 200 (a slow machine may take seconds after a reload)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if fetch(f"{base}/healthz")[0] == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
 def group_is_gone(process, within=10):
     """True once no process of `process`'s group (nginx, gunicorn, their workers) is left."""
     deadline = time.monotonic() + within

@@ -10,6 +10,7 @@ import secrets
 import signal
 import stat
 import subprocess
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -19,7 +20,7 @@ from notorious.reports import admin_import
 
 from . import scratch
 from .http import fetch
-from .serving import ROOT, group_is_gone, read_log, serve
+from .serving import ROOT, answers, group_is_gone, read_log, serve
 
 TRUSTED_PROXY = "127.0.0.4"
 
@@ -136,8 +137,19 @@ def test_login_throttling_counts_the_address_nginx_saw_not_what_the_client_claim
     assert failed_login(served["base"], "127.0.0.3") == 200
 
 
+def test_sighup_reloads_and_keeps_serving(served):
+    process = served["process"]
+    process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while "Hang up: Master" not in read_log(served):  # gunicorn reloads its code
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert answers(served["base"])
+    assert process.poll() is None  # still running: nginx and gunicorn both
+
+
 def test_access_logs_go_to_stdout_and_sigterm_stops_nginx_and_gunicorn(served):
-    fetch(f"{served['base']}/healthz")
+    assert answers(served["base"])
     process = served["process"]
     # Only the script is signalled (as a process manager may do): it stops both.
     process.send_signal(signal.SIGTERM)
