@@ -4,11 +4,14 @@ over-long addresses and headers. Meanwhile /healthz and a cached page must keep 
 within a second. The attacks are scripts/attack's (scripts/lib/attack.py), here with small
 numbers; `make attack` runs them larger (docs/proof.md, "Attacks")."""
 
+import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -93,6 +96,37 @@ def test_one_client_with_heavy_requests_cannot_take_every_worker(served):
     assert statuses.get("200", 0) > 0  # the attacker is served, only not alone
     assert statuses.get("429", 0) > 0
     assert set(statuses) <= {"200", "429"}
+    # nginx's 429 says when to ask again.
+    refused = refused_request(served)
+    assert refused.status == 429
+    assert refused.getheader("Retry-After") == "1"
+
+
+def refused_request(served):
+    """A GET from an address that already has its share of requests in progress: each of
+    those announced a body and sends none, so nginx holds it (never gunicorn) meanwhile."""
+    port = int(served["base"].rsplit(":", 1)[1])
+    source = ("127.0.0.5", 0)
+    holders = [
+        socket.create_connection(("127.0.0.1", port), source_address=source)
+        for _ in range(WORKERS // 2)
+    ]
+    try:
+        for holder in holders:
+            holder.sendall(
+                b"POST /search/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99\r\n\r\n"
+            )
+        time.sleep(0.5)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=10, source_address=source
+        )
+        connection.request("GET", CACHED_PAGE)
+        response = connection.getresponse()
+        response.read()
+        return response
+    finally:
+        for holder in holders:
+            holder.close()
 
 
 def security_headers(headers):
