@@ -95,7 +95,9 @@ def test_one_client_with_heavy_requests_cannot_take_every_worker(served):
     statuses = report["heavy"]["attack"]["statuses"]
     assert statuses.get("200", 0) > 0  # the attacker is served, only not alone
     assert statuses.get("429", 0) > 0
-    assert set(statuses) <= {"200", "429"}
+    # Never a failure: no 500 or 502 (a worker killed at its timeout), no unanswered request.
+    # (A 503 is the site's own "briefly unavailable", e.g. at a database statement timeout.)
+    assert set(statuses) <= {"200", "429", "503"}
     # nginx's 429 says when to ask again.
     refused = refused_request(served)
     assert refused.status == 429
