@@ -117,7 +117,9 @@ def failed_login(base, source):
         connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(source, 0))
         connection.request(method, "/admin/login/", body=body, headers=headers)
         response = connection.getresponse()
-        return response, response.read().decode()
+        body = response.read().decode()
+        connection.close()
+        return response, body
 
     forged = {"X-Forwarded-For": f"203.0.113.{secrets.randbelow(250)}"}
     response, page = request("GET", forged)
