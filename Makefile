@@ -7,8 +7,8 @@ PY := $(BIN)/python
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run serve backup test install install-dev browser lint format lock upgrade reset-db \
-	clean loadtest faults
+.PHONY: run serve backup test install install-dev browser nginx lint format lock upgrade reset-db \
+	clean loadtest faults attack
 
 # The virtualenv with production's locked dependencies; reinstalled when the lock changes.
 # Every package, transitive ones too, is pinned with its hashes (pip refuses anything else).
@@ -43,6 +43,14 @@ browser:
 			{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
 		else sudo apt-get install -y -q chromium >/dev/null; fi; }
 
+# Debian's nginx, which `make serve` puts in front of gunicorn (deploy/nginx.conf).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for make serve"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q nginx >/dev/null || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; }; \
+		else sudo apt-get install -y -q nginx >/dev/null; fi; }
+
 # Serve the site for local development, with the demo data, on http://127.0.0.1:$(PORT).
 # Without DATABASE_URL the database is the embedded PostgreSQL in .postgres/, started here
 # and stopped when this stops.
@@ -54,8 +62,9 @@ run: install-dev .env
 		if [ -z "$$DATABASE_URL" ]; then $(PY) -m notorious.local_database stop; fi
 
 # The production configuration on this machine: debug off, migrations, collectstatic, gunicorn
-# (gunicorn.conf.py) on http://127.0.0.1:$(PORT). See docs/deployment.md, "Deployment".
-serve: install-dev
+# (gunicorn.conf.py) behind nginx (deploy/nginx.conf) on http://127.0.0.1:$(PORT).
+# See docs/deployment.md, "Deployment".
+serve: install-dev nginx
 	PORT=$(PORT) PY=$(PY) scripts/serve
 
 # A restorable dump of the database in backups/ (pg_dump --format=custom).
@@ -71,8 +80,13 @@ loadtest: install-dev
 faults: install-dev
 	PY=$(PY) scripts/faults
 
+# Issue 10's attacks (slow clients, heavy requests, oversized requests) on the same setup,
+# through nginx and at gunicorn directly; figures into docs/benchmarks.md ("Attacks").
+attack: install-dev nginx
+	PY=$(PY) scripts/attack-proof
+
 # The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
-test: install-dev browser
+test: install-dev browser nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -1,4 +1,5 @@
-"""gunicorn's configuration for Notorious: `make serve` uses it, and so should a deploy.
+"""gunicorn's configuration for Notorious: `make serve` uses it behind nginx
+(deploy/nginx.conf), and so should a deploy.
 
 Every value can be changed by environment variable (see docs/deployment.md, "Deployment"),
 so the same file serves one machine and a pool of app servers behind a reverse proxy.
@@ -16,8 +17,10 @@ def _cores():
 
 wsgi_app = "notorious.wsgi:application"
 
-# PORT alone picks the port on 127.0.0.1; behind a proxy on another machine, bind every
-# interface with GUNICORN_BIND=0.0.0.0:8000.
+# `make serve` (scripts/serve) sets GUNICORN_BIND to a Unix socket that only its nginx
+# connects to: gunicorn's sync workers must never face clients themselves (a slow client
+# holds a worker; docs/deployment.md, "Deployment"). Run on its own, PORT picks the port on
+# 127.0.0.1.
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 # gunicorn's rule of thumb: (2 x cores) + 1 worker processes; each holds one database

@@ -1,20 +1,28 @@
 """`make serve` (scripts/serve): the production configuration really starts and serves, with
 debug off, hashed far-future static files and the security headers, from a fresh checkout
-with no secret key configured."""
+with no secret key configured; nginx in front of gunicorn, stopped together.
+(The attacks it withstands are in test_attacks.py.)"""
 
+import http.client
 import os
+import re
+import secrets
 import signal
 import stat
 import subprocess
 import time
-from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+
+from notorious.reports import admin_import
 
 from . import scratch
-from .http import fetch, free_port
+from .http import fetch
+from .serving import ROOT, answers, group_is_gone, read_log, serve
 
-ROOT = Path(__file__).resolve().parent.parent
+TRUSTED_PROXY = "127.0.0.4"
 
 
 @pytest.fixture(scope="module")
@@ -22,58 +30,19 @@ def served(tmp_path_factory, django_db_setup):
     """scripts/serve on a free port, with its own scratch database, static root and key file,
     and none of the test run's development switches."""
     with scratch.scratch_database("serve") as database:
-        yield from serve(tmp_path_factory.mktemp("serve"), database)
-
-
-def serve(tmp, database):
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
-        DATABASE_URL=scratch.database_url(database),
-        DJANGO_STATIC_ROOT=str(tmp / "static"),
-        DJANGO_SECRET_KEY_FILE=str(tmp / "secret_key"),
-        DJANGO_DEBUG="1",  # from the caller's shell: make serve must turn it off
-        DJANGO_PLAIN_STATIC="1",  # likewise
-        PORT=str(port),
-        WEB_CONCURRENCY="2",
-        PY=str(ROOT / ".venv" / "bin" / "python"),
-    )
-    log = open(tmp / "serve.log", "w+")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if fetch(f"{base}/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            log.seek(0)
-            pytest.fail(f"scripts/serve did not come up:\n{log.read()}")
-        time.sleep(0.3)
-    try:
-        yield {"base": base, "tmp": tmp, "process": process, "log": log}
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
+        yield from serve(
+            tmp_path_factory.mktemp("serve"),
+            database,
+            # 127.0.0.4 plays the deployer's TLS proxy; Django believes the scheme nginx sends.
+            NGINX_TRUSTED_PROXIES=TRUSTED_PROXY,
+            DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        )
 
 
 def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     status, headers, body = fetch(f"{served['base']}/")
     assert status == 200
-    assert headers["Server"] == "gunicorn"
+    assert headers["Server"] == "nginx"  # in front, and without its version
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -84,11 +53,28 @@ def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     assert b"DEBUG = True" not in body  # Django's debug 404 page would say so
 
 
-def test_a_client_cannot_claim_https_through_gunicorn(served):
-    # Only Django's proxy setting may turn a request into HTTPS; gunicorn passes it on as sent.
-    status, _, body = fetch(f"{served['base']}/", {"X-Forwarded-Proto": "https"})
+def get_from(base, source, headers):
+    """GET `base`/ from the address `source`: (status, headers, body text)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=10, source_address=(source, 0)
+    )
+    connection.request("GET", "/", headers=headers)
+    response = connection.getresponse()
+    return response.status, response, response.read().decode()
+
+
+def test_only_a_trusted_proxy_can_say_a_request_came_by_https(served):
+    claim = {"X-Forwarded-Proto": "https", "X-Request-ID": "proxy-id-1"}
+    # A client's claim is overwritten by nginx, though Django believes the header.
+    status, response, body = get_from(served["base"], "127.0.0.1", claim)
     assert status == 200
-    assert f'rel="canonical" href="{served["base"]}/"' in body.decode()
+    assert f'rel="canonical" href="{served["base"]}/"' in body
+    assert response.getheader("X-Request-ID") != "proxy-id-1"
+    # The deployer's proxy (NGINX_TRUSTED_PROXIES) is believed, and its request id kept.
+    status, response, body = get_from(served["base"], TRUSTED_PROXY, claim)
+    assert status == 200
+    assert 'rel="canonical" href="https://127.0.0.1:' in body
+    assert response.getheader("X-Request-ID") == "proxy-id-1"
 
 
 def test_static_files_have_hashed_names_and_far_future_caching(served):
@@ -122,12 +108,68 @@ def test_the_admin_login_works_over_plain_http_locally(served):
     assert b'name="csrfmiddlewaretoken"' in body
 
 
-def test_access_log_goes_to_stdout_and_shutdown_is_graceful(served):
-    fetch(f"{served['base']}/healthz")
+def failed_login(base, source):
+    """A wrong password for "alice" from the address `source`, with a made-up X-Forwarded-For
+    each time; the status of the answer."""
+    port = int(base.rsplit(":", 1)[1])
+
+    def request(method, headers, body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(source, 0))
+        connection.request(method, "/admin/login/", body=body, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+        return response, body
+
+    forged = {"X-Forwarded-For": f"203.0.113.{secrets.randbelow(250)}"}
+    response, page = request("GET", forged)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    form = urlencode({"csrfmiddlewaretoken": token, "username": "alice", "password": "wrong"})
+    headers = {**forged, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    return request("POST", headers, form)[0].status
+
+
+def test_login_throttling_counts_the_address_nginx_saw_not_what_the_client_claims(served):
+    # nginx overwrites X-Forwarded-For with the address it saw, and Django trusts that one
+    # proxy: made-up addresses do not dodge the lockout, and one address's lockout is not
+    # everyone's (as it would be if Django saw only nginx).
+    statuses = [failed_login(served["base"], "127.0.0.2") for _ in range(6)]
+    assert statuses == [200] * 4 + [429, 429]  # the fifth failure locks it
+    assert failed_login(served["base"], "127.0.0.3") == 200
+
+
+def test_sighup_reloads_and_keeps_serving(served):
     process = served["process"]
-    os.killpg(process.pid, signal.SIGTERM)
+    process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while "Hang up: Master" not in read_log(served):  # gunicorn reloads its code
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert answers(served["base"])
+    assert process.poll() is None  # still running: nginx and gunicorn both
+
+
+def test_access_logs_go_to_stdout_and_sigterm_stops_nginx_and_gunicorn(served):
+    assert answers(served["base"])
+    process = served["process"]
+    # Only the script is signalled (as a process manager may do): it stops both.
+    process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=40) == 0
-    served["log"].seek(0)
-    log = served["log"].read()
-    assert '"GET /healthz HTTP/1.1" 200' in log
+    assert group_is_gone(process)
+    log = read_log(served)
+    assert '"GET /healthz HTTP/1.1" 200' in log  # gunicorn's line, and nginx's
     assert "Shutting down: Master" in log
+    # Its private directory (nginx's configuration, gunicorn's socket) is removed.
+    run_dir = re.search(r"unix:(/\S+)/gunicorn\.sock", log).group(1)
+    assert not os.path.exists(run_dir)
+
+
+def test_nginx_takes_the_bodies_django_takes():
+    """deploy/nginx.conf's body limit covers the admin's import file (with its form around
+    it) and Django's limit for other forms: a larger limit there would be nginx's 413."""
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", config).group(1))
+    assert megabytes * 1024 * 1024 >= max(
+        admin_import.MAX_FILE_SIZE + 64 * 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )
