@@ -8,7 +8,6 @@ DJANGO_ENV_FILE names another file (empty: none, as on a server).
 """
 
 import os
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,36 +16,13 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from notorious.environment import env_bool, env_list, env_rate
 from notorious.local_database import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 _env_file = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
 if _env_file:
     load_dotenv(_env_file, override=False)
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_rate(name, default):
-    """A rate limit: "60/m" is 60 requests a minute (units s, m, h, d; "100/5m": 100 every
-    five minutes), as (requests, seconds); "off" or empty: None, no limit."""
-    value = os.environ.get(name, default).strip().lower()
-    if value in {"", "off"}:
-        return None
-    match = re.fullmatch(r"(\d+)/(\d*)([smhd])", value)
-    if not match or int(match[2] or 1) == 0:
-        raise ImproperlyConfigured(f'{name} must look like "60/m" (or "off"), not "{value}".')
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[3]] * int(match[2] or 1)
-    return int(match[1]), seconds
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)

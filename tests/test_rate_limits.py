@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from notorious.core.page_cache import GENERATION_KEY
-from notorious.settings import env_rate
+from notorious.environment import env_rate
 
 from .factories import list_market, make_company, make_market
 

@@ -1,0 +1,30 @@
+"""Reading settings from environment variables: the parsers notorious/settings.py uses."""
+
+import os
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A rate limit: "60/m" is 60 requests a minute (units s, m, h, d; "100/5m": 100 every
+    five minutes), as (requests, seconds); "off" or empty: None, no limit."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in {"", "off"}:
+        return None
+    match = re.fullmatch(r"(\d+)/(\d*)([smhd])", value)
+    if not match or int(match[2] or 1) == 0:
+        raise ImproperlyConfigured(f'{name} must look like "60/m" (or "off"), not "{value}".')
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[3]] * int(match[2] or 1)
+    return int(match[1]), seconds
