@@ -168,3 +168,32 @@ def test_query_count_does_not_grow_with_data(client, db, url):
 def test_url_names(db):
     assert reverse("companies:list") == "/companies/"
     assert reverse("companies:detail", kwargs={"slug": "x"}) == "/companies/x/"
+
+
+def test_the_company_page_costs_the_same_queries_however_deep_its_ownership(client, db):
+    """Each level of subsidiaries once cost a query, twice a page (issue 11)."""
+    top = make_company("Holding Group")
+    parent = make_company("Holding Sub 1", parent=top)
+    make_market("Shallow Market", operator=parent)
+    url = reverse("companies:detail", args=[top.slug])
+    shallow = queries_for(client, url)
+    for depth in range(2, 8):
+        parent = make_company(f"Holding Sub {depth}", parent=parent)
+    make_market("Deep Market", operator=parent)
+    assert queries_for(client, url) == shallow
+    assert "Deep Market" in text_of(client.get(url))
+
+
+def test_a_family_stops_at_a_draft_link_for_readers_but_not_for_editors(db):
+    from notorious.companies.models import Company
+
+    top = make_company("Chain Top")
+    middle = make_company("Chain Middle", parent=top, is_published=False)
+    bottom = make_company("Chain Bottom", parent=middle)
+    assert Company.objects.family_ids([top.pk]) == {top.pk}
+    assert Company.objects.family_ids([top.pk], include_drafts=True) == {
+        top.pk,
+        middle.pk,
+        bottom.pk,
+    }
+    assert Company.objects.family_ids([]) == set()

@@ -1,8 +1,8 @@
 import itertools
 
 from django.contrib.postgres.indexes import GinIndex
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections, models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -18,19 +18,34 @@ class CompanyQuerySet(AliasedQuerySet):
         Readers' families follow published subsidiaries only: an unpublished ownership
         link is not yet a fact readers may see, so neither a draft subsidiary nor anything
         it owns belongs to the family on any page, feed, filter, search or API answer.
-        `include_drafts` follows every link, for editors in the admin. One query per level
-        of ownership, whatever the number of companies.
+        `include_drafts` follows every link, for editors in the admin. One query however
+        deep the ownership goes: a recursive walk over the companies this queryset
+        allows, so the published rule stays the queryset's own.
         """
+        ids = {int(pk) for pk in company_ids}
+        if not ids:
+            return ids
         companies = self if include_drafts else self.published()
-        ids, frontier = set(company_ids), set(company_ids)
-        while frontier:
-            frontier = set(
-                companies.filter(parent_id__in=frontier)
-                .exclude(pk__in=ids)
-                .values_list("pk", flat=True)
+        try:
+            allowed, params = (
+                companies.order_by().values_list("pk", "parent_id").query.sql_with_params()
             )
-            ids |= frontier
-        return ids
+        except EmptyResultSet:  # e.g. Company.objects.none(): no company to walk through
+            return ids
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH RECURSIVE allowed (id, parent_id) AS ({allowed}),
+                family (id) AS (
+                    SELECT unnest(%s::bigint[])
+                    UNION
+                    SELECT allowed.id FROM allowed JOIN family ON allowed.parent_id = family.id
+                )
+                SELECT id FROM family
+                """,
+                (*params, sorted(ids)),
+            )
+            return {row[0] for row in cursor.fetchall()}
 
 
 class Company(Aliased, Publishable):
