@@ -35,21 +35,23 @@ install-dev: $(BIN)/.installed-dev
 		"DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
 	@echo "Wrote .env (debug on, a new secret key) for local development"
 
+# $(call debian_package,NAME,PATH,WHY): install Debian's package NAME (a command of that name)
+# unless it is on the PATH or at PATH; as root directly, else with sudo.
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || test -x $(2) || { \
+		echo "Installing Debian's $(1) $(3)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $(1) >/dev/null || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q $(1) >/dev/null; }; \
+		else sudo apt-get install -y -q $(1) >/dev/null; fi; }
+endef
+
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads its own).
 browser:
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null || \
-			{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
-		else sudo apt-get install -y -q chromium >/dev/null; fi; }
+	$(call debian_package,chromium,/usr/bin/chromium,for the browser tests)
 
 # Debian's nginx, which `make serve` puts in front of gunicorn (deploy/nginx.conf).
 nginx:
-	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
-		echo "Installing Debian's nginx for make serve"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q nginx >/dev/null || \
-			{ apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; }; \
-		else sudo apt-get install -y -q nginx >/dev/null; fi; }
+	$(call debian_package,nginx,/usr/sbin/nginx,for make serve)
 
 # Serve the site for local development, with the demo data, on http://127.0.0.1:$(PORT).
 # Without DATABASE_URL the database is the embedded PostgreSQL in .postgres/, started here
