@@ -496,3 +496,15 @@ def test_profile_query_count_does_not_grow_with_data(client, db):
 def test_list_url_names(db):
     assert reverse("markets:list") == "/markets/"
     assert reverse("markets:detail", kwargs={"slug": "x"}) == "/markets/x/"
+
+
+def test_page_last_shows_the_last_page_of_a_list(client, db):
+    """`?page=last` once gave a 400 on the lists (issue 11); the edition page and timeline
+    took it already."""
+    for number in range(51):
+        make_market(f"Paged Market {number:02d}")
+    response = client.get("/markets/", {"page": "last", "sort": "name"})
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Paged Market 50" in text
+    assert "Paged Market 00" not in text
