@@ -4,8 +4,9 @@ in itself (the JSON envelope, the file name) and in its headers (`X-Total-Count`
 """
 
 from django.conf import settings
+from django.core.paginator import Paginator
 
-from notorious.core.numbers import parse_number
+from notorious.core.paging import InvalidPage, requested_page
 
 # Where a reader with only the file learns how to get everything.
 WHOLE_DATASET = "the whole dataset is the site's dataset export (manage.py export_dataset)"
@@ -33,16 +34,21 @@ class DownloadPage:
     @classmethod
     def from_request(cls, request, total):
         """The page `?page=` asks for (`1` when absent, `last` for the last), else
-        PageProblem: a number from 1 to the last page, in ASCII digits."""
-        pages = max(1, -(-total // settings.DOWNLOAD_MAX_ROWS))
+        PageProblem: the pages' own rule (`core.paging.requested_page`), except that an
+        empty `?page=` names no part of a download."""
+        paginator = Paginator(range(total), settings.DOWNLOAD_MAX_ROWS)
         raw = request.GET.get("page")
-        number = pages if raw == "last" else parse_number(raw) if raw is not None else 1
-        if number is None or not 1 <= number <= pages:
+        try:
+            if raw == "":
+                raise InvalidPage(raw)
+            number = requested_page(paginator, raw).number
+        except InvalidPage:
+            pages = paginator.num_pages
             raise PageProblem(
                 f"There is no page “{str(raw)[:20]}” of this download: it has {pages} "
                 f"page{'s' if pages != 1 else ''} of up to {settings.DOWNLOAD_MAX_ROWS:,} rows "
                 "(?page=1 to ?page=last)."
-            )
+            ) from None
         return cls(request, total, number)
 
     @property
