@@ -177,9 +177,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Seconds a reader's page stays cached (0 turns the page cache off). Any save or delete of
-# content clears it at once; see notorious/core/page_cache.py.
+# Seconds a reader's page stays cached (0 turns the page cache off). Any change to content,
+# by any process, makes it stale at once; see notorious/core/page_cache.py. Without Redis,
+# pages are kept in each process's memory (fresh all the same: the key's generation is read
+# from PostgreSQL). Readers asking for a page being rendered wait up to WAIT seconds for it.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("DJANGO_PAGE_CACHE_WAIT_SECONDS", "5"))
 PAGE_CACHE_ALIAS = "default"
 # Pages larger than this many bytes are not stored (a streamed download never is), so one
 # huge page cannot fill Redis.

@@ -125,3 +125,21 @@ def unique_name_constraint(model_name):
         violation_error_message=f"A {model_name} with this name already exists (names are "
         "compared regardless of case).",
     )
+
+
+class ContentGeneration(models.Model):
+    """The one row holding the content generation (notorious/core/generation.py): a number
+    PostgreSQL itself bumps, in the committing transaction, whenever content changes.
+
+    Not managed by Django: migration core 0002 creates the table and the triggers, and a
+    test database's flush leaves the row alone (a number must never go back)."""
+
+    id = models.SmallIntegerField(primary_key=True)
+    generation = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "core_content_generation"
+
+    def __str__(self):
+        return str(self.generation)

@@ -1,4 +1,4 @@
-"""A cache of the public pages as readers get them, shared by every app server via Redis.
+"""A cache of the public pages as readers get them, fresh as soon as content changes.
 
 Readers are anonymous, and every one of them gets the same page for the same address, so
 a rendered page can be kept and served again without touching the database. What is
@@ -19,29 +19,50 @@ sorted by name, repeated values kept in order: `?n=<random>` used to make every 
 new page. The view is given that same normalized query, so what it renders depends on
 nothing the key leaves out.
 
-Invalidation: every cached page is keyed on a "generation" number that any save or delete
-of content bumps (signals connected in CoreConfig.ready), so a change shows at once on
-every server sharing the cache. Writes that bypass signals (bulk updates, raw SQL) show
-within DJANGO_PAGE_CACHE_SECONDS. With no REDIS_URL the cache is each process's own
-memory: a change then shows at once in the process that made it, and within that time in
-the others.
+Freshness: every cached page is keyed on the content generation, a number PostgreSQL
+bumps in the same transaction as any change to content, however it is made (admin, bulk
+update, import, command, raw SQL; notorious/core/generation.py). Each request reads the
+number (one primary-key lookup) before rendering, so a change committed by any process is
+what the very next request gets, from every process and server, whatever cache they use.
+The number is read from the database the page renders from (a replica's number comes
+with its data), before the page renders: a page is never stored under a number newer than
+its data.
+
+Where pages are kept: with REDIS_URL, in Redis, shared by every process of every server.
+Without it, in each process's own memory (locmem): freshness does not need a shared cache
+any more, since the key's generation is shared, so each process only renders a page once
+per generation for itself. That costs a render per worker, not a stale page; sharing
+pages between servers is what Redis is for.
+
+Stampedes: on a miss, one request renders while the others asking for the same page (the
+same key, so the same generation) wait for it, up to DJANGO_PAGE_CACHE_WAIT_SECONDS,
+polling the cache, and are then served the stored page. If the renderer fails, gives a
+page that is not stored (an error, a 404) or takes longer, the waiters render it
+themselves. The wait is shared where the cache is: across servers with Redis, across the
+threads of one process without it (a sync gunicorn worker serves one request at a time).
+
+If the database cannot be reached, the last generation this process read is used, so
+pages cached before an outage are still served during it.
 
 A cache that fails (Redis down) is skipped: pages are rendered as if nothing were cached.
 """
 
 import hashlib
 import logging
+import secrets
 import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import Error as DatabaseError
 from django.http import QueryDict
 from django.utils.http import urlencode
 
+from notorious.core import generation
+
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page-cache:generation"
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/static/")
 
 # Every query parameter a public page reads: the filter sets' fields (`*/filters.py`), the
@@ -73,34 +94,27 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+# The generation each database alias last gave, for when it cannot be reached.
+_last_generation = {}
+
+
 def current_generation():
-    cache = _cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A new number, never used before even if the old one was evicted with pages
-        # still cached under it.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-# The apps whose entries the public pages show.
-CONTENT_APPS = {"companies", "markets", "reports", "press", "figures"}
-
-
-def bump_generation(sender, **kwargs):
-    """Signal receiver (saves, deletes and many-to-many changes of any model): when content
-    changed, no page cached until now may be served."""
-    if not settings.PAGE_CACHE_SECONDS or sender._meta.app_label not in CONTENT_APPS:
-        return
+    """The content generation, read from the database pages render from; during an
+    outage, the last one read (None if there is none: nothing is cached then)."""
+    alias = generation.read_alias()
     try:
-        cache = _cache()
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # no generation yet: nothing is cached under one either
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # the save must not fail because the cache does
-        logger.warning("Page cache unavailable; could not invalidate it", exc_info=True)
+        _last_generation[alias] = generation.current()
+    except DatabaseError:
+        logger.warning("Database unavailable; using the last content generation read")
+    return _last_generation.get(alias)
+
+
+def page_key(uri):
+    """The cache key of the page at `uri` (bytes) now, or None if there is no generation."""
+    number = current_generation()
+    if number is None:
+        return None
+    return f"page-cache:{number}:{hashlib.sha256(uri).hexdigest()}"
 
 
 def is_cacheable_request(request):
@@ -146,6 +160,48 @@ def is_cacheable_response(response):
     )
 
 
+def claim_rendering(key):
+    """Claims the rendering of the page at `key`: a token if this request is to render it
+    (it claimed it, or the cache failed), None if another request is rendering it."""
+    token = secrets.token_hex(8)
+    try:
+        claimed = _cache().add(f"{key}:rendering", token, timeout=settings.PAGE_CACHE_WAIT_SECONDS)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering without it", exc_info=True)
+        return token
+    return token if claimed else None
+
+
+def release_rendering(key, token):
+    """Lets waiters go (to the stored page, or to render it themselves)."""
+    try:
+        if _cache().get(f"{key}:rendering") == token:
+            _cache().delete(f"{key}:rendering")
+    except Exception:
+        logger.warning("Page cache unavailable; rendering claim left to expire", exc_info=True)
+
+
+def wait_for_page(key):
+    """The page another request is rendering under `key`, once it is stored; None if the
+    renderer stopped without storing it, or took longer than PAGE_CACHE_WAIT_SECONDS."""
+    deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
+    try:
+        while time.monotonic() < deadline and _cache().get(f"{key}:rendering") is not None:
+            time.sleep(0.02)
+        return _cache().get(key)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering without it", exc_info=True)
+        return None
+
+
+def cached_page(key):
+    try:
+        return _cache().get(key)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering without it", exc_info=True)
+        return None
+
+
 class ReaderPageCacheMiddleware:
     """Serves readers' pages from the cache; see the module's docstring for the rules.
 
@@ -161,18 +217,27 @@ class ReaderPageCacheMiddleware:
             return self.get_response(request)
         # Outside the try: a Host header not in ALLOWED_HOSTS raises here, as it should.
         uri = as_readers_request(request).encode("utf-8", "surrogateescape")
-        key = None
-        try:
-            key = f"page-cache:{current_generation()}:{hashlib.sha256(uri).hexdigest()}"
-            cached = _cache().get(key)
-        except Exception:
-            logger.warning("Page cache unavailable; rendering without it", exc_info=True)
-            cached = None
+        key = page_key(uri)
+        if key is None:  # no generation to trust: render, store nothing
+            return self.get_response(request)
+        cached = cached_page(key)
+        token = None
+        if cached is None:
+            token = claim_rendering(key)
+            if token is None:
+                cached = wait_for_page(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached
+        try:
+            return self.render_and_store(request, key)
+        finally:
+            if token is not None:
+                release_rendering(key, token)
+
+    def render_and_store(self, request, key):
         response = self.get_response(request)
-        if key is not None and is_cacheable_response(response):
+        if is_cacheable_response(response):
             try:
                 _cache().set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:

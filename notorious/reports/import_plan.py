@@ -16,10 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import get_language
 
-from notorious.core.page_cache import bump_generation
-
 from .import_csv import ImportFileError, RowError, decode, read_rows, shown_errors
-from .models import Listing
 
 # The entries created and fields changed that the admin's preview lists, of each: the page
 # of a 10,000-row file stays readable and small; the command's dry run lists them all.
@@ -313,8 +310,6 @@ class ImportPlan:
             raise ImportFileError(
                 [RowError(None, f"The database refused the import, as it now stands: {error}")]
             ) from None
-        # Bulk writes send no signals: say once that content changed (the page cache).
-        bump_generation(Listing)
 
     def notice_lines(self):
         """Anything else the summary should say (the listings import's listings no longer
