@@ -4,12 +4,20 @@ generation), a change shows at once, staff neither get cached pages nor put thei
 it at the same moment. (Freshness across processes: test_freshness.py.)"""
 
 import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseServerError
 from django.test import Client
+from django.urls import path
+
+from notorious.markets.models import Market
 
 from .factories import list_market, make_market
+from .http import fetch
 from .test_database_outage import database_unreachable
 
 # Changes are committed, as in production: the content generation moves at commit.
@@ -185,3 +193,75 @@ def test_the_known_parameters_cover_every_filter_and_form_field():
     for filterset in filtersets:
         read |= set(filterset.base_filters)
     assert read - QUERY_PARAMETERS == set()
+
+
+# Stampedes: a page that takes a while to render, asked for by several readers at once
+# (threads against live_server, one process: the cache is the process's own memory).
+renders = []
+render_lock = threading.Lock()
+
+
+def slow_page(request):
+    """Renders the market's current name, slowly; fails on its first render if asked."""
+    name = Market.objects.get(slug="aliexpress").name
+    with render_lock:
+        renders.append(name)
+        first = len(renders) == 1
+    time.sleep(1)
+    if first and request.GET.get("q") == "fail":
+        return HttpResponseServerError("failed")
+    return HttpResponse(f"<p>{name}</p>")
+
+
+urlpatterns = [path("slow/", slow_page)]
+
+
+@pytest.fixture
+def slow(settings, live_server, market):
+    settings.ROOT_URLCONF = __name__
+    renders.clear()
+    return live_server.url + "/slow/"
+
+
+def get_at_once(url, readers=6):
+    """GETs `url` from `readers` threads at the same moment: [(status, body)]."""
+    start = threading.Barrier(readers)
+
+    def get(_):
+        start.wait()
+        return fetch(url)[0::2]
+
+    with ThreadPoolExecutor(readers) as pool:
+        return list(pool.map(get, range(readers)))
+
+
+def test_readers_asking_at_once_for_a_page_get_one_render(slow):
+    responses = get_at_once(slow)
+    assert responses == [(200, b"<p>AliExpress</p>")] * 6
+    assert len(renders) == 1
+
+
+def test_if_the_renderer_fails_the_waiters_render_the_page_themselves(slow):
+    responses = get_at_once(slow + "?q=fail")
+    assert sorted(status for status, _ in responses) == [200] * 5 + [500]
+    assert len(renders) == 6
+
+
+def test_waiters_render_themselves_once_the_wait_is_over(slow, settings):
+    settings.PAGE_CACHE_WAIT_SECONDS = 0.1  # a tenth of the render
+    responses = get_at_once(slow)
+    assert responses == [(200, b"<p>AliExpress</p>")] * 6
+    assert len(renders) > 1
+
+
+def test_no_reader_waits_for_a_page_of_an_older_generation(slow, market):
+    with ThreadPoolExecutor(1) as pool:
+        before = pool.submit(fetch, slow)  # renders the old name, slowly
+        while not renders:
+            time.sleep(0.01)
+        Market.objects.filter(pk=market.pk).update(name="AliExpress Renamed")
+        after = fetch(slow)
+        assert before.result()[2] == b"<p>AliExpress</p>"
+    assert after[2] == b"<p>AliExpress Renamed</p>"
+    assert renders == ["AliExpress", "AliExpress Renamed"]
+    assert fetch(slow)[2] == b"<p>AliExpress Renamed</p>"
