@@ -24,9 +24,11 @@ has it.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connections, migrations, router
 
 from notorious.core.models import ContentGeneration
+from notorious.core.query_limits import MARGIN_SECONDS, watchdog
 
 # The apps whose entries the public pages show.
 CONTENT_APPS = ("companies", "markets", "reports", "press", "figures")
@@ -63,8 +65,14 @@ def read_alias():
 
 def current():
     """The content generation as the reading database sees it now (one primary-key lookup),
-    or None if its row is missing. Raises the database's error if it is out of reach."""
-    with connections[read_alias()].cursor() as cursor:
+    or None if its row is missing. Raises the database's error if it is out of reach.
+
+    Read before the request's time limits apply (a cached page needs no other query), so
+    under the watchdog with /healthz's short limit: a frozen server gives an error within
+    it (and the page cache its last generation) rather than holding the request."""
+    connection = connections[read_alias()]
+    seconds = settings.DB_HEALTH_TIMEOUT_SECONDS + MARGIN_SECONDS
+    with watchdog.watching(connection, seconds), connection.cursor() as cursor:
         cursor.execute(f"SELECT generation FROM {ContentGeneration._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else None
