@@ -10,12 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.test import Client
 from django.urls import path
 
 from notorious.markets.models import Market
 
+from . import scratch
 from .factories import list_market, make_market
 from .http import fetch
 from .test_database_outage import database_unreachable
@@ -97,6 +99,17 @@ def test_a_page_cached_before_a_database_outage_is_still_served(market):
     assert cached.status_code == 200
     assert b"AliExpress" in cached.content
     assert uncached.status_code == 503
+
+
+def test_a_change_shows_though_the_database_connection_was_lost_meanwhile(market):
+    Client().get("/markets/aliexpress/")
+    with scratch.connect(connection.settings_dict["NAME"]) as other:
+        other.execute("UPDATE markets_market SET name = 'Renamed' WHERE slug = 'aliexpress'")
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    connection.health_check_done = False  # as each request starts (the test client skips it)
+    response = Client().get("/markets/aliexpress/")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Renamed" in response.content
 
 
 def test_pages_render_when_the_cache_server_is_down(market, settings):
