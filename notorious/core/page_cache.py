@@ -1,7 +1,8 @@
 """A cache of the public pages as readers get them, fresh as soon as content changes.
 
 Readers are anonymous, and every one of them gets the same page for the same address, so
-a rendered page can be kept and served again without touching the database. What is
+a rendered page can be kept and served again for one database query (the content
+generation, below) instead of a render. What is
 cached, and for whom, is deliberately narrow:
 
 - only GET requests without a session, CSRF or messages cookie (`BYPASS_COOKIES`): staff
