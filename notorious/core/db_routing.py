@@ -76,6 +76,14 @@ def mark_down(alias, error=None):
     _down_until[alias] = time.monotonic() + settings.REPLICA_DOWN_SECONDS
 
 
+def give_up_on(alias, error):
+    """The replica `alias` failed: mark it down, and read the rest of this request from the
+    primary if it was reading from it."""
+    mark_down(alias, error)
+    if _read_database.get() == alias:
+        _read_database.set(PRIMARY)
+
+
 def available_replica():
     """A replica not marked down, taken in turn; None if there is none."""
     up = [alias for alias in replicas() if not is_down(alias)]
@@ -203,10 +211,10 @@ class ReplicaFailoverMiddleware:
         ):
             return None
         if replica_failed(alias):
-            mark_down(alias, exception)
+            give_up_on(alias, exception)
         else:  # the replica answers: a conflict with its replay, say; the primary has none
             logger.warning("Replica %s query failed; retried on the primary: %s", alias, exception)
-        _read_database.set(PRIMARY)
+            _read_database.set(PRIMARY)
         view_func, view_args, view_kwargs = request.replica_view
         try:
             response = view_func(request, *view_args, **view_kwargs)

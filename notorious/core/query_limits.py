@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import FileResponse
 
+from notorious.core.db_routing import give_up_on
 from notorious.core.middleware import unavailable_for_database_error, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -199,13 +200,18 @@ class RequestLimits:
 
     def check_connections(self):
         """Django's health check of each persistent connection, done here under the watchdog
-        (Django's own, at the first query, is not watched). False if one did not answer."""
+        (Django's own, at the first query, is not watched). False if one did not answer; a
+        replica that did not is given up on instead (notorious/core/db_routing.py)."""
         for connection in connections.all(initialized_only=True):
             if connection.connection is None or connection.health_check_done:
                 continue
             with self.watching(connection) as watch:
                 connection.close_if_health_check_failed()
             if watch.fired:
+                if connection.alias in settings.REPLICA_DATABASES:
+                    # A frozen replica: this request, and the next few, read from the primary.
+                    give_up_on(connection.alias, "no answer to the health check")
+                    continue
                 return False
         return True
 
