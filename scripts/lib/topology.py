@@ -9,10 +9,12 @@ on failure, Ctrl-C or SIGTERM):
   and app server B's (APP_SERVERS); app server B: gunicorn alone. Both read from the replica
   (DATABASE_REPLICA_URLS) and share Redis (REDIS_URL, database 13) and one secret key.
 
-Then readers' GETs are driven through nginx from several threads; B is stopped, later the
-replica; an editor signs in, renames a market and loads its page, once while the replica
-lags and once while it is down. The summary (JSON on stdout) counts every reader's failed
-request (any answer but 200, or none) and says whether the editor ever saw a stale page.
+Then readers' GETs are driven through nginx from several threads; B is stopped, then the
+replica is frozen for a few seconds (SIGSTOP: it stops answering while its host still
+accepts connections; --freeze-seconds), then stopped; an editor signs in, renames a market
+and loads its page, once while the replica lags and once while it is down. The summary (JSON
+on stdout) counts every reader's failed request (any answer but 200, or none), per phase
+with their times, and says whether the editor ever saw a stale page.
 
 `scripts/topology` runs it (python scripts/lib/topology.py --help); tests/test_topology.py
 runs a short one. Needs PostgreSQL 15's server binaries, nginx and Redis.
@@ -99,6 +101,21 @@ class Topology:
         with open(data / "postgresql.auto.conf", "a") as conf:
             conf.write(f"recovery_min_apply_delay = '{REPLICA_DELAY}'\n")
         self.start_cluster("replica", self.ports["replica"])
+
+    def freeze_cluster(self, name, seconds):
+        """Every process of the cluster stopped (SIGSTOP) for `seconds`, then continued: a
+        server that stops answering while its host's kernel still accepts connections."""
+        postmaster = int((self.pg / name / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True,
+                                  text=True).stdout.split()  # fmt: skip
+        pids = [postmaster, *map(int, children)]
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            time.sleep(seconds)
+        finally:
+            for pid in pids:
+                os.kill(pid, signal.SIGCONT)
 
     def database_url(self, cluster):
         return f"postgres://postgres@127.0.0.1:{self.ports[cluster]}/notorious"
@@ -221,7 +238,8 @@ class Load:
     def __init__(self, base, threads):
         self.base = base
         self.stopping = threading.Event()
-        self.results = []  # (seconds since start, path, status or error)
+        self.results = []  # (seconds since start, path, status or error, seconds taken)
+        self.marks = [("start", 0.0)]  # the phases: (name, seconds since start)
         self.start = time.monotonic()
         self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(threads)]
         for thread in self.threads:
@@ -234,8 +252,13 @@ class Load:
                 path = randomness.choice(READER_PATHS)
             else:
                 path = f"/markets/?q={randomness.choice('abcdefghij')}{randomness.randrange(99)}"
+            sent = time.monotonic()
             status = get(self.base + path)[0]
-            self.results.append((round(time.monotonic() - self.start, 2), path, status))
+            now = time.monotonic()
+            self.results.append((round(sent - self.start, 2), path, status, round(now - sent, 3)))
+
+    def mark(self, name):
+        self.marks.append((name, time.monotonic() - self.start))
 
     def stop(self):
         self.stopping.set()
@@ -245,8 +268,23 @@ class Load:
     def failures(self):
         return [result for result in self.results if result[2] != 200]
 
+    def phases(self):
+        """Requests, failures and times (median, slowest) from each mark to the next."""
+        bounds = [*self.marks, ("end", float("inf"))]
+        phases = {}
+        for (name, begin), (_, end) in zip(bounds, bounds[1:], strict=False):
+            taken = sorted(r[3] for r in self.results if begin <= r[0] < end)
+            failed = sum(1 for r in self.results if begin <= r[0] < end and r[2] != 200)
+            phases[f"from {name}"] = {
+                "requests": len(taken),
+                "failed": failed,
+                "median_s": taken[len(taken) // 2] if taken else None,
+                "max_s": taken[-1] if taken else None,
+            }
+        return phases
 
-def run(topology, seconds, threads, seed_dump=None):
+
+def run(topology, seconds, threads, seed_dump=None, freeze_seconds=0):
     """The whole scenario; returns the summary."""
     steps = {}
 
@@ -268,9 +306,17 @@ def run(topology, seconds, threads, seed_dump=None):
     lagging = editor.rename_and_check("while the replica lags")
     step("editor's change seen at once while the replica lags")
     time.sleep(seconds * 0.1)
+    load.mark("app server B stopping")
     topology.stop_process("app_b")
     step("app server B stopped")
     time.sleep(seconds * 0.3)
+    if freeze_seconds:
+        load.mark("replica frozen")
+        topology.freeze_cluster("replica", freeze_seconds)
+        load.mark("replica thawed")
+        step(f"replica frozen (SIGSTOP) for {freeze_seconds} s, then thawed")
+        time.sleep(seconds * 0.1)
+    load.mark("replica stopping")
     topology.stop_cluster("replica")
     step("replica stopped")
     time.sleep(seconds * 0.1)
@@ -280,10 +326,15 @@ def run(topology, seconds, threads, seed_dump=None):
     load.stop()
     step("load stopped")
     health = get(f"{topology.base}/healthz")
+    logs = "".join((topology.dir / f"{name}.log").read_text(errors="replace")
+                   for name in ("app_a", "app_b"))  # fmt: skip
     return {
         "requests": len(load.results),
         "failed": load.failures()[:20],
         "failed_count": len(load.failures()),
+        "phases": load.phases(),
+        "replica_given_up": logs.count("unavailable; reading from the primary"),
+        "retried_on_primary": logs.count("retried on the primary"),
         "editor": [lagging, down],
         "healthz_after": [health[0], health[2]],
         "steps": steps,
@@ -294,6 +345,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="how long the load runs")
     parser.add_argument("--threads", type=int, default=8, help="readers at once")
+    parser.add_argument(
+        "--freeze-seconds",
+        type=float,
+        default=6,
+        help="the replica frozen (SIGSTOP) this long before it stops; 0: not",
+    )
     parser.add_argument("--seed-dump", help="pg_dump -Fc of a migrated database (faster)")
     parser.add_argument("--first-port", type=int, default=8120, help="nginx; app servers next")
     parser.add_argument("--first-pg-port", type=int, default=55432, help="primary; replica next")
@@ -306,7 +363,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     topology = Topology(ports, python)
     try:
-        summary = run(topology, args.seconds, args.threads, args.seed_dump)
+        summary = run(topology, args.seconds, args.threads, args.seed_dump, args.freeze_seconds)
     except BaseException as error:
         if isinstance(error, subprocess.CalledProcessError):
             print(f"{error.cmd} failed:\n{error.stdout}\n{error.stderr}", file=sys.stderr)
