@@ -4,7 +4,7 @@ Brings up, all private to one temporary directory and stopped and deleted at the
 on failure, Ctrl-C or SIGTERM):
 
 - a primary PostgreSQL cluster (initdb, wal_level=replica) and a streaming replica made from
-  it with `pg_basebackup -R`, lagging by REPLICA_DELAY on purpose, each on its own port;
+  it with `pg_basebackup -R`, lagging on purpose (--replica-delay, 3 s), each on its own port;
 - app server A: `scripts/serve` (nginx and gunicorn), its nginx balancing over A's gunicorn
   and app server B's (APP_SERVERS); app server B: gunicorn alone. Both read from the replica
   (DATABASE_REPLICA_URLS) and share Redis (REDIS_URL, database 13) and one secret key.
@@ -38,7 +38,6 @@ from topology_http import Editor, get
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-REPLICA_DELAY = "3s"
 READER_PATHS = ["/", "/markets/", "/companies/", "/reports/", "/api/markets/", "/healthz"]
 
 
@@ -91,15 +90,15 @@ class Topology:
             )
         self.start_cluster("primary", self.ports["primary"])
 
-    def make_replica(self):
+    def make_replica(self, delay_seconds):
         """A streaming replica of the primary (`pg_basebackup -R`), applying its changes
-        REPLICA_DELAY late, so that the editor's check meets a lagging replica."""
+        `delay_seconds` late, so that the editor's check meets a lagging replica."""
         data = self.pg / "replica"
         self.as_postgres([PG_BIN / "pg_basebackup", "-h", "127.0.0.1",
                           "-p", str(self.ports["primary"]), "-U", "postgres", "-D", data,
                           "-R", "-X", "stream", "--checkpoint=fast"])  # fmt: skip
         with open(data / "postgresql.auto.conf", "a") as conf:
-            conf.write(f"recovery_min_apply_delay = '{REPLICA_DELAY}'\n")
+            conf.write(f"recovery_min_apply_delay = '{delay_seconds * 1000:.0f}ms'\n")
         self.start_cluster("replica", self.ports["replica"])
 
     def freeze_cluster(self, name, seconds):
@@ -284,7 +283,7 @@ class Load:
         return phases
 
 
-def run(topology, seconds, threads, seed_dump=None, freeze_seconds=0):
+def run(topology, args):
     """The whole scenario; returns the summary."""
     steps = {}
 
@@ -294,16 +293,17 @@ def run(topology, seconds, threads, seed_dump=None, freeze_seconds=0):
 
     started = time.monotonic()
     topology.make_primary()
-    topology.load_data(seed_dump)
-    topology.make_replica()
+    topology.load_data(args.seed_dump)
+    seconds, freeze_seconds, watch_reader = args.seconds, args.freeze_seconds, args.watch_reader
+    topology.make_replica(args.replica_delay)
     step("primary and replica up, demo loaded")
     topology.start_app_servers()
     step("app servers A and B up behind nginx")
     editor = Editor(topology.base)
-    load = Load(topology.base, threads)
+    load = Load(topology.base, args.threads)
     step("load started")
     time.sleep(seconds * 0.2)
-    lagging = editor.rename_and_check("while the replica lags")
+    lagging = editor.rename_and_check("while the replica lags", watch_reader)
     step("editor's change seen at once while the replica lags")
     time.sleep(seconds * 0.1)
     load.mark("app server B stopping")
@@ -351,6 +351,18 @@ def main():
         default=6,
         help="the replica frozen (SIGSTOP) this long before it stops; 0: not",
     )
+    parser.add_argument(
+        "--watch-reader",
+        type=float,
+        default=0,
+        help="after the first change, wait up to this long for a reader to see it",
+    )
+    parser.add_argument(
+        "--replica-delay",
+        type=float,
+        default=3,
+        help="seconds the replica applies the primary's changes late",
+    )
     parser.add_argument("--seed-dump", help="pg_dump -Fc of a migrated database (faster)")
     parser.add_argument("--first-port", type=int, default=8120, help="nginx; app servers next")
     parser.add_argument("--first-pg-port", type=int, default=55432, help="primary; replica next")
@@ -363,7 +375,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     topology = Topology(ports, python)
     try:
-        summary = run(topology, args.seconds, args.threads, args.seed_dump, args.freeze_seconds)
+        summary = run(topology, args)
     except BaseException as error:
         if isinstance(error, subprocess.CalledProcessError):
             print(f"{error.cmd} failed:\n{error.stdout}\n{error.stderr}", file=sys.stderr)

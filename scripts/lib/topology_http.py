@@ -104,9 +104,10 @@ class Editor:
         with self.opener.open(request, timeout=30) as response:  # follows the redirect
             return response.geturl(), response.read().decode(errors="replace")
 
-    def rename_and_check(self, when):
+    def rename_and_check(self, when, watch_reader=0):
         """Rename the market in its change form, then load its public page at once: the
-        editor must see the new name. Also notes whether a reader (no cookies) saw it."""
+        editor must see the new name. Also notes whether a reader (no cookies) saw it, and
+        with `watch_reader` (seconds), after how long a reader's page first showed it."""
         parser = FormFields("market_form")
         parser.feed(self.page(self.change_url))
         fields = dict(parser.fields)
@@ -119,13 +120,23 @@ class Editor:
             raise RuntimeError(f"editor: the change was not saved ({url}): {body[:2000]}")
         public = f"/markets/{fields['slug']}/"
         editor_page = self.page(public)
-        reader_page = get(self.base + public)[2]
-        return {
-            "when": when,
-            "fresh": new_name in editor_page,
-            "seconds_after_save": round(time.monotonic() - saved_at, 2),
-            "reader_saw_it_at_once": new_name in reader_page,
-        }
+        seen = round(time.monotonic() - saved_at, 2)
+        reader_at_once = new_name in get(self.base + public)[2]
+        result = {"when": when, "fresh": new_name in editor_page, "seconds_after_save": seen,
+                  "reader_saw_it_at_once": reader_at_once}  # fmt: skip
+        if watch_reader:
+            result["reader_saw_it_after_s"] = reader_sees(self.base + public, new_name,
+                                                          saved_at, watch_reader)  # fmt: skip
+        return result
+
+
+def reader_sees(url, text, since, within):
+    """Seconds from `since` until a reader's GET of `url` shows `text`; None if not within."""
+    while time.monotonic() - since < within:
+        if text in get(url)[2]:
+            return round(time.monotonic() - since, 2)
+        time.sleep(0.25)
+    return None
 
 
 def csrf_token(page):
