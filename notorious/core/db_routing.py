@@ -188,7 +188,7 @@ class ReplicaFailoverMiddleware:
     Placed after DatabaseUnavailableMiddleware, so that its process_exception comes first:
     only errors that outlast this retry reach the 503 page. A query the replica cancelled at
     the request's time limit is not retried (it would be as slow on the primary), nor is a
-    request that may have written.
+    request that may have written (a non-safe method, or one that wrote already).
     """
 
     def __init__(self, get_response):
@@ -205,6 +205,7 @@ class ReplicaFailoverMiddleware:
         if (
             alias == PRIMARY
             or request.method not in SAFE_METHODS
+            or _wrote.get()
             or not isinstance(exception, OperationalError | InterfaceError)
             or isinstance(exception.__cause__, QueryCanceled)
             or not hasattr(request, "replica_view")
