@@ -8,7 +8,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --g
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run serve backup test install install-dev browser nginx lint format lock upgrade reset-db \
-	clean loadtest faults attack
+	clean loadtest faults attack topology
 
 # The virtualenv with production's locked dependencies; reinstalled when the lock changes.
 # Every package, transitive ones too, is pinned with its hashes (pip refuses anything else).
@@ -86,6 +86,12 @@ faults: install-dev
 # through nginx and at gunicorn directly; figures into docs/benchmarks.md ("Attacks").
 attack: install-dev nginx
 	PY=$(PY) scripts/attack-proof
+
+# Several app servers on a PostgreSQL primary and a streaming replica, on this machine (private
+# clusters, two gunicorns behind nginx, Redis database 13): docs/deployment.md, "Replicas and
+# several app servers".
+topology: install-dev nginx
+	PY=$(PY) scripts/topology $(TOPOLOGY_ARGS)
 
 # The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
 test: install-dev browser nginx

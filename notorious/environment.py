@@ -28,3 +28,22 @@ def env_rate(name, default):
         raise ImproperlyConfigured(f'{name} must look like "60/m" (or "off"), not "{value}".')
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[3]] * int(match[2] or 1)
     return int(match[1]), seconds
+
+
+def replica_databases(urls, primary):
+    """DATABASES entries "replica1", "replica2", ... for the PostgreSQL `urls`, with the
+    `primary`'s connection settings (their own URL's options win). In tests a replica is the
+    primary's test database (a mirror), never another database to create."""
+    import dj_database_url
+
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        replica = dj_database_url.parse(
+            url, conn_max_age=primary["CONN_MAX_AGE"], conn_health_checks=True
+        )
+        if replica["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL databases.")
+        replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+        replica["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = replica
+    return replicas

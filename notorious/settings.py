@@ -16,7 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from notorious.environment import env_bool, env_list, env_rate
+from notorious.environment import env_bool, env_list, env_rate, replica_databases
 from notorious.local_database import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "notorious.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which database the request reads from (a replica or the primary), before any query.
+    "notorious.core.db_routing.ReadDatabaseMiddleware",
     # Readers' pages from the cache, before any other work (notorious/core/page_cache.py).
     "notorious.core.page_cache.ReaderPageCacheMiddleware",
     # Every request's database work under a time limit, before anything that may query it
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "notorious.core.rate_limits.RateLimitMiddleware",
     # A lost database gives a fast 503 page with Retry-After, not a 500 (docs/proof.md).
     "notorious.core.middleware.DatabaseUnavailableMiddleware",
+    # After it: a reader's view whose replica failed is run again on the primary first.
+    "notorious.core.db_routing.ReplicaFailoverMiddleware",
     # After authentication: edit history records which editor made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -132,8 +136,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
 # Seconds to wait for PostgreSQL to accept a connection: when it does not answer at all,
-# requests fail fast with the 503 page instead of hanging until gunicorn's timeout. 2 is
-# the least libpq and psycopg accept (1 counts as 2).
+# requests fail fast with the 503 page, not at gunicorn's timeout (2 is libpq's least).
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
 )
@@ -151,6 +154,12 @@ for _option, _value in {
     "tcp_user_timeout": _stall_seconds * 1000,
 }.items():
     DATABASES["default"]["OPTIONS"].setdefault(_option, _value)
+# Replicas (comma-separated URLs) for readers' queries: notorious/core/db_routing.py.
+DATABASES.update(replica_databases(env_list("DATABASE_REPLICA_URLS"), DATABASES["default"]))
+REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["notorious.core.db_routing.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))  # after a write
+REPLICA_DOWN_SECONDS = float(os.environ.get("DJANGO_REPLICA_DOWN_SECONDS", "5"))  # after a failure
 # Seconds a single query may run (PostgreSQL's statement_timeout, set per request by
 # notorious/core/query_limits.py): readers' pages and the API; /healthz; staff, whose admin
 # pages do more. A server that does not answer at all is given up on half a second after

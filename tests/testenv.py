@@ -28,3 +28,6 @@ for _group in ("SEARCH", "DOWNLOADS", "API"):
 # The tests crash views on purpose: none of that may reach a Sentry configured in the shell
 # or in .env (empty, not absent, so .env cannot fill it in).
 os.environ["SENTRY_DSN"] = ""
+# The suite runs on the one test database: replicas configured in the shell are not used
+# (tests/test_db_routing.py and tests/test_topology.py add their own).
+os.environ["DATABASE_REPLICA_URLS"] = ""

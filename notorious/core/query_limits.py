@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import FileResponse
 
+from notorious.core.db_routing import give_up_on
 from notorious.core.middleware import unavailable_for_database_error, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -141,8 +142,9 @@ class RequestLimits:
 
     def __init__(self, seconds):
         self.seconds = seconds
-        # The connection this request set its statement timeout on, and to what.
-        self.set_on = self.set_to = None
+        # The connections this request set its statement timeout on (a request may use the
+        # primary and a replica), and to what: {alias: (raw connection, seconds)}.
+        self.set_on = {}
 
     def raise_to(self, seconds):
         self.seconds = max(self.seconds, seconds)
@@ -167,20 +169,20 @@ class RequestLimits:
 
     def set_statement_timeout(self, connection):
         raw = connection.connection
-        if raw is self.set_on and self.set_to == self.seconds:
+        if self.set_on.get(connection.alias) == (raw, self.seconds):
             return
         with connection.wrap_database_errors:
             milliseconds = 0 if self.seconds == math.inf else round(self.seconds * 1000)
             raw.execute(f"SET statement_timeout = {milliseconds}")
-        self.set_on, self.set_to = raw, self.seconds
+        self.set_on[connection.alias] = (raw, self.seconds)
 
     def reset_statement_timeout(self):
         """Back to the server's default, so that nothing else this connection serves later
         (a request with another limit, a management command in tests) inherits the limit."""
         for connection in connections.all(initialized_only=True):
-            if self.set_on is None or connection.connection is not self.set_on:
+            raw, _ = self.set_on.pop(connection.alias, (None, None))
+            if raw is None or connection.connection is not raw:
                 continue
-            self.set_on = None
             try:
                 with self.watching(connection), connection.wrap_database_errors:
                     connection.connection.execute("RESET statement_timeout")
@@ -198,13 +200,18 @@ class RequestLimits:
 
     def check_connections(self):
         """Django's health check of each persistent connection, done here under the watchdog
-        (Django's own, at the first query, is not watched). False if one did not answer."""
+        (Django's own, at the first query, is not watched). False if one did not answer; a
+        replica that did not is given up on instead (notorious/core/db_routing.py)."""
         for connection in connections.all(initialized_only=True):
             if connection.connection is None or connection.health_check_done:
                 continue
             with self.watching(connection) as watch:
                 connection.close_if_health_check_failed()
             if watch.fired:
+                if connection.alias in settings.REPLICA_DATABASES:
+                    # A frozen replica: this request, and the next few, read from the primary.
+                    give_up_on(connection.alias, "no answer to the health check")
+                    continue
                 return False
         return True
 
