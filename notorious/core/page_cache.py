@@ -60,7 +60,7 @@ from django.db import Error as DatabaseError
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from notorious.core import generation
+from notorious.core import db_routing, generation
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,12 @@ def current_generation():
     alias = generation.read_alias()
     try:
         _last_generation[alias] = generation.current()
-    except DatabaseError:
+    except DatabaseError as error:
+        if alias in db_routing.replicas():
+            # A replica out of reach: this request reads from the primary, and so does the
+            # generation that goes with its page.
+            db_routing.give_up_on(alias, error)
+            return current_generation()
         logger.warning("Database unavailable; using the last content generation read")
     return _last_generation.get(alias)
 
