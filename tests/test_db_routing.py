@@ -9,6 +9,7 @@ with pg_basebackup, two app servers behind nginx.
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connections, router
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -152,6 +153,24 @@ def test_a_reader_gets_the_page_from_the_primary_when_the_replica_is_down(unreac
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content.decode() == "ok\nreplica1: down\n"
+
+
+def test_with_the_page_cache_on_a_down_replica_costs_a_reader_nothing(
+    unreachable_replica, settings
+):
+    """The page cache reads the content generation before any view runs: a replica out of
+    reach there is given up on too, and the generation read from the primary, whose page is
+    then cached and served."""
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    client = Client(raise_request_exception=False)
+    first = client.get(MARKET)
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    assert db_routing.is_down("replica1")
+    second = client.get(MARKET)
+    assert second["X-Page-Cache"] == "hit"
+    assert b"AliExpress" in second.content
 
 
 def test_a_replica_connection_cut_mid_request_is_retried_on_the_primary(replica):
