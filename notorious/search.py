@@ -48,7 +48,7 @@ from notorious.companies.models import Company
 from notorious.core.search import SEARCH_CONFIG, NamesOnly, contains_ignoring_case
 from notorious.markets.models import Market
 from notorious.press.models import Article
-from notorious.reports.models import Report
+from notorious.search_markets import MarketMatches, first_markets
 from notorious.search_text import (
     MARK_END,
     MARK_START,
@@ -69,8 +69,6 @@ RESULTS_PER_GROUP = 50
 WORD_SIMILARITY_THRESHOLD = 0.45
 # The planner's price of a random page read during a search (see Search.tune_planner).
 SEARCH_RANDOM_PAGE_COST = 1.1
-# What a ranked market selection holds for each market (see Search.matching_markets).
-MARKET_COLUMNS = ("pk", "via_company", "score", "name")
 
 
 # --- Results ----------------------------------------------------------------------------
@@ -174,7 +172,7 @@ class Search:
                 self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
             ),
             company_count=companies.count(),
-            markets=first_markets(markets),
+            markets=first_markets(markets.ranked(), RESULTS_PER_GROUP),
             market_count=markets.count(),
             articles=self.first_articles(articles),
             article_count=articles.count(),
@@ -187,7 +185,7 @@ class Search:
         companies, markets, articles = self.selections()
         return (
             ids_in_order(self.rank_companies(companies)),
-            [pk for pk, *_ in markets],
+            [pk for pk, *_ in markets.ranked()],
             ids_in_order(self.order_articles(articles)),
         )
 
@@ -208,7 +206,7 @@ class Search:
     def selections(self):
         """The three selections: published companies and coverage matching the query
         (unordered), and published markets matching it or run by a company it names
-        (ranked, as rows of `MARKET_COLUMNS`)."""
+        (`MarketMatches`)."""
         companies = self.matching_companies(Company.objects.published())
         # Only a match on a company's name or alias brings in its markets: a company
         # whose description happens to mention a word is not what the reader named.
@@ -222,7 +220,7 @@ class Search:
 
     def matching_markets(self, family):
         """Published markets run by a company in `family`, then those matching the query
-        otherwise, ranked: rows of MARKET_COLUMNS.
+        otherwise (`MarketMatches`).
 
         Two queries in one UNION ALL rather than one with an OR: "operator in family OR
         text matches" cannot be answered from the indexes, so PostgreSQL read every market
@@ -241,12 +239,7 @@ class Search:
             .annotate(via_company=Value(False), score=self.name_score())
         )
         # Each half unordered (no default ordering): only the union's ORDER BY counts.
-        return (
-            through_operator.order_by()
-            .values_list(*MARKET_COLUMNS)
-            .union(by_text.order_by().values_list(*MARKET_COLUMNS), all=True)
-            .order_by("-via_company", "-score", "name")
-        )
+        return MarketMatches(through_operator.order_by(), by_text.order_by())
 
     def rank_companies(self, companies):
         return companies.annotate(score=self.name_score()).order_by("-score", "name")
@@ -362,32 +355,3 @@ def ids_in_order(queryset):
     """
     names = list(queryset.query.annotations)
     return [row[0] for row in queryset.values_list("pk", *names)]
-
-
-def first_markets(markets):
-    """The first RESULTS_PER_GROUP rows of a ranked market selection (`matching_markets`)
-    as markets with their details, `via_company`, `score` and listing history."""
-    rows = list(markets[:RESULTS_PER_GROUP])
-    loaded = with_market_details(Market.objects.filter(pk__in=[row[0] for row in rows]))
-    by_pk = {market.pk: market for market in loaded}
-    found = []
-    for pk, via_company, score, _name in rows:
-        if pk in by_pk:
-            market = by_pk[pk]
-            market.via_company, market.score = via_company, score
-            found.append(market)
-    return with_market_histories(found)
-
-
-def with_market_details(markets):
-    """Operator (and its owner) and published listings, loaded up front, not per market."""
-    return markets.select_related("operator", "operator__parent").with_listings()
-
-
-def with_market_histories(markets):
-    """Attach each market's listing history, computed against the published editions."""
-    if markets:
-        record = Report.objects.edition_record()
-        for market in markets:
-            market.history = market.listing_history(record)
-    return markets
