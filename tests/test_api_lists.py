@@ -94,3 +94,20 @@ def test_long_lists_run_a_fixed_number_of_queries(client, django_assert_max_num_
     add(2, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert get_json(client, url)["count"] == 22
+
+
+@pytest.mark.parametrize("page_size", range(1, 8))
+def test_pages_past_the_middle_read_from_the_end_hold_the_same_rows(client, page_size):
+    """Pages past the middle are read in the reverse order and put back: every page size
+    gives the same list, dates descending with undated last, ties by headline."""
+    days = [("E", None), ("B", "2024-01-02"), ("A", "2024-01-02"), ("D", None), ("C", "2024-01-01")]
+    days += [("G", "2024-03-01"), ("F", "2024-01-01")]
+    for headline, day in days:
+        make_article(f"Story {headline}", published_on=day)
+
+    count, results = every_page(client, "/api/articles/", page_size=str(page_size))
+
+    assert count == 7
+    assert [r["headline"][-1] for r in results] == list("GABCFDE")
+    last = get_json(client, "/api/articles/", page_size=str(page_size), page="last")
+    assert last["results"] == results[-(7 % page_size or page_size) :]
