@@ -38,7 +38,9 @@ def first_markets(markets, limit):
     """The first `limit` rows of a ranked market selection (`MarketMatches.ranked`)
     as markets with their details, `via_company`, `score` and listing history."""
     rows = list(markets[:limit])
-    loaded = with_market_details(Market.objects.filter(pk__in=[row[0] for row in rows]))
+    ranked_ids = [row[0] for row in rows]
+    # Published still: the page is read by a second statement, which sees later commits.
+    loaded = with_market_details(Market.objects.published().filter(pk__in=ranked_ids))
     by_pk = {market.pk: market for market in loaded}
     found = []
     for pk, via_company, score, _name in rows:
