@@ -1,9 +1,13 @@
 """Editorial text: Markdown rendered, and nothing in it can run script (see the browser test in
 test_browser_xss.py for the same thing in a real browser)."""
 
+import threading
+
+import markdown
 import pytest
 from django.template import Context, Template
 
+from notorious.core import markup
 from notorious.core.markup import markdown_to_text, render_markdown
 
 from .factories import (
@@ -166,3 +170,59 @@ def test_public_pages_render_editorial_text_as_safe_markdown(client):
         assert "__xss" not in content, url
         assert "onerror" not in content, url
         assert "javascript:" not in content, url
+
+
+# --- One converter per thread, reused ----------------------------------------------------
+
+SEQUENCE = [
+    "Defines a reference: [USTR][ustr].\n\n[ustr]: https://ustr.gov/",
+    "Uses it without defining it: [USTR][ustr].",
+    "Raw <b>HTML</b> is stashed,\n\n<div>and so is a block</div>",
+    "- a list\n- of two\n\n3. then an ordered one\n4. from three",
+    "",
+    "Abbreviations and *emphasis* <https://example.org/>",
+]
+
+
+def test_a_reused_converter_gives_what_a_fresh_one_gives():
+    """Nothing carries over from one text to the next: a reference defined in one text
+    is not a link in the next, and a stashed HTML block is not repeated."""
+    fresh = [
+        markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+        for text in SEQUENCE
+    ]
+    assert [markup.markdown_to_html(text) for text in SEQUENCE] == fresh
+    assert "href" not in markup.markdown_to_html(SEQUENCE[1])
+    assert str(render_markdown(SEQUENCE[1])) == "<p>Uses it without defining it: [USTR][ustr].</p>"
+
+
+def test_each_thread_has_its_own_converter():
+    here = markup.converter()
+    assert markup.converter() is here
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(markup.converter()))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not here
+
+
+def test_threads_converting_at_once_get_their_own_text():
+    texts = [
+        f"Text **{n}** with [a link][r{n}].\n\n[r{n}]: https://example.org/{n}" for n in range(8)
+    ]
+    results = {}
+
+    def convert(n):
+        for _ in range(50):
+            results.setdefault(n, set()).add(str(render_markdown(texts[n])))
+
+    threads = [threading.Thread(target=convert, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for n in range(8):
+        assert results[n] == {
+            f'<p>Text <strong>{n}</strong> with <a href="https://example.org/{n}" '
+            f'rel="nofollow noopener noreferrer">a link</a>.</p>'
+        }

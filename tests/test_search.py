@@ -388,6 +388,51 @@ def test_query_count_does_not_grow_with_results(world):
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_markets_through_the_company_come_first_then_text_matches_each_once(world):
+    owner = make_company("Quokka Owner")
+    make_market("Wombat Market", operator=owner)
+    make_market("Quokka Owner Shop", operator=owner)  # found both ways: listed once
+    make_market("Quokka Bazaar", operator=world["tencent"])
+    make_market("Quokka Drafts", operator=owner, is_published=False)
+
+    results = search("quokka")
+
+    assert [(m.name, m.via_company) for m in results.markets] == [
+        ("Quokka Owner Shop", True),
+        ("Wombat Market", True),
+        ("Quokka Bazaar", False),
+    ]
+    assert results.market_count == 3
+    assert search_module.search_selection("quokka").market_ids == [m.pk for m in results.markets]
+
+
+def test_markets_found_through_the_company_and_by_text_are_counted_past_the_cap(world, monkeypatch):
+    monkeypatch.setattr(search_module, "RESULTS_PER_GROUP", 2)
+    owner = make_company("Quokka Owner")
+    for number in range(3):
+        make_market(f"Owned {number}", operator=owner)
+        make_market(f"Quokka Stall {number}")
+
+    results = search("quokka")
+
+    assert names(results.markets) == ["Owned 0", "Owned 1"]
+    assert results.market_count == 6
+
+
+def test_coverage_ties_keep_their_order_on_the_page_and_in_downloads(world, monkeypatch):
+    """Equal relevance: newest first, then undated, then by headline; the page shows the
+    first of the same order the download gives in full."""
+    monkeypatch.setattr(search_module, "RESULTS_PER_GROUP", 3)
+    for headline, day in [("Quokka b", 2), ("Quokka a", 2), ("Quokka c", None), ("Quokka d", 9)]:
+        make_article(headline, published_on=None if day is None else f"2024-01-0{day}")
+
+    page = names(search("quokka").articles)
+    everything = search_module.search_selection("quokka").article_ids
+
+    assert page == ["Quokka d", "Quokka a", "Quokka b"]
+    assert [Article.objects.get(pk=pk).headline for pk in everything] == [*page, "Quokka c"]
+
+
 # --- The stored vectors ------------------------------------------------------------------
 
 

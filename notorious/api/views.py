@@ -17,6 +17,7 @@ from notorious.reports.filters import ListingFilter, ReportFilter
 from notorious.reports.models import Listing, Report
 
 from . import history_serializers, serializers
+from .pagination import FromEitherEndPagination
 
 
 class EditionRecordMixin:
@@ -27,6 +28,30 @@ class EditionRecordMixin:
         context = super().get_serializer_context()
         context["edition_record"] = Report.objects.edition_record()
         return context
+
+
+class PageOfIdsFirstMixin:
+    """A list counted and ordered on its ids alone, whose page of rows is then read whole.
+
+    Ordering whole rows (joined, annotated, wide) to take 50 costs as much as the list is
+    long: the last page of 100,000 listings sorted 80 MB of rows on disk (1.8 s). The page's
+    ids come from the narrow query (`ids`); only those rows are read through `get_queryset`,
+    with everything the serializer reads, and put back in the page's order. Pages past the
+    middle are read from the end (`FromEitherEndPagination`): the order must be total.
+    """
+
+    pagination_class = FromEitherEndPagination
+
+    def ids(self, queryset):
+        """The filtered, ordered list as ids: what the paginator counts and slices."""
+        return queryset.prefetch_related(None).values_list("pk", flat=True)
+
+    def paginate_queryset(self, queryset):
+        ids = super().paginate_queryset(self.ids(queryset))
+        if ids is None:
+            return None
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 @extend_schema_view(
@@ -70,12 +95,17 @@ class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List published editions"),
     retrieve=extend_schema(summary="A published edition, by the year it reviews"),
 )
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(PageOfIdsFirstMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = history_serializers.ReportSerializer
     filterset_class = ReportFilter
     lookup_field = "year"
     lookup_value_converter = "int"
     queryset = Report.objects.published().with_entered_counts().order_by("-year")
+
+    def ids(self, queryset):
+        # Counted without the entered counts, which join every listing: they are read
+        # for the page's editions only.
+        return super().ids(self.filter_queryset(Report.objects.published().order_by("-year")))
 
 
 class ListingQuerysetMixin(EditionRecordMixin):
@@ -91,7 +121,9 @@ class ListingQuerysetMixin(EditionRecordMixin):
 
 
 @extend_schema_view(list=extend_schema(summary="List published listings"))
-class ListingViewSet(ListingQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ListingViewSet(
+    PageOfIdsFirstMixin, ListingQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     filterset_class = ListingFilter
 
 
@@ -124,7 +156,7 @@ class OutletViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List published coverage, newest first"),
     retrieve=extend_schema(summary="A published article, by slug"),
 )
-class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+class ArticleViewSet(PageOfIdsFirstMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"

@@ -5,6 +5,7 @@ holds only the tags below: no script, no event handlers, no style, no titles, an
 only to http, https and mailto addresses (or this site's own relative paths).
 """
 
+import threading
 from html import unescape
 
 import markdown
@@ -54,12 +55,34 @@ def sanitise(html):
     )
 
 
+# One Markdown converter per thread, reused: building one costs more than most conversions
+# (a page may convert a thousand texts), and a converter is not safe to share between threads.
+_converters = threading.local()
+
+
+def converter():
+    """This thread's Markdown converter (the same one on every call in a thread)."""
+    try:
+        return _converters.markdown
+    except AttributeError:
+        _converters.markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        return _converters.markdown
+
+
+def markdown_to_html(text):
+    """Markdown text to HTML, not yet sanitised: what `markdown.markdown` gives, from a
+    reused converter reset first, so nothing (a reference link, say) carries over from
+    the text converted before."""
+    md = converter()
+    md.reset()
+    return md.convert(str(text))
+
+
 def render_markdown(text):
     """Markdown text to sanitised HTML, marked safe for templates. Empty text gives ""."""
     if not text:
         return mark_safe("")
-    html = markdown.markdown(str(text), extensions=["sane_lists"], output_format="html")
-    return mark_safe(sanitise(html))  # sanitised just above
+    return mark_safe(sanitise(markdown_to_html(text)))  # sanitised just here
 
 
 def markdown_to_text(text):
@@ -67,5 +90,6 @@ def markdown_to_text(text):
     descriptions; the template escapes it as any other text."""
     if not text:
         return ""
-    html = markdown.markdown(str(text), extensions=["sane_lists"], output_format="html")
-    return unescape(nh3.clean(html, tags=set(), clean_content_tags={"script", "style"})).strip()
+    return unescape(
+        nh3.clean(markdown_to_html(text), tags=set(), clean_content_tags={"script", "style"})
+    ).strip()

@@ -1,10 +1,12 @@
 """The stored full-text vectors: how each searchable model's `search_vector` column is
-built. Readers' searches are in notorious/search.py; this part lives in core because the
-models of several apps declare the column."""
+built, and the SQL expressions searches read them (and the trigram-indexed names) with.
+Readers' searches are in notorious/search.py; this part lives in core because the models
+of several apps declare the column."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import F, Func, Lookup
 
 # 'simple' rather than 'english': names such as Pinduoduo or 微信 must not be stemmed.
 SEARCH_CONFIG = "simple"
@@ -35,3 +37,33 @@ def search_vector_field(*weighted_fields):
 def search_vector_index(model_name):
     """The named GIN index full-text queries on a model's `search_vector` use."""
     return GinIndex(fields=["search_vector"], name=f"{model_name}_search_vector")
+
+
+# --- What readers' searches read them with ------------------------------------------------
+
+
+class ILike(Lookup):
+    """`lhs ILIKE rhs` (PostgreSQL). Django's icontains compiles to UPPER(col) LIKE
+    UPPER(...), which no index on the column serves; the trigram GIN indexes serve ILIKE."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def contains_ignoring_case(field_name, text):
+    """`field_name` contains `text`, ignoring case, as an index-friendly ILIKE."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ILike(F(field_name), f"%{escaped}%")
+
+
+class NamesOnly(Func):
+    """The part of a stored vector weighted A: the name and aliases (see
+    `search_vector_expression`)."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
