@@ -9,7 +9,8 @@ from notorious.api.downloads import DownloadMixin
 from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
 from notorious.core.views import PublishedDetailView
 
-from .changes import GROUPS, compare_editions, edition_turns
+from .change_sets import GROUPS
+from .changes import compare_editions, edition_turns
 from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Report
 from .timeline import build_timeline, with_articles
