@@ -8,6 +8,7 @@ from notorious import search, search_text
 from notorious.api.downloads import SearchDownloadMixin
 from notorious.markets.models import Market
 from notorious.press.models import Article
+from notorious.reports.changes import edition_turns
 from notorious.reports.models import Report
 
 HOME_COVERAGE = 5
@@ -24,8 +25,7 @@ class HomeView(TemplateView):
         record = Report.objects.edition_record()
         latest = record.latest_edition
         if latest:
-            markets = Market.objects.published().select_related("operator")
-            context["turns"] = markets.turns_in(latest, record)
+            context["turns"] = edition_turns(latest, record)
         context.update(
             latest=latest,
             latest_coverage=Article.objects.published()

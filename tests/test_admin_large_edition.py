@@ -207,3 +207,31 @@ def test_a_market_listed_in_every_edition_saves_through_its_own_form(editor_clie
 
     assert response.status_code == 302, response.context and response.context["errors"]
     assert market.listings.get(report__year=2006).reasons == "Named again."
+
+
+def test_the_publishing_pages_list_the_first_entries_and_say_how_many(editor_client):
+    from django.urls import reverse
+
+    from tests.page_helpers import text_of
+
+    draft = make_report(2021, is_published=False)
+    add_listings(draft, 120)
+    listed = Listing.objects.filter(report=draft)
+    listed.update(is_published=False)
+    Market.objects.filter(listings__report=draft).update(is_published=False)
+    publish = editor_client.get(reverse("admin:reports_report_publish", args=[draft.pk]))
+    text = text_of(publish)
+    assert "120 listings:" in text and "120 markets:" in text
+    assert text.count("The first 50 of 120 are listed here; all 120 in the admin's list.") == 2
+    html = publish.content.decode()
+    assert "?year=2021&amp;is_published__exact=0" in html
+    assert "?listed_in=2021&amp;is_published__exact=0" in html
+
+    published = make_report(2022)
+    add_listings(published, 60, start=200)
+    Listing.objects.filter(report=published).update(is_published=True)
+    unpublish = editor_client.get(reverse("admin:reports_report_unpublish", args=[published.pk]))
+    text = text_of(unpublish)
+    assert "the edition's listings disappear (60)" in text
+    assert "The first 50 of 60 are listed here; all 60 in the admin's list." in text
+    assert "?year=2022&amp;is_published__exact=1" in unpublish.content.decode()

@@ -85,10 +85,10 @@ def test_edition_page_sections_and_changes(client, editions):
     assert [row[0].market.name for row in online_rows] == ["AliExpress", "Returner", "Taobao"]
     assert [row[0].market.name for row in physical_rows] == ["Silk Market"]
     turns = response.context["turns"]
-    assert [m.name for m in turns.new] == ["AliExpress"]
-    assert [m.name for m in turns.returning] == ["Returner"]
-    assert [m.name for m in turns.not_entered] == ["Dropped Site"]
-    assert turns.dropped == ()
+    assert [change.market.name for change in turns.new] == ["AliExpress"]
+    assert [change.market.name for change in turns.returning] == ["Returner"]
+    assert [change.market.name for change in turns.not_entered] == ["Dropped Site"]
+    assert not turns.dropped and turns.dropped.count == 0
     text = text_of(response)
     assert "New in the 2021 review (1) AliExpress (Alibaba Group)" in text
     assert "Back on the list (1) Returner" in text

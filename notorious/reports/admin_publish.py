@@ -18,6 +18,10 @@ from django.utils.text import capfirst
 from .models import Report
 from .publishing import Loss, PublishPlan, edition_name, plan_changed_message
 
+# How many of each kind of entry a publishing page lists; it says how many there are in all
+# and links to the admin's list of them.
+SHOWN = 50
+
 
 def publishing_urls(model_admin):
     """URL patterns to add to the ReportAdmin's own (see `ReportAdmin.get_urls`)."""
@@ -114,10 +118,25 @@ class PublishingPages:
             "name": edition_name(report),
             "title": f"{verb} {edition_name(report)}",
             "change_url": reverse("admin:reports_report_change", args=[report.pk]),
+            "shown": SHOWN,
+            "shown_slice": f":{SHOWN}",
+            **_list_urls(report, drafts=action == "publish"),
             **context,
         }
         template = f"admin/reports/report/{action}.html"
         return TemplateResponse(request, template, context, status=status)
+
+
+def _list_urls(report, drafts):
+    """The admin's lists of the edition's listings (drafts, to publish; or published, to
+    lose) and of the draft markets it names."""
+    published = "0" if drafts else "1"
+    listings = reverse("admin:reports_listing_changelist")
+    markets = reverse("admin:markets_market_changelist")
+    return {
+        "listings_url": f"{listings}?year={report.year}&is_published__exact={published}",
+        "markets_url": f"{markets}?listed_in={report.year}&is_published__exact=0",
+    }
 
 
 def _published_log(plan):

@@ -18,6 +18,16 @@ its own group, with a note naming what is missing: *first entered* (may have bee
 before), *entered again* (may be continuing), *not entered* (may still be listed). A
 section change is always a fact: both listings are entered.
 
+An edition's own changes (its page, the home page) are the same groups from the year
+before it, whether or not an edition reviewing that year is on record (`edition_changes`):
+with none, nothing can be dropped or returning, and nothing new but by a source's word,
+exactly as `markets.history.compute_history` says of each market.
+
+The groups are sets in SQL (`change_sets.ChangeSets`): all counted in two queries and read
+a bounded slice at a time (`ChangeGroup`, a page of a group), so a page costs the same
+whatever the number of markets. tests/test_change_sets.py checks them against
+`compute_history` market by market.
+
 Category is not compared: it is an attribute of the market, not of its listing, so what
 category a market had in an edition is not on record. (The editors' change history records
 when the database changed, not what an edition said, so it cannot stand in for that.)
@@ -25,45 +35,135 @@ when the database changed, not what an edition said, so it cannot stand in for t
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.urls import reverse
 
 from notorious.markets.history import EditionRecord
-from notorious.markets.models import Kind, Market
 
-from .models import Listing, Report
+from .change_sets import GROUPS, ChangeSets, MarketChange  # noqa: F401 (MarketChange: for callers)
+from .models import Report
+
+# How many of each group a page lists before linking to the group's own pages: with their
+# reasons on the changes pages, by name on an edition's page and the home page.
+CHANGES_SHOWN = 20
+TURNS_SHOWN = 50
+GROUP_LABELS = {
+    "added": "Added",
+    "returning": "Returning",
+    "dropped": "Dropped",
+    "section_changed": "Moved to another section",
+    "first_entered": "First entered",
+    "entered_again": "Entered again",
+    "not_entered": "Not entered",
+}
 
 
-@dataclass(frozen=True)
-class MarketChange:
-    """One market that changed between the editions, with the listing its reasons come from:
-    the `to` listing, or for a dropped market the `from` listing."""
+class ChangeGroup:
+    """One group's first `shown` changes (a list) and how many it holds in all (`count`),
+    with its own pages' address (`more_url`) when some are left out."""
 
-    market: Market
-    listing: Listing
-    previous_section: str = ""  # section changed: the section it had in `from`
-    last_listed_before: int | None = None  # returning: the last edition before `from` naming it
+    def __init__(self, name, changes, count, kinds, more_url=""):
+        self.name, self.entries, self.count, self.kinds = name, changes, count, kinds
+        self.more_url = more_url
 
     @property
-    def previous_section_display(self):
-        return Kind(self.previous_section).label if self.previous_section else ""
+    def label(self):
+        return GROUP_LABELS[self.name]
+
+    @property
+    def more(self):
+        return self.count > len(self.entries)
+
+    @property
+    def confirmed(self):
+        """Whether the group's changes are facts (not the groups the record leaves open)."""
+        return self.name in GROUPS[:4]
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self):
+        return len(self.entries)
+
+    def __getitem__(self, index):
+        return self.entries[index]
+
+    def __bool__(self):
+        return self.count > 0
 
 
 @dataclass(frozen=True)
-class EditionChanges:
-    """The difference between two published editions (`from_report` older than `to_report`)."""
+class Changes:
+    """What the edition `to_report` changed since the year `from_year` (see the module's
+    docstring): each group a `ChangeGroup`, the notes on what keeps some from being facts."""
 
-    from_report: Report
+    from_year: int
     to_report: Report
     record: EditionRecord
-    added: list = field(default_factory=list)
-    returning: list = field(default_factory=list)
-    dropped: list = field(default_factory=list)
-    section_changed: list = field(default_factory=list)
-    # The changes the record cannot confirm (see the module's docstring).
-    first_entered: list = field(default_factory=list)
-    entered_again: list = field(default_factory=list)
-    not_entered: list = field(default_factory=list)
+    groups: dict = field(default_factory=dict)
     continuing_count: int = 0  # markets in both editions (section changes included)
+    sets: ChangeSets | None = field(default=None, compare=False, repr=False)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["groups"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def year(self):
+        return self.to_report.year
+
+    @property
+    def previous_year(self):
+        return self.year - 1
+
+    @property
+    def previous_on_record(self):
+        """An edition reviewing the year before `to_report` is on record."""
+        return self.record.has_edition(self.previous_year)
+
+    @property
+    def new(self):
+        """The edition page's name for `added`."""
+        return self.groups["added"]
+
+    @property
+    def change_count(self):
+        return sum(self.groups[name].count for name in GROUPS[:4])
+
+    @property
+    def unconfirmed_count(self):
+        return sum(self.groups[name].count for name in GROUPS[4:])
+
+    @property
+    def unconfirmed(self):
+        return bool(self.unconfirmed_count)
+
+    @property
+    def first_entered_note(self):
+        """What keeps the first-entered markets from being called added."""
+        return self._note("first_entered", self.from_year, self.record.incomplete_through)
+
+    @property
+    def entered_again_note(self):
+        """What keeps the markets entered again from being called returning."""
+        return self._note("entered_again", self.from_year, self.record.missing_in)
+
+    @property
+    def not_entered_note(self):
+        """What keeps the markets not entered from being called dropped."""
+        return self._note("not_entered", self.year, self.record.missing_in)
+
+    def _note(self, name, year, describe):
+        kinds = self.groups[name].kinds
+        return "; ".join(filter(None, (describe(year, kind) for kind in kinds)))
+
+
+@dataclass(frozen=True)
+class EditionChanges(Changes):
+    """The difference between two published editions (`from_report` older than `to_report`)."""
+
+    from_report: Report | None = None
     editions_between: tuple = ()  # years of the published editions between the two
 
     @property
@@ -76,130 +176,68 @@ class EditionChanges:
         years = range(self.from_report.year + 1, self.to_report.year)
         return [year for year in years if not self.record.has_edition(year)]
 
-    @property
-    def change_count(self):
-        return len(self.added) + len(self.returning) + len(self.dropped) + len(self.section_changed)
 
-    @property
-    def unconfirmed_count(self):
-        return len(self.first_entered) + len(self.entered_again) + len(self.not_entered)
-
-    @property
-    def first_entered_note(self):
-        """What keeps the first-entered markets from being called added."""
-        year = self.from_report.year
-        return self._note(
-            self.first_entered, lambda kind: self.record.incomplete_through(year, kind)
-        )
-
-    @property
-    def entered_again_note(self):
-        """What keeps the markets entered again from being called returning."""
-        return self._note(
-            self.entered_again, lambda kind: self.record.missing_in(self.from_report.year, kind)
-        )
-
-    @property
-    def not_entered_note(self):
-        """What keeps the markets not entered from being called dropped."""
-        return self._note(
-            self.not_entered, lambda kind: self.record.missing_in(self.to_report.year, kind)
-        )
-
-    @staticmethod
-    def _note(changes, describe):
-        kinds = sorted({change.market.kind for change in changes})
-        return "; ".join(filter(None, (describe(kind) for kind in kinds)))
+def read_changes(sets, shown=None, more_url=None):
+    """Every group of `sets`, counted, with its first `shown` changes: three queries, and
+    one per group that is not empty (two for section changes). `more_url(name)` is the
+    address of a group's own pages."""
+    shown = CHANGES_SHOWN if shown is None else shown
+    counts = sets.counts()
+    groups = {}
+    for name in GROUPS:
+        by_kind = counts[name]
+        count = sum(by_kind.values())
+        entries = sets.changes(name, sets.listings(name)[:shown]) if count and shown else []
+        kinds = [kind for kind, number in sorted(by_kind.items()) if number]
+        url = more_url(name) if more_url and count > len(entries) else ""
+        groups[name] = ChangeGroup(name, entries, count, kinds, url)
+    return groups, counts["continuing"]["all"]
 
 
-def compare_editions(from_report, to_report, record=None):
+def compare_editions(from_report, to_report, record=None, shown=None, more_url=None):
     """What changed from the edition `from_report` to the later edition `to_report`, against
-    `record` (`Report.objects.edition_record()`, read here if not given).
+    `record` (`Report.objects.edition_record()`, read here if not given), each group with
+    its first `shown` (CHANGES_SHOWN) changes in market-name order and its count.
 
     Only published listings of published markets count; both editions must be published
-    (views refuse drafts before calling this). Three queries (four without `record`),
-    whatever the number of markets. Each group is in market-name order.
+    (views refuse drafts before calling this). A fixed number of queries, whatever the
+    number of markets.
     """
     if from_report.year >= to_report.year:
         raise ValueError("from_report must review an earlier year than to_report")
     record = record or Report.objects.edition_record()
-    before, after = _listings_by_market(from_report, to_report)
-    last_listed_before = _last_listed_before(from_report, to_report)
-    groups = {name: [] for name in ("added", "returning", "first_entered", "entered_again")}
-    section_changed = []
-    for market_id, listing in after.items():
-        kind = listing.market.kind
-        earlier = before.get(market_id)
-        if earlier is not None:
-            if earlier.section != listing.section:
-                section_changed.append(
-                    MarketChange(listing.market, listing, previous_section=earlier.section)
-                )
-        elif market_id in last_listed_before:
-            # Returning rests on `from` being complete: else it may have been in it.
-            name = "returning" if record.is_complete(from_report.year, kind) else "entered_again"
-            groups[name].append(
-                MarketChange(
-                    listing.market, listing, last_listed_before=last_listed_before[market_id]
-                )
-            )
-        else:
-            # Added rests on every edition up to `from`, unless a source says it is new.
-            confirmed = listing.source_says_first or record.complete_through(from_report.year, kind)
-            groups["added" if confirmed else "first_entered"].append(
-                MarketChange(listing.market, listing)
-            )
-    dropped, not_entered = [], []
-    for market_id, listing in before.items():
-        if market_id not in after:
-            confirmed = record.is_complete(to_report.year, listing.market.kind)
-            (dropped if confirmed else not_entered).append(MarketChange(listing.market, listing))
+    sets = ChangeSets(from_report.year, to_report, record)
+    groups, continuing = read_changes(sets, shown, more_url)
     return EditionChanges(
-        from_report=from_report,
+        from_year=from_report.year,
         to_report=to_report,
         record=record,
-        **groups,
-        dropped=dropped,
-        not_entered=not_entered,
-        section_changed=section_changed,
-        continuing_count=sum(1 for market_id in after if market_id in before),
+        groups=groups,
+        continuing_count=continuing,
+        sets=sets,
+        from_report=from_report,
         editions_between=tuple(
             year for year in record.years if from_report.year < year < to_report.year
         ),
     )
 
 
-def _listings_by_market(from_report, to_report):
-    """The two editions' published listings, each as {market id: listing}, in market-name
-    order."""
-    listings = (
-        Listing.objects.published()
-        .filter(report__in=[from_report, to_report])
-        .select_related("market")
-        .order_by("market__name", "market__pk")
-    )
-    before, after = {}, {}
-    for listing in listings:
-        # The editions are already at hand: no need to load them with every listing.
-        if listing.report_id == to_report.pk:
-            listing.report = to_report
-            after[listing.market_id] = listing
-        else:
-            listing.report = from_report
-            before[listing.market_id] = listing
-    return before, after
+def edition_changes(report, record, shown=None, more_url=None):
+    """What the published edition `report` changed since the year before it, on record or
+    not: its new, returning and dropped markets and those the record cannot confirm, as
+    `markets.history` says of each market in that edition (see the module's docstring)."""
+    sets = ChangeSets(report.year - 1, report, record)
+    groups, continuing = read_changes(sets, shown, more_url)
+    return Changes(report.year - 1, report, record, groups, continuing, sets)
 
 
-def _last_listed_before(from_report, to_report):
-    """For each market in `to_report`, the last edition before `from_report` naming it."""
-    return dict(
-        Listing.objects.published()
-        .filter(
-            report__year__lt=from_report.year,
-            market_id__in=Listing.objects.published().filter(report=to_report).values("market_id"),
-        )
-        .order_by()
-        .values("market_id")
-        .annotate(last_year=Max("report__year"))
-        .values_list("market_id", "last_year")
-    )
+def edition_turns(report, record, shown=None):
+    """`edition_changes` for the edition's page and the home page: each group's first
+    `shown` markets, linked to the group's pages on the edition's changes page when that
+    page compares the same editions (an edition reviewing the year before is on record)."""
+    changes_url = reverse("reports:changes", kwargs={"year": report.year})
+
+    def more_url(name):
+        return f"{changes_url}?group={name}" if record.has_edition(report.year - 1) else ""
+
+    return edition_changes(report, record, TURNS_SHOWN if shown is None else shown, more_url)

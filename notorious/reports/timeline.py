@@ -14,8 +14,12 @@ out); the page lists it under its own heading, stating no date.
 """
 
 import datetime
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+from django.db.models import Count, Q
 
 from notorious.markets.history import LISTED, NEW, RETURNING, compute_history
 from notorious.markets.models import Market
@@ -111,11 +115,82 @@ def edition_events(report):
 
 @dataclass(frozen=True)
 class Timeline:
-    """Every event, sorted. Coverage events carry only the article's id and date: the
-    page shows a slice of them, and `with_articles` fetches the articles of that slice."""
+    """Every event, sorted (`events`, an `EventSequence`). Coverage events carry only the
+    article's id and date: the page shows a slice of them, and `with_articles` fetches the
+    articles of that slice."""
 
-    events: list
+    events: Sequence
     undated_articles: object  # coverage with no recorded date cannot be placed (a queryset)
+
+
+def article_event(pk, published_on):
+    display = f"{published_on.day} {published_on:%B %Y}"
+    return Event(ARTICLE, published_on, True, display, article_id=pk)
+
+
+class EventSequence(Sequence):
+    """Every event in order, for a Paginator: the editions' events (`events`, sorted) and
+    the dated coverage (`articles`, a queryset), merged. Coverage is read from SQL only for
+    the slice asked for (ids and dates), never all of it: within a date it comes after the
+    edition and its turns (KIND_ORDER), and in article-id order, so an edition's event
+    stands after every article dated before it (after it, newest first), counted in SQL."""
+
+    def __init__(self, events, articles, newest_first=False):
+        self.events = events
+        self.newest_first = newest_first
+        self.articles = articles.exclude(published_on=None).order_by(
+            "-published_on" if newest_first else "published_on", "pk"
+        )
+        self._positions = self._article_count = None
+
+    def positions(self):
+        """Each of `events`' place among all events: its index, plus the articles before it
+        (one query for every date)."""
+        if self._positions is None:
+            dates = sorted({event.date for event in self.events})
+            before = "published_on__gt" if self.newest_first else "published_on__lt"
+            counts = self.articles.order_by().aggregate(
+                all=Count("pk"),
+                **{
+                    f"d{index}": Count("pk", filter=Q(**{before: date}))
+                    for index, date in enumerate(dates)
+                },
+            )
+            self._article_count = counts["all"]
+            placed = {date: counts[f"d{index}"] for index, date in enumerate(dates)}
+            self._positions = [
+                index + placed[event.date] for index, event in enumerate(self.events)
+            ]
+        return self._positions
+
+    def __len__(self):
+        self.positions()
+        return len(self.events) + self._article_count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1] if index >= 0 else self[len(self) + index :][:1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("An EventSequence is sliced in order.")
+        positions = self.positions()
+        first = bisect_left(positions, start)
+        last = bisect_left(positions, stop)
+        # Every other place in [start, stop) holds an article, in order.
+        skipped = start - first
+        wanted = max(0, (stop - start) - (last - first))
+        dated = self.articles.values_list("pk", "published_on")[skipped : skipped + wanted]
+        articles = iter([article_event(pk, date) for pk, date in dated])
+        chosen = dict(zip(positions[first:last], self.events[first:last], strict=True))
+        return [
+            chosen[place] if place in chosen else next(articles) for place in range(start, stop)
+        ]
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
 
 
 def with_articles(events):
@@ -133,7 +208,8 @@ def build_timeline(markets=None, articles=None, newest_first=False):
     """Events for the given published markets and articles (all, by default), sorted.
 
     Runs a fixed number of queries, however many markets, listings and articles there are;
-    articles are read as ids and dates only (see `with_articles`).
+    articles are read as ids and dates, only those of the slice a page shows (see
+    `EventSequence` and `with_articles`).
     """
     reports = list(Report.objects.published().order_by("year"))
     by_year = {report.year: report for report in reports}
@@ -142,7 +218,8 @@ def build_timeline(markets=None, articles=None, newest_first=False):
     events += [gap_event(year) for year in record.span if not record.has_edition(year)]
 
     markets = Market.objects.published() if markets is None else markets
-    markets = {market.pk: market for market in markets}
+    # What an event shows of a market (its name and link), not whole rows.
+    markets = {market.pk: market for market in markets.only("pk", "name", "slug", "kind")}
     listed, said_first = defaultdict(set), set()
     for market_id, year, source_says_first in (
         Listing.objects.published()
@@ -160,9 +237,6 @@ def build_timeline(markets=None, articles=None, newest_first=False):
         events += market_events(history, market, by_year)
 
     articles = Article.objects.published() if articles is None else articles
-    for pk, published_on in articles.exclude(published_on=None).values_list("pk", "published_on"):
-        display = f"{published_on.day} {published_on:%B %Y}"
-        events.append(Event(ARTICLE, published_on, True, display, article_id=pk))
     undated = articles.filter(published_on=None).select_related("outlet", "republishes")
 
     if newest_first:
@@ -170,7 +244,7 @@ def build_timeline(markets=None, articles=None, newest_first=False):
         events.sort(key=lambda event: (-event.date.toordinal(), *event.sort_key[1:]))
     else:
         events.sort(key=lambda event: event.sort_key)
-    return Timeline(events, undated)
+    return Timeline(EventSequence(events, articles, newest_first), undated)
 
 
 def gap_event(year):

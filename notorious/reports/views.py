@@ -8,9 +8,9 @@ from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
 from notorious.core.views import PublishedDetailView
-from notorious.markets.models import Market
 
-from .changes import compare_editions
+from .change_sets import GROUPS
+from .changes import compare_editions, edition_turns
 from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Report
 from .timeline import build_timeline, with_articles
@@ -20,6 +20,8 @@ LISTINGS_PER_PAGE = 100
 # The timeline's events a page, and the undated articles its last page lists.
 EVENTS_PER_PAGE = 200
 UNDATED_SHOWN = 50
+# A group of changes a page, when the changes pages show one group (`?group=`).
+CHANGES_PER_PAGE = 100
 
 
 class ReportListView(DownloadMixin, ListView):
@@ -65,11 +67,10 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
         context = super().get_context_data(**kwargs)
         report = self.object
         record = Report.objects.edition_record()
-        markets = Market.objects.published().select_related("operator")
         context.update(
             self.listing_pages(report, record),
             # A draft edition is not on the readers' record: its changes wait until it is.
-            turns=markets.turns_in(report, record) if report.is_published else None,
+            turns=edition_turns(report, record) if report.is_published else None,
             previous_edition=report.previous_edition(),
             next_edition=report.next_edition(),
             coverage=Shortlist(
@@ -169,7 +170,53 @@ class TimelineView(TemplateView):
         }
 
 
-class EditionChangesView(TemplateView):
+class ChangeGroupMixin:
+    """The changes pages' bound: each group's first CHANGES_SHOWN changes with its count,
+    or with `?group=<name>` that one group, CHANGES_PER_PAGE a page (`?page=`)."""
+
+    page_problems = ()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(changes_per_page=CHANGES_PER_PAGE, **kwargs)
+
+    def read_changes(self, compare, *args):
+        """`compare(*args, shown=..., more_url=...)` (`compare_editions`), bounded as the
+        query string asks; problems with `?group=` or `?page=` go in `self.page_problems`."""
+        name = self.request.GET.get("group")
+        self.page_problems = []
+        if name is not None and name not in GROUPS:
+            self.page_problems.append(
+                f"There is no group “{name[:20]}”: the groups are {', '.join(GROUPS)}."
+            )
+        if name not in GROUPS:
+            return compare(*args, more_url=self.group_url), None
+        changes = compare(*args, shown=0)
+        listings = changes.sets.listings(name)
+        paginator = Paginator(listings, CHANGES_PER_PAGE, allow_empty_first_page=True)
+        raw = self.request.GET.get("page")
+        try:
+            page = requested_page(paginator, raw)
+        except InvalidPage:
+            self.page_problems.append(f"{page_problem(raw, paginator)} The first page is shown.")
+            page = paginator.page(1)
+        group = changes.groups[name]
+        group.entries = changes.sets.changes(name, page.object_list)
+        return changes, {
+            "group": group,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": paginator.num_pages > 1,
+            "shown": (page.start_index(), page.end_index()),
+        }
+
+    def group_url(self, name):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["group"] = name
+        return f"{self.request.path}?{query.urlencode()}"
+
+
+class EditionChangesView(ChangeGroupMixin, TemplateView):
     """`/reports/<year>/changes/`: what the edition changed since the previous published one."""
 
     template_name = "reports/changes.html"
@@ -183,20 +230,23 @@ class EditionChangesView(TemplateView):
         earlier = [edition for edition in editions if edition.year < report.year]
         previous = earlier[-1] if earlier else None
         query = {"to": str(report.year), "from": str(previous.year) if previous else ""}
+        changes, group = None, None
+        if previous:
+            changes, group = self.read_changes(
+                compare_editions, previous, report, Report.objects.edition_record()
+            )
         context = self.get_context_data(
             report=report,
-            changes=(
-                compare_editions(previous, report, Report.objects.edition_record())
-                if previous
-                else None
-            ),
+            changes=changes,
+            group_page=group,
+            page_problems=self.page_problems,
             form=CompareEditionsForm(query, editions),
             edition_count=len(editions),
         )
-        return self.render_to_response(context)
+        return self.render_to_response(context, status=400 if self.page_problems else 200)
 
 
-class CompareEditionsView(TemplateView):
+class CompareEditionsView(ChangeGroupMixin, TemplateView):
     """`/compare/?from=<year>&to=<year>`: what changed between any two published editions."""
 
     template_name = "reports/changes.html"
@@ -204,13 +254,17 @@ class CompareEditionsView(TemplateView):
     def get(self, request, *args, **kwargs):
         editions = list(Report.objects.published().order_by("year"))
         form = CompareEditionsForm(request.GET, editions)
-        changes, status, swap_url = None, 200, None
+        changes, group, swap_url = None, None, None
+        problems = []
         if len(editions) < 2:
             pass  # the page says why there is nothing to compare
         elif form.is_valid():
-            changes = compare_editions(*form.reports(), Report.objects.edition_record())
+            changes, group = self.read_changes(
+                compare_editions, *form.reports(), Report.objects.edition_record()
+            )
+            problems = self.page_problems
         else:
-            status = 400
+            problems = _problems(form)
             if form.reversed_order:
                 swap_url = (
                     reverse("compare")
@@ -219,12 +273,14 @@ class CompareEditionsView(TemplateView):
                 )
         context = self.get_context_data(
             changes=changes,
+            group_page=group,
             form=form,
             edition_count=len(editions),
             swap_url=swap_url,
-            form_problems=[] if status == 200 else _problems(form),
+            form_problems=problems if changes is None else [],
+            page_problems=problems if changes is not None else [],
         )
-        return self.render_to_response(context, status=status)
+        return self.render_to_response(context, status=400 if problems else 200)
 
 
 def _problems(form):
