@@ -102,6 +102,22 @@ class MarketQuerySet(AliasedQuerySet):
             years_listed=Coalesce(each(Count("pk")), 0),
         )
 
+    def latest_edition_counts(self, record):
+        """How many of these markets there are, how many the latest edition on `record`
+        names (`in_latest`), and how many it does not while their section of it is
+        incomplete (`not_entered`: `ListingHistory.latest_state`, counted in SQL). One
+        query."""
+        latest = record.latest_edition
+        if latest is None:
+            return {"total": self.count(), "in_latest": 0, "not_entered": 0}
+        named = Q(Exists(self._listings_of_each().filter(report=latest)))
+        incomplete = [kind for kind in Kind.values if not record.is_complete(latest.year, kind)]
+        return self.aggregate(
+            total=Count("pk"),
+            in_latest=Count("pk", filter=named),
+            not_entered=Count("pk", filter=~named & Q(kind__in=incomplete)),
+        )
+
     def listed_in(self, report):
         """Markets that `report`, an edition, names."""
         return self.filter(Exists(self._listings_of_each().filter(report=report)))
