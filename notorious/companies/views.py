@@ -1,5 +1,3 @@
-from django.db.models import Count, Q
-
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
@@ -30,13 +28,8 @@ class CompanyListView(DownloadMixin, FilteredListView):
         return (
             Company.objects.published()
             .select_related("parent")
-            .annotate(
-                market_count=Count("markets", filter=Q(markets__is_published=True), distinct=True),
-                subsidiary_count=Count(
-                    "subsidiaries", filter=Q(subsidiaries__is_published=True), distinct=True
-                ),
-            )
-            .order_by("name", "pk")  # aggregates drop the default ordering
+            .with_counts()
+            .order_by("name", "pk")
         )
 
 
