@@ -11,9 +11,6 @@ from notorious.press.models import Article
 from notorious.reports.models import Report
 
 HOME_COVERAGE = 5
-# The home page names the first few markets of each group of the latest edition's changes
-# (with each group's full count); the edition's page has them all.
-HOME_TURNS = 10
 
 
 class HomeView(TemplateView):
@@ -28,7 +25,7 @@ class HomeView(TemplateView):
         latest = record.latest_edition
         if latest:
             markets = Market.objects.published().select_related("operator")
-            context["turns"] = markets.turns_in(latest, record, length=HOME_TURNS)
+            context["turns"] = markets.turns_in(latest, record)
         context.update(
             latest=latest,
             latest_coverage=Article.objects.published()

@@ -1,26 +1,8 @@
-import functools
-import operator
-
-from django.contrib.postgres.aggregates import BoolOr
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    Max,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -35,7 +17,7 @@ from notorious.core.models import (
 from notorious.core.search import search_vector_field, search_vector_index
 
 from .history import compute_history
-from .turns import edition_turns, turn_cases
+from .turns import edition_turns
 
 
 class Kind(models.TextChoices):
@@ -136,77 +118,14 @@ class MarketQuerySet(AliasedQuerySet):
             ]
         )
 
-    def turns_in(self, report, record, length=None):
+    def turns_in(self, report, record):
         """What `report`, an edition, changed: markets new, returning and dropped in it, the
         facts apart from what `record` leaves open (`markets.turns.EditionTurns`), each
-        group in name order, whole or (with `length`) its first `length` markets; the
-        counts are always the whole. Two queries, whatever the size of the edition."""
-        rows = self._turn_rows(report, record)
-        if length is not None:
-            # The first of each group, and one of each section in a group (for its count).
-            rows = rows.filter(Q(rank__lte=length) | Q(section_rank=1))
-        rows = list(rows.order_by("turn", "rank"))
-        counts = {(row["turn"], row["market__kind"]): row["count"] for row in rows}
-        shown = [row for row in rows if length is None or row["rank"] <= length]
-        markets = self.in_bulk([row["market"] for row in shown])
-        for row in shown:
-            markets[row["market"]].turn = row["turn"]
-        return edition_turns(record, report.year, [markets[row["market"]] for row in shown], counts)
-
-    def _turn_rows(self, report, record):
-        """One row per market of this queryset in a group of `report`'s changes: its
-        `turn` (the group, by `markets.turns.turn_cases`), `rank` in the group by name,
-        `section_rank` among the group's markets of its section, and `count` of those.
-
-        One pass over the listings (up to `report`) of the markets named in `report` or
-        the year before, grouped by market: never a query per market.
-        """
-        year = report.year
-        candidates = self.filter(
-            Exists(self._listings_of_each().filter(report__year__in=[year - 1, year]))
-        )
-        flags = {
-            "named": Q(report__year=year),
-            "before": Q(report__year=year - 1),
-            "earlier": Q(report__year__lt=year - 1),
-            "first_by_source": Q(report__year=year, source_says_first=True),
-        }
-        rows = (
-            self._listings()
-            .published(of="market")
-            .filter(market__in=candidates.values("pk"), report__year__lte=year)
-            .order_by()  # a listing's default order would split the groups
-            .values("market", "market__kind", "market__name")
-            .annotate(**{name: BoolOr(condition) for name, condition in flags.items()})
-        )
-
-        def condition(case):
-            # `earlier` is left out of the cases where it makes no difference.
-            return Q(
-                market__kind=case["section"], **{name: case[name] for name in flags if name in case}
-            )
-
-        cases = turn_cases(record, year, Kind.values).items()
-        turn = Case(
-            *(
-                When(functools.reduce(operator.or_, map(condition, group)), then=Value(name))
-                for name, group in cases
-                if group
-            ),
-            default=Value(""),
-        )
-        by_name = [F("market__name"), F("market")]
-        return (
-            rows.annotate(turn=turn)
-            .exclude(turn="")
-            .annotate(
-                rank=Window(RowNumber(), partition_by=[F("turn")], order_by=by_name),
-                section_rank=Window(
-                    RowNumber(), partition_by=[F("turn"), F("market__kind")], order_by=by_name
-                ),
-                count=Window(Count("*"), partition_by=[F("turn"), F("market__kind")]),
-            )
-        )
+        group in name order. Two queries."""
+        around = self._listings_of_each().filter(report__year__in=[report.year - 1, report.year])
+        markets = self.filter(Exists(around)).with_listings()
+        histories = [(market, market.listing_history(record)) for market in markets]
+        return edition_turns(record, report.year, histories)
 
     def dropped_in(self, report, record):
         """Markets named the year before `report` and not listed in it (see
