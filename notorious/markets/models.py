@@ -16,7 +16,7 @@ from notorious.core.models import (
 )
 from notorious.core.search import search_vector_field, search_vector_index
 
-from .history import compute_history
+from .history import compute_history, status_cases
 from .turns import edition_turns
 
 
@@ -106,17 +106,36 @@ class MarketQuerySet(AliasedQuerySet):
 
     def with_status_in(self, report, status, record):
         """Markets whose listing in `report`, an edition, has `status` (NEW, CONTINUING,
-        RETURNING, or LISTED when not known), by `markets.history.compute_history` against
-        `record` (`Report.objects.edition_record()`): the one rule, so a filter never says
-        what a timeline would not. Whether each is confirmed, its history says."""
-        named = self.listed_in(report).with_listings()
-        return self.filter(
-            pk__in=[
-                market.pk
-                for market in named
-                if market.listing_history(record).status_in(report.year)[0] == status
-            ]
-        )
+        RETURNING, or LISTED when not known) against `record`
+        (`Report.objects.edition_record()`). Whether each is confirmed, its history says."""
+        return self.with_status_where(report, record, lambda found, confirmed: found == status)
+
+    def with_status_where(self, report, record, keep):
+        """Markets named in `report`, an edition, whose (status, confirmed) there `keep`
+        accepts, by `markets.history.compute_history` against `record`: the one rule, so
+        a filter never says what a timeline would not. One query, however many markets:
+        `history.status_cases` gives the few cases that decide a status, each asked of
+        the markets as a subquery on their listings."""
+        year = report.year
+
+        def listed(**conditions):
+            return Q(Exists(self._listings_of_each().filter(**conditions)))
+
+        # The editions by id, from the record: each question is then an index probe.
+        questions = {
+            "before": listed(report__in=[e for e in record.editions if e.year == year - 1]),
+            "earlier": listed(report__in=[e for e in record.editions if e.year < year - 1]),
+            "first_by_source": listed(report=report, source_says_first=True),
+        }
+        kept = Q(pk__in=[])
+        for section in Kind.values:
+            for case, (status, confirmed) in status_cases(record, year, section):
+                if keep(status, confirmed):
+                    condition = Q(kind=section)
+                    for name, answer in case.items():
+                        condition &= questions[name] if answer else ~questions[name]
+                    kept |= condition
+        return self.listed_in(report).filter(kept)
 
     def turns_in(self, report, record):
         """What `report`, an edition, changed: markets new, returning and dropped in it, the
