@@ -197,3 +197,23 @@ def test_a_family_stops_at_a_draft_link_for_readers_but_not_for_editors(db):
         bottom.pk,
     }
     assert Company.objects.family_ids([]) == set()
+
+
+def test_a_company_page_shows_its_first_markets_and_counts_them_all(client, alibaba, monkeypatch):
+    """A group with more markets than the page shows: the first by name with their strips,
+    the counts over all of them, and the markets list for the rest."""
+    monkeypatch.setattr("notorious.companies.views.COMPANY_MARKETS", 2)
+    response = client.get("/companies/alibaba-group/")
+    assert [name for name, _cells in strips(response)] == ["AliExpress", "Taobao"]
+    text = text_of(response)
+    assert "Markets (3)" in text
+    assert "Operates three markets recorded here" in text
+    assert "two are in the latest edition, and one is not among its entered listings" in text
+    assert (
+        "The first two of 3, by name (each market's page has its timeline): all 3, to filter "
+        "and sort"
+    ) in text
+    assert 'href="/markets/?company=alibaba-group">all 3' in response.content.decode()
+    # The markets list has every one of them.
+    listed = text_of(client.get("/markets/?company=alibaba-group"))
+    assert all(name in listed for name in ("AliExpress", "Taobao", "Unused"))

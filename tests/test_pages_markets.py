@@ -261,6 +261,16 @@ def test_list_query_count_does_not_grow_with_data(client, db):
     assert (queries_for(client, LIST), queries_for(client, url)) == small
 
 
+def test_status_filters_cost_the_same_queries_whatever_the_data(client, db):
+    """The status filters ask their questions of the markets in SQL (they once read every
+    listing of every market named in the edition): as many queries at either size."""
+    grow(2)
+    urls = [f"{LIST}?status=new", f"{LIST}?confirmed=no", "/api/markets/?status=continuing"]
+    small = [queries_for(client, url) for url in urls]
+    grow(18, start=2)
+    assert [queries_for(client, url) for url in urls] == small
+
+
 # --- the profile -----------------------------------------------------------------------
 
 

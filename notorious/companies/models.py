@@ -3,6 +3,8 @@ import itertools
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -12,6 +14,25 @@ from notorious.core.search import search_vector_field, search_vector_index
 
 
 class CompanyQuerySet(AliasedQuerySet):
+    def with_counts(self):
+        """Annotate `market_count` (published markets it operates itself) and
+        `subsidiary_count` (published companies it owns directly): each a subquery, so
+        that a page computes them for its own rows only, not for every company."""
+
+        def count(model, field):
+            rows = model.objects.published().filter(**{field: OuterRef("pk")}).order_by()
+            return Coalesce(
+                Subquery(rows.values(field).annotate(count=models.Count("pk")).values("count")),
+                0,
+            )
+
+        # Markets are a layer above: reached through the relation rather than imported.
+        market = self.model._meta.get_field("markets").related_model
+        return self.annotate(
+            market_count=count(market, "operator"),
+            subsidiary_count=count(self.model, "parent"),
+        )
+
     def family_ids(self, company_ids, include_drafts=False):
         """The given companies' ids and those of all their subsidiaries, however deep.
 

@@ -1,18 +1,18 @@
-from django.db.models import Count, Q
-
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.citation import Citation
 from notorious.core.paging import Shortlist, coverage_url
 from notorious.core.views import FilteredListView, PublishedDetailView
 from notorious.figures.models import Figure
-from notorious.markets.history import NOT_ENTERED
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Report
 
 from .filters import CompanyFilter
 from .models import Company
+
+# A company page shows this many of its group's markets with their timelines.
+COMPANY_MARKETS = 50
 
 
 class CompanyListView(DownloadMixin, FilteredListView):
@@ -28,13 +28,8 @@ class CompanyListView(DownloadMixin, FilteredListView):
         return (
             Company.objects.published()
             .select_related("parent")
-            .annotate(
-                market_count=Count("markets", filter=Q(markets__is_published=True), distinct=True),
-                subsidiary_count=Count(
-                    "subsidiaries", filter=Q(subsidiaries__is_published=True), distinct=True
-                ),
-            )
-            .order_by("name", "pk")  # aggregates drop the default ordering
+            .with_counts()
+            .order_by("name", "pk")
         )
 
 
@@ -51,23 +46,22 @@ class CompanyDetailView(PublishedDetailView):
         context = super().get_context_data(**kwargs)
         company = self.object
         record = Report.objects.edition_record()
-        markets = list(
-            Market.objects.published()
-            .for_company(company)
-            .select_related("operator")
-            .with_listings()
-        )
+        family = Market.objects.published().for_company(company)
+        counts = family.latest_edition_counts(record)
+        # The first markets by name, each with its timeline strip; the markets list
+        # filtered by the company has them all.
+        markets = family.select_related("operator").with_listings().order_by("name", "pk")
+        markets = list(markets[:COMPANY_MARKETS])
         for market in markets:
             market.history = market.listing_history(record)
         context.update(
             parent_chain=company.published_parent_chain,
             subsidiaries=company.subsidiaries.published(),
             markets=markets,
-            markets_in_latest=sum(market.history.in_latest_edition for market in markets),
+            market_count=counts["total"],
+            markets_in_latest=counts["in_latest"],
             # Not among the latest edition's entered listings, its section being incomplete.
-            markets_not_entered_latest=sum(
-                market.history.latest_state == NOT_ENTERED for market in markets
-            ),
+            markets_not_entered_latest=counts["not_entered"],
             coverage=Shortlist(
                 Article.objects.published()
                 .about_company(company)

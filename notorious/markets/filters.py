@@ -178,15 +178,7 @@ class MarketFilter(django_filters.FilterSet):
         edition = self.status_edition
         if not edition:
             return queryset.none()
-        # The histories need the listings prefetched; the queryset may prefetch them already.
-        named = queryset.prefetch_related(None).listed_in(edition).with_listings()
-        return queryset.filter(
-            pk__in=[
-                market.pk
-                for market in named
-                if keep(*market.listing_history(self.edition_record).status_in(edition.year))
-            ]
-        )
+        return queryset.with_status_where(edition, self.edition_record, keep)
 
     def filter_latest(self, queryset, name, value):
         latest = Report.objects.latest_edition()

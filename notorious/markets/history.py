@@ -342,3 +342,29 @@ def compute_history(record, section, listed_years, first_by_source=False):
         else:
             statuses[year] = (LISTED, False)
     return ListingHistory(record, section, tuple(listed), statuses)
+
+
+def status_cases(record, year, section):
+    """The statuses a listing in `year` of a market in `section` can have against `record`,
+    case by case: [(case, (status, confirmed))], each case saying whether the market is
+    listed the year before (`before`), else whether it is listed earlier (`earlier`), else
+    whether a source says the listing is its first (`first_by_source`). Nothing else in a
+    history bears on that status, so a query asking these few questions of each market
+    (`MarketQuerySet.with_status_where`) follows `compute_history` without restating it.
+    """
+    cases = [{"before": True}, {"before": False, "earlier": True}]
+    cases += [{"before": False, "earlier": False, "first_by_source": said} for said in (0, 1)]
+    statuses = []
+    for case in cases:
+        years = [year]
+        if case["before"]:
+            years.append(year - 1)
+        elif case["earlier"]:
+            earlier = [each for each in record.years if each < year - 1]
+            if not earlier:  # no edition to have named it in: not a case that occurs
+                continue
+            years.append(earlier[-1])
+        said = bool(case.get("first_by_source"))
+        history = compute_history(record, section, years, said)
+        statuses.append((case, history.status_in(year)))
+    return statuses

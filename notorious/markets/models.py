@@ -1,7 +1,8 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -15,7 +16,7 @@ from notorious.core.models import (
 )
 from notorious.core.search import search_vector_field, search_vector_index
 
-from .history import compute_history
+from .history import compute_history, status_cases
 from .turns import edition_turns
 
 
@@ -65,12 +66,38 @@ class MarketQuerySet(AliasedQuerySet):
         return self.prefetch_related(Prefetch("listings", queryset=listings))
 
     def with_listing_summary(self):
-        """Annotate `first_year`, `last_year` and `years_listed` from published listings."""
-        published = Q(listings__in=self._listings().published(of="market"))
+        """Annotate `first_year`, `last_year` and `years_listed` from published listings.
+
+        Each is a subquery on the market's own listings rather than a join and GROUP BY
+        over all of them: PostgreSQL then computes them only for the rows it returns (a
+        page of 50 is 50 index lookups, not an aggregate of every listing), and a count of
+        the markets never reads the listings at all.
+        """
+        listings = self._listings_of_each().order_by().values("market")
+
+        def each(aggregate):
+            return Subquery(listings.annotate(value=aggregate).values("value"))
+
         return self.annotate(
-            first_year=Min("listings__report__year", filter=published),
-            last_year=Max("listings__report__year", filter=published),
-            years_listed=Count("listings", filter=published, distinct=True),
+            first_year=each(Min("report__year")),
+            last_year=each(Max("report__year")),
+            years_listed=Coalesce(each(Count("pk")), 0),
+        )
+
+    def latest_edition_counts(self, record):
+        """How many of these markets there are, how many the latest edition on `record`
+        names (`in_latest`), and how many it does not while their section of it is
+        incomplete (`not_entered`: `ListingHistory.latest_state`, counted in SQL). One
+        query."""
+        latest = record.latest_edition
+        if latest is None:
+            return {"total": self.count(), "in_latest": 0, "not_entered": 0}
+        named = Q(Exists(self._listings_of_each().filter(report=latest)))
+        incomplete = [kind for kind in Kind.values if not record.is_complete(latest.year, kind)]
+        return self.aggregate(
+            total=Count("pk"),
+            in_latest=Count("pk", filter=named),
+            not_entered=Count("pk", filter=~named & Q(kind__in=incomplete)),
         )
 
     def listed_in(self, report):
@@ -79,17 +106,36 @@ class MarketQuerySet(AliasedQuerySet):
 
     def with_status_in(self, report, status, record):
         """Markets whose listing in `report`, an edition, has `status` (NEW, CONTINUING,
-        RETURNING, or LISTED when not known), by `markets.history.compute_history` against
-        `record` (`Report.objects.edition_record()`): the one rule, so a filter never says
-        what a timeline would not. Whether each is confirmed, its history says."""
-        named = self.listed_in(report).with_listings()
-        return self.filter(
-            pk__in=[
-                market.pk
-                for market in named
-                if market.listing_history(record).status_in(report.year)[0] == status
-            ]
-        )
+        RETURNING, or LISTED when not known) against `record`
+        (`Report.objects.edition_record()`). Whether each is confirmed, its history says."""
+        return self.with_status_where(report, record, lambda found, confirmed: found == status)
+
+    def with_status_where(self, report, record, keep):
+        """Markets named in `report`, an edition, whose (status, confirmed) there `keep`
+        accepts, by `markets.history.compute_history` against `record`: the one rule, so
+        a filter never says what a timeline would not. One query, however many markets:
+        `history.status_cases` gives the few cases that decide a status, each asked of
+        the markets as a subquery on their listings."""
+        year = report.year
+
+        def listed(**conditions):
+            return Q(Exists(self._listings_of_each().filter(**conditions)))
+
+        # The editions by id, from the record: each question is then an index probe.
+        questions = {
+            "before": listed(report__in=[e for e in record.editions if e.year == year - 1]),
+            "earlier": listed(report__in=[e for e in record.editions if e.year < year - 1]),
+            "first_by_source": listed(report=report, source_says_first=True),
+        }
+        kept = Q(pk__in=[])
+        for section in Kind.values:
+            for case, (status, confirmed) in status_cases(record, year, section):
+                if keep(status, confirmed):
+                    condition = Q(kind=section)
+                    for name, answer in case.items():
+                        condition &= questions[name] if answer else ~questions[name]
+                    kept |= condition
+        return self.listed_in(report).filter(kept)
 
     def turns_in(self, report, record):
         """What `report`, an edition, changed: markets new, returning and dropped in it, the

@@ -30,7 +30,7 @@ class MarketListView(DownloadMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        record = Report.objects.edition_record()
+        record = self.filterset.edition_record  # read once, with the status filters
         edition = self.filterset.status_edition if not self.filter_problems else None
         status_year = edition.year if edition else None
         rows = []
@@ -69,8 +69,10 @@ class MarketDetailView(PublishedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         market = self.object
-        reports = {report.year: report for report in Report.objects.published()}
-        history = market.listing_history(Report.objects.edition_record())
+        record = Report.objects.edition_record()
+        # The record holds the published editions: no second query for them.
+        reports = {report.year: report for report in record.editions}
+        history = market.listing_history(record)
         listings = sorted(market.listings.all(), key=lambda listing: -listing.report.year)
         operator = if_published(market.operator)
         operator_chain = [operator, *operator.published_parent_chain] if operator else []
