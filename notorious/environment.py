@@ -47,3 +47,17 @@ def replica_databases(urls, primary):
         replica["TEST"] = {"MIRROR": "default"}
         replicas[f"replica{number}"] = replica
     return replicas
+
+
+def stall_options(seconds):
+    """libpq's options that give up on a PostgreSQL server that stops answering on an open
+    connection within about `seconds`: TCP keepalives probe an idle connection, and
+    tcp_user_timeout bounds how long sent data may go unacknowledged. libpq ignores both over
+    a Unix socket, where a local server's stall is not a network's."""
+    return {
+        "keepalives": 1,
+        "keepalives_idle": seconds,
+        "keepalives_interval": 1,
+        "keepalives_count": seconds,
+        "tcp_user_timeout": seconds * 1000,
+    }

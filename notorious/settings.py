@@ -16,7 +16,13 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from notorious.environment import env_bool, env_list, env_rate, replica_databases
+from notorious.environment import (
+    env_bool,
+    env_list,
+    env_rate,
+    replica_databases,
+    stall_options,
+)
 from notorious.local_database import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -141,18 +147,9 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
 )
 # A server that stops answering on an open connection (frozen, or cut off by the network)
-# is given up on within DJANGO_DB_STALL_SECONDS instead of holding the worker for as long as
-# the stall lasts: TCP keepalives probe an idle connection, and tcp_user_timeout bounds how
-# long sent data may go unacknowledged. libpq ignores both over a Unix socket, where a local
-# server's stall is not a network's.
-_stall_seconds = int(os.environ.get("DJANGO_DB_STALL_SECONDS", "5"))
-for _option, _value in {
-    "keepalives": 1,
-    "keepalives_idle": _stall_seconds,
-    "keepalives_interval": 1,
-    "keepalives_count": _stall_seconds,
-    "tcp_user_timeout": _stall_seconds * 1000,
-}.items():
+# is given up on within DJANGO_DB_STALL_SECONDS instead of holding the worker as long as the
+# stall lasts (notorious/environment.py, stall_options).
+for _option, _value in stall_options(int(os.environ.get("DJANGO_DB_STALL_SECONDS", "5"))).items():
     DATABASES["default"]["OPTIONS"].setdefault(_option, _value)
 # Replicas (comma-separated URLs) for readers' queries: notorious/core/db_routing.py.
 DATABASES.update(replica_databases(env_list("DATABASE_REPLICA_URLS"), DATABASES["default"]))
