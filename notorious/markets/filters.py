@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter
 from notorious.reports.models import Report
 
 from .history import LISTED, STATUS_CHOICES
@@ -69,8 +69,9 @@ class MarketFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. CN."
     )
-    company = PublishedChoiceFilter(
+    company = PublishedLookupFilter(
         Company,
+        "companies",
         label="Company",
         field_name="operator",
         method="filter_company",

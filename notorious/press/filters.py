@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -17,8 +17,7 @@ from .models import Article, Outlet
 
 def article_year_choices():
     """The years some published article came out in, newest first."""
-    dates = Article.objects.published().dates("published_on", "year", order="DESC")
-    return [(str(d.year), str(d.year)) for d in dates]
+    return [(str(year), str(year)) for year in Article.objects.publication_years()]
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -39,14 +38,16 @@ class ArticleFilter(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="published_on", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
     )
-    market = PublishedChoiceFilter(
+    market = PublishedLookupFilter(
         Market,
+        "markets",
         field_name="markets",
         method="filter_market",
         help_text="A market's slug: coverage about it.",
     )
-    company = PublishedChoiceFilter(
+    company = PublishedLookupFilter(
         Company,
+        "companies",
         field_name="companies",
         method="filter_company",
         help_text="A company's slug: coverage of it, its subsidiaries or the markets they operate.",

@@ -4,7 +4,7 @@ import django_filters
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter
 from notorious.markets.models import Category, Kind, Market
 
 from .models import FIRST_YEAR, LAST_YEAR, Listing, Report
@@ -55,9 +55,10 @@ class ListingFilter(django_filters.FilterSet):
         label="Country",
         help_text="ISO 3166 alpha-2 code, e.g. CN.",
     )
-    market = PublishedChoiceFilter(Market, help_text="A market's slug.")
-    company = PublishedChoiceFilter(
+    market = PublishedLookupFilter(Market, "markets", help_text="A market's slug.")
+    company = PublishedLookupFilter(
         Company,
+        "companies",
         label="Company",
         field_name="market__operator",
         method="filter_company",
