@@ -24,9 +24,57 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model
 from django.forms.widgets import Script
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 # How many entries a message lists when a name matches several.
 AMBIGUOUS_SHOWN = 5
+
+
+def html_attributes(attrs):
+    """Attributes as Django's widget templates write them: True alone, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class QuickSelect(forms.Select):
+    """A `<select>` written in Python: the HTML Django's templates give, at a fraction of
+    the time (two template includes per option made 250 countries cost 36 ms a page)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', name, html_attributes(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    html_attributes(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every part escaped by format_html
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """django-filter's ChoiceFilter, drawn as a `QuickSelect`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
 
 
 class PublishedChoiceFilter(django_filters.ModelChoiceFilter):
@@ -34,6 +82,7 @@ class PublishedChoiceFilter(django_filters.ModelChoiceFilter):
     from a `<select>`: for short lists only (see the module's docstring)."""
 
     def __init__(self, model, to_field_name="slug", **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
         super().__init__(
             # A callable, so the published entries are read afresh for each request.
             queryset=lambda request: model.objects.published(),

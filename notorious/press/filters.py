@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter
+from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -31,7 +31,7 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_outlet",
         help_text="An outlet's slug: its articles and its stories republished elsewhere.",
     )
-    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+    language = ChoiceFilter(choices=settings.LANGUAGES)
     since = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", label="From", help_text="YYYY-MM-DD."
     )
@@ -52,7 +52,7 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_company",
         help_text="A company's slug: coverage of it, its subsidiaries or the markets they operate.",
     )
-    year = django_filters.ChoiceFilter(
+    year = ChoiceFilter(
         label="Year published",
         choices=article_year_choices,
         method="filter_year",
@@ -108,10 +108,10 @@ class OutletFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Name", method="filter_name", help_text="Part of a name or alias."
     )
-    country = django_filters.ChoiceFilter(
+    country = ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. TW."
     )
-    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+    language = ChoiceFilter(choices=settings.LANGUAGES)
 
     class Meta:
         model = Outlet

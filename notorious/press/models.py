@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -181,6 +183,16 @@ class Article(Publishable):
                 *NEWEST_FIRST,
                 name="article_republishes_newest",
                 condition=models.Q(is_published=True),
+            ),
+            # Coverage by a word (`?q=`): Django's icontains is UPPER(column) LIKE UPPER(…),
+            # which these trigram indexes serve (a seq scan of every article otherwise).
+            *(
+                GinIndex(
+                    OpClass(Upper(field), name="gin_trgm_ops"),
+                    name=f"article_{field}_trgm",
+                    condition=models.Q(is_published=True),
+                )
+                for field in ("headline", "summary")
             ),
         ]
 

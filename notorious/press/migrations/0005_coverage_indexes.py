@@ -1,4 +1,6 @@
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations, models
+from django.db.models.functions import Upper
 
 NEWEST_FIRST = (
     models.OrderBy(models.F("published_on"), descending=True, nulls_last=True),
@@ -11,7 +13,8 @@ PUBLISHED = models.Q(("is_published", True))
 class Migration(migrations.Migration):
     """Coverage newest first from indexes of the published articles in that order (all of
     them, an outlet's, its republications), instead of sorting or reading every article for
-    each page; counts per outlet from the index alone (issue 11)."""
+    each page; counts per outlet from the index alone; words in a headline or summary found
+    by trigram indexes, not by reading every article (issue 11)."""
 
     dependencies = [
         ("press", "0004_generated_search_vector"),
@@ -39,5 +42,16 @@ class Migration(migrations.Migration):
                 condition=PUBLISHED,
                 name="article_republishes_newest",
             ),
+        ),
+        *(
+            migrations.AddIndex(
+                model_name="article",
+                index=GinIndex(
+                    OpClass(Upper(field), name="gin_trgm_ops"),
+                    condition=PUBLISHED,
+                    name=f"article_{field}_trgm",
+                ),
+            )
+            for field in ("headline", "summary")
         ),
     ]
