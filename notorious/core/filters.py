@@ -100,7 +100,7 @@ class PublishedChoiceField(forms.ModelChoiceField):
 
 class LookupInput(forms.TextInput):
     """A text box for a slug or a name, which `static/js/lookup.js` makes an autocomplete
-    (suggestions from `lookup_url`). Given the resolved entry, it shows the entry's name and
+    (suggestions from `/lookup/<lookup>/`). Given the resolved entry, it shows the entry's name and
     keeps its slug in `data-value`, which the script submits so the URL keeps the slug."""
 
     class Media:
@@ -125,8 +125,9 @@ class LookupInput(forms.TextInput):
 class PublishedLookupField(forms.Field):
     """One published `model` entry, typed as its slug or its name (or an alias).
 
-    The slug wins; else a name or alias naming exactly one published entry. Names are
-    unique, so only an alias can name several: the message lists them and asks for a slug.
+    The slug wins; then the entry with that name (names are unique, whatever their case);
+    then an alias naming exactly one published entry. An alias several share gives a
+    message listing them and asking for a slug.
     """
 
     def __init__(self, model, lookup, **kwargs):
@@ -168,6 +169,9 @@ class PublishedLookupField(forms.Field):
                 f"Select a valid choice: no published {what} has the name or slug “{shown}”.",
                 code="invalid_choice",
             )
+        named = [m for m in matches if str(m).casefold() == typed.casefold()]
+        if named:
+            return named[0]
         if len(matches) > 1:
             names = ", ".join(f"{m} ({m.slug})" for m in matches[:AMBIGUOUS_SHOWN])
             more = " and others" if len(matches) > AMBIGUOUS_SHOWN else ""

@@ -34,7 +34,10 @@ class IdsFirstPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
-            top = self.count
+            # The last page holds the rest, orphans included. Its bound is not cut to the
+            # count: LIMIT 1 would tempt PostgreSQL to walk the whole newest-first index for
+            # a rare word's one match (2.7 s at 194,000 articles) instead of sorting matches.
+            top += self.orphans
         ids = self.object_list.values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
