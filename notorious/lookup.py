@@ -12,6 +12,7 @@ the list pages list every entry. Rate-limited like search (`core.rate_limits`, g
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from notorious.companies.models import Company
 from notorious.markets.models import Market
@@ -52,7 +53,10 @@ def suggestions(model, typed):
     return found[:LOOKUP_LIMIT], len(found) > LOOKUP_LIMIT
 
 
+@require_safe
 def lookup(request, kind):
+    """The suggestions for `?q=` among the published entries of `kind` ("companies",
+    "markets"), as JSON; a 404 for any other kind."""
     model = KINDS.get(kind)
     if model is None:
         raise Http404("No such list to look up.")
