@@ -201,6 +201,8 @@ DOWNLOAD_MAX_ROWS = int(os.environ.get("DJANGO_DOWNLOAD_MAX_ROWS", "5000"))
 # docs/deployment.md, "Rate limits"): requests one client may make per period, "off" for none.
 RATE_LIMITS = {
     "search": env_rate("DJANGO_RATE_LIMIT_SEARCH", "60/m"),
+    # The filter forms' name suggestions: a few per name typed.
+    "lookup": env_rate("DJANGO_RATE_LIMIT_LOOKUP", "120/m"),
     "downloads": env_rate("DJANGO_RATE_LIMIT_DOWNLOADS", "20/m"),
     "api": env_rate("DJANGO_RATE_LIMIT_API", "120/m"),
 }

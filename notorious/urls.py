@@ -5,6 +5,7 @@ from django.urls import include, path
 from notorious import feeds
 from notorious.core.health import healthz
 from notorious.dataset.admin_views import DataChecksView
+from notorious.lookup import lookup
 from notorious.reports.views import CompareEditionsView, TimelineView
 from notorious.sitemaps import SITEMAPS
 from notorious.views import HomeView, RobotsTxtView, SearchView
@@ -27,6 +28,7 @@ urlpatterns = [
     path("figures/", include("notorious.figures.urls")),
     path("api/", include("notorious.api.urls")),
     path("search/", SearchView.as_view(), name="search"),
+    path("lookup/<slug:kind>/", lookup, name="lookup"),  # filter forms' name suggestions
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),

@@ -206,6 +206,10 @@ def test_canonical_and_description(client, coverage):
     [
         LIST,
         f"{LIST}?company=scale-group&year=2022",
+        f"{LIST}?company=Scale Group",
+        f"{LIST}?market=anchor&page=last",
+        f"{LIST}?outlet=scale-outlet-1",
+        f"{LIST}?q=article",
         "/coverage/outlets/",
         "/coverage/scale-article-0/",
         "/coverage/outlets/scale-outlet-0/",

@@ -29,6 +29,7 @@ LIMITED = {
     "search": "/search/?q=alibaba",
     "downloads": "/markets/?format=csv",
     "api": "/api/markets/",
+    "lookup": "/lookup/companies/?q=ali",
 }
 
 
@@ -59,7 +60,7 @@ def counters(request, settings):
 
 @pytest.fixture(autouse=True)
 def small_limits(settings):
-    settings.RATE_LIMITS = {group: (LIMIT, PERIOD) for group in ("search", "downloads", "api")}
+    settings.RATE_LIMITS = {group: (LIMIT, PERIOD) for group in LIMITED}
     caches["rate-limits"].clear()
 
 
@@ -113,7 +114,9 @@ def test_the_429_page_is_short_in_the_sites_style_never_cached_with_security_hea
     assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("path", [LIMITED["api"], "/search/?q=alibaba&format=json"])
+@pytest.mark.parametrize(
+    "path", [LIMITED["api"], LIMITED["lookup"], "/search/?q=alibaba&format=json"]
+)
 def test_the_api_and_json_downloads_get_a_json_problem(data, path):
     statuses(path, LIMIT)
     response = Client().get(path)

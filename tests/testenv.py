@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
 # The suite makes thousands of requests from one address (127.0.0.1): limits far above
 # that keep them counted but never refused. tests/test_rate_limits.py sets small ones.
-for _group in ("SEARCH", "DOWNLOADS", "API"):
+for _group in ("SEARCH", "DOWNLOADS", "API", "LOOKUP"):
     os.environ.setdefault(f"DJANGO_RATE_LIMIT_{_group}", "1000000/m")
 # The tests crash views on purpose: none of that may reach a Sentry configured in the shell
 # or in .env (empty, not absent, so .env cannot fill it in).

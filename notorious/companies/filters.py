@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django_countries import countries
 
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import ChoiceFilter, PublishedLookupFilter
 
 from .models import Company
 
@@ -15,11 +15,12 @@ class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Name", method="filter_name", help_text="Part of a name or alias."
     )
-    country = django_filters.ChoiceFilter(
+    country = ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. CN."
     )
-    parent = PublishedChoiceFilter(
+    parent = PublishedLookupFilter(
         Company,
+        "companies",
         label="Owned by",
         method="filter_parent",
         help_text="A company's slug: the companies it owns, directly or indirectly.",

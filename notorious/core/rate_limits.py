@@ -6,7 +6,8 @@ window ends). The groups, one per request, first match winning:
 
 - "api": anything under `/api/` (the `api` URL namespace);
 - "downloads": any public page asked for a file (`?format=...`: CSV and JSON downloads);
-- "search": the search page (`/search/`).
+- "search": the search page (`/search/`);
+- "lookup": the filter forms' name suggestions (`/lookup/<kind>/`, `notorious.lookup`).
 
 Nothing else is limited: not the other pages, `/healthz`, static files (WhiteNoise answers
 them before any view) or the admin (django-axes throttles its login). Signed-in staff are not
@@ -36,14 +37,19 @@ from notorious.core.security import client_ip
 logger = logging.getLogger(__name__)
 
 # What a client is told it did too much of, per group.
-GROUP_NAMES = {"api": "API requests", "downloads": "downloads", "search": "searches"}
+GROUP_NAMES = {
+    "api": "API requests",
+    "downloads": "downloads",
+    "search": "searches",
+    "lookup": "name suggestions",
+}
 PERIOD_NAMES = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}
 # An IPv6 client is its network of this many bits (one household or server gets a /64).
 IPV6_PREFIX = 64
 
 
 def limit_group(request):
-    """The rate-limit group of a resolved request ("api", "downloads", "search"), or None
+    """The rate-limit group of a resolved request ("api", "downloads", "search", "lookup"), or None
     for a request that is not limited."""
     match = request.resolver_match
     if match is None or "admin" in match.namespaces:
@@ -52,8 +58,8 @@ def limit_group(request):
         return "api"
     if "format" in request.GET:
         return "downloads"
-    if match.url_name == "search" and not match.namespaces:
-        return "search"
+    if match.url_name in ("search", "lookup") and not match.namespaces:
+        return match.url_name
     return None
 
 
@@ -109,10 +115,11 @@ def describe_limit(group):
 
 
 def too_many_requests(request, group, retry_after):
-    """The 429 answer: a JSON problem (RFC 9457) for the API and JSON downloads, else a
+    """The 429 answer: a JSON problem (RFC 9457) for the API, name suggestions and JSON
+    downloads, else a
     short page in the site's style; never cached, with Retry-After."""
     limit = describe_limit(group)
-    if group == "api" or request.GET.get("format") == "json":
+    if group in ("api", "lookup") or request.GET.get("format") == "json":
         problem = {
             "type": "about:blank",
             "title": "Too Many Requests",

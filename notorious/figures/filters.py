@@ -2,7 +2,7 @@
 
 import django_filters
 
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import FIRST_YEAR, LAST_YEAR, Report
@@ -23,14 +23,16 @@ class FigureFilter(django_filters.FilterSet):
         field_name="source_report",
         help_text="The year of the edition that states it.",
     )
-    article = PublishedChoiceFilter(
+    article = PublishedLookupFilter(
         Article,
+        None,
         label="Source article",
         field_name="source_article",
         help_text="The slug of the article that reports it.",
     )
-    market = PublishedChoiceFilter(
+    market = PublishedLookupFilter(
         Market,
+        "markets",
         field_name="market",
         method="filter_market",
         help_text="A market's slug: figures about the market or the companies behind it.",

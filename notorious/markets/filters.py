@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
 from notorious.reports.models import Report
 
 from .history import LISTED, STATUS_CHOICES
@@ -64,13 +64,14 @@ class MarketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Name", method="filter_name", help_text="Part of a name, alias or domain."
     )
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, help_text="Online or physical.")
-    category = django_filters.ChoiceFilter(choices=Category.choices)
-    country = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(choices=Kind.choices, help_text="Online or physical.")
+    category = ChoiceFilter(choices=Category.choices)
+    country = ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. CN."
     )
-    company = PublishedChoiceFilter(
+    company = PublishedLookupFilter(
         Company,
+        "companies",
         label="Company",
         field_name="operator",
         method="filter_company",
@@ -85,7 +86,7 @@ class MarketFilter(django_filters.FilterSet):
         help_text="The year an edition reviews: the markets it names.",
     )
 
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         label="Status in that edition",
         choices=LISTING_STATUS_CHOICES,
         method="filter_status",
@@ -94,14 +95,14 @@ class MarketFilter(django_filters.FilterSet):
         "'new' then means first entered, earlier editions being incomplete. Each listing's "
         "and timeline year's `confirmed` flag says which; add confirmed=yes for facts only.",
     )
-    confirmed = django_filters.ChoiceFilter(
+    confirmed = ChoiceFilter(
         label="Status confirmed",
         choices=CONFIRMED_CHOICES,
         method="filter_confirmed",
         help_text="yes: named in the chosen edition (else the latest) with a status that is a "
         "fact; no: named there, but its status rests on incomplete editions.",
     )
-    latest = django_filters.ChoiceFilter(
+    latest = ChoiceFilter(
         label="Latest edition",
         choices=LATEST_CHOICES,
         method="filter_latest",

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -17,8 +17,7 @@ from .models import Article, Outlet
 
 def article_year_choices():
     """The years some published article came out in, newest first."""
-    dates = Article.objects.published().dates("published_on", "year", order="DESC")
-    return [(str(d.year), str(d.year)) for d in dates]
+    return [(str(year), str(year)) for year in Article.objects.publication_years()]
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -32,26 +31,28 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_outlet",
         help_text="An outlet's slug: its articles and its stories republished elsewhere.",
     )
-    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+    language = ChoiceFilter(choices=settings.LANGUAGES)
     since = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", label="From", help_text="YYYY-MM-DD."
     )
     until = django_filters.DateFilter(
         field_name="published_on", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
     )
-    market = PublishedChoiceFilter(
+    market = PublishedLookupFilter(
         Market,
+        "markets",
         field_name="markets",
         method="filter_market",
         help_text="A market's slug: coverage about it.",
     )
-    company = PublishedChoiceFilter(
+    company = PublishedLookupFilter(
         Company,
+        "companies",
         field_name="companies",
         method="filter_company",
         help_text="A company's slug: coverage of it, its subsidiaries or the markets they operate.",
     )
-    year = django_filters.ChoiceFilter(
+    year = ChoiceFilter(
         label="Year published",
         choices=article_year_choices,
         method="filter_year",
@@ -107,10 +108,10 @@ class OutletFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Name", method="filter_name", help_text="Part of a name or alias."
     )
-    country = django_filters.ChoiceFilter(
+    country = ChoiceFilter(
         choices=lambda: list(countries), help_text="ISO 3166 alpha-2 code, e.g. TW."
     )
-    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+    language = ChoiceFilter(choices=settings.LANGUAGES)
 
     class Meta:
         model = Outlet

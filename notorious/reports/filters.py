@@ -4,7 +4,7 @@ import django_filters
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceFilter
+from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
 from notorious.markets.models import Category, Kind, Market
 
 from .models import FIRST_YEAR, LAST_YEAR, Listing, Report
@@ -45,19 +45,20 @@ class ListingFilter(django_filters.FilterSet):
         field_name="report",
         help_text="The year an edition reviews.",
     )
-    section = django_filters.ChoiceFilter(choices=Kind.choices, help_text="Online or physical.")
-    category = django_filters.ChoiceFilter(
+    section = ChoiceFilter(choices=Kind.choices, help_text="Online or physical.")
+    category = ChoiceFilter(
         field_name="market__category", choices=Category.choices, label="Category"
     )
-    country = django_filters.ChoiceFilter(
+    country = ChoiceFilter(
         field_name="market__country",
         choices=lambda: list(countries),
         label="Country",
         help_text="ISO 3166 alpha-2 code, e.g. CN.",
     )
-    market = PublishedChoiceFilter(Market, help_text="A market's slug.")
-    company = PublishedChoiceFilter(
+    market = PublishedLookupFilter(Market, "markets", help_text="A market's slug.")
+    company = PublishedLookupFilter(
         Company,
+        "companies",
         label="Company",
         field_name="market__operator",
         method="filter_company",

@@ -1,7 +1,7 @@
 from django import forms
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedChoiceField
+from notorious.core.filters import PublishedLookupField
 from notorious.core.numbers import parse_number
 from notorious.markets.models import Market
 from notorious.press.models import Article
@@ -10,17 +10,10 @@ from notorious.press.models import Article
 class TimelineFilterForm(forms.Form):
     """The timeline's filters, read from the query string (all optional)."""
 
-    company = PublishedChoiceField(
-        Company,
-        required=False,
-        empty_label="Any company",
-        label="Company (with its subsidiaries)",
+    company = PublishedLookupField(
+        Company, "companies", required=False, label="Company (with its subsidiaries)"
     )
-    market = PublishedChoiceField(
-        Market,
-        required=False,
-        empty_label="Any market",
-    )
+    market = PublishedLookupField(Market, "markets", required=False)
     order = forms.ChoiceField(
         choices=[("oldest", "Oldest first"), ("newest", "Newest first")],
         required=False,
