@@ -16,13 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from notorious.environment import (
-    env_bool,
-    env_list,
-    env_rate,
-    replica_databases,
-    stall_options,
-)
+from notorious.environment import env_bool, env_list, env_rate, replica_databases, stall_options
 from notorious.local_database import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
