@@ -19,6 +19,7 @@ library only: it runs with any Python.
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -182,7 +183,7 @@ def percentile(values, fraction):
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def warm(base, path, options):
