@@ -112,6 +112,7 @@ def run(requests, seconds=5.0, statuses=None, errors=0):
     bad = sum(n for s, n in statuses.items() if not s.startswith(("2", "3")))
     return {
         "requests": requests,
+        "bytes": requests * 20 * 1024,
         "duration_us": seconds * 1e6,
         "req_s": requests / seconds,
         "statuses": statuses,
@@ -185,7 +186,7 @@ def test_the_section_shows_each_figure_with_its_ratio_and_the_goals_met(tmp_path
     assert text.startswith("## Speed at scale\n")
     assert "- Date: 2026-11-30 14:00 UTC; commit `abc1234`." in text
     assert "load average 0.10" in text
-    assert "| `/` | 40.0 | 40 / 70 ms | 40.0 | 40 / 70 ms |" in text
+    assert "| `/` | 40.0 | 40 / 70 ms | 20 KB | 40.0 | 40 / 70 ms | 20 KB |" in text
     assert "| `/` | 1,000 (0.83×) | 1,000 (0.83×) |" in text  # cached, and × the static file
     assert "80.0 vs 40.0 (2.00×)" in text  # Notorious vs Datasette
     assert "- **Met**: cached pages answer at least half the static file's rate." in text
@@ -196,7 +197,10 @@ def test_the_section_shows_each_figure_with_its_ratio_and_the_goals_met(tmp_path
 
 def test_the_section_names_every_page_that_misses_a_goal(tmp_path):
     text = section(tmp_path, fast_at_scale=False)
-    assert "| `/timeline/` | 40.0 | 40 / 70 ms | 0.40 (2 × 500) | 900 / 30,000 ms |" in text
+    assert (
+        "| `/timeline/` | 40.0 | 40 / 70 ms | 20 KB | 0.40 (2 × 500) | 900 / 30,000 ms | 20 KB |"
+        in text
+    )
     assert (
         "- **Not met**: cached pages answer at least half the static file's rate. Missed by: "
         "`/` at demo data (0.25×)"

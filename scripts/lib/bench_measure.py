@@ -63,7 +63,7 @@ def pages(env):
         ("its changes page", f"/reports/{year}/changes/", None),
         ("`/coverage/`", "/coverage/", None),
         (
-            f"`/coverage/?page={env['BENCH_COVERAGE_PAGE']}`",
+            "`/coverage/?page=100` (or the last page, if fewer)",
             f"/coverage/?page={env['BENCH_COVERAGE_PAGE']}",
             None,
         ),

@@ -60,20 +60,36 @@ def read_tsv(path):
 
 def uncached_table(scales, by):
     rows = by.get("uncached", {})
-    labels = [row["label"] for row in rows.get(scales[0], [])]
-    head = "| page | " + " | ".join(f"{SCALE_NAMES.get(s, s)}: req/s | p50 / p99" for s in scales)
-    lines = [head + " |", "|---|" + "---:|---:|" * len(scales)]
+    labels = [row["label"] for row in rows.get(scales[-1], [])]
+    head = "| page | " + " | ".join(
+        f"{SCALE_NAMES.get(s, s)}: req/s | p50 / p99 | size" for s in scales
+    )
+    lines = [head + " |", "|---|" + "---:|---:|---:|" * len(scales)]
     for index, label in enumerate(labels):
         cells = []
         for scale in scales:
             row = rows.get(scale, [])[index] if index < len(rows.get(scale, [])) else None
             if row is None:
-                cells += ["", ""]
+                cells += ["", "", ""]
                 continue
-            cells.append(rate(row["load"]["req_s"]) + failures(row["load"]))
-            cells.append(server_time(row))
+            cells += [cell(row["load"]), server_time(row), size(row["load"])]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
+
+
+def cell(result):
+    """A run's requests/s, and what went wrong in it."""
+    if not result["requests"]:
+        return f"none finished in {result['duration_us'] / 1e6:.0f} s" + failures(result)
+    return rate(result["req_s"]) + failures(result)
+
+
+def size(result):
+    """The mean response's size, headers included (wrk's count)."""
+    if not result["requests"] or "bytes" not in result:
+        return ""
+    kb = result["bytes"] / result["requests"] / 1024
+    return f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:,.0f} KB" if kb >= 10 else f"{kb:.1f} KB"
 
 
 def server_time(row):
@@ -85,7 +101,7 @@ def server_time(row):
 
 def cached_table(scales, by):
     rows = by.get("cached", {})
-    labels = [row["label"] for row in rows.get(scales[0], [])]
+    labels = [row["label"] for row in rows.get(scales[-1], [])]
     head = "| page | " + " | ".join(f"{SCALE_NAMES.get(s, s)}: req/s (× static)" for s in scales)
     lines = [head + " |", "|---|" + "---:|" * len(scales)]
     for index, label in enumerate(labels):
@@ -96,7 +112,7 @@ def cached_table(scales, by):
                 cells.append("")
                 continue
             ratio = row["load"]["req_s"] / row["static"]["req_s"] if row["static"]["req_s"] else 0
-            cells.append(f"{rate(row['load']['req_s'])}{failures(row['load'])} ({ratio:.2f}×)")
+            cells.append(f"{cell(row['load'])} ({ratio:.2f}×)")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     statics = []
     for scale in scales:
@@ -124,9 +140,7 @@ def datasette_table(scales, by):
                 continue
             n, d = scale_rows[index]["notorious"], scale_rows[index]["datasette"]
             ratio = f"{n['req_s'] / d['req_s']:.2f}×" if d["req_s"] else "Datasette answered none"
-            cells.append(
-                f"{rate(n['req_s'])}{failures(n)} vs {rate(d['req_s'])}{failures(d)} ({ratio})"
-            )
+            cells.append(f"{cell(n)} vs {cell(d)} ({ratio})")
         lines.append(f"| {label} (`{ours}`; `{theirs}`) | " + " | ".join(cells) + " |")
     return lines
 
