@@ -310,4 +310,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:  # Ctrl-C: scripts/bench cleans up and says so
+        sys.exit(130)
