@@ -220,7 +220,8 @@ def main():
         "## Speed at scale",
         "",
         f"- Date: {e.get('STARTED', '')}; commit `{e.get('COMMIT', '')}`.",
-        f"- Machine: {e.get('MACHINE', '')}; wrk, the servers and PostgreSQL on the same machine.",
+        f"- Machine: {e.get('MACHINE', '')}, {e.get('LOAD_AFTER', 'unknown')} at its end; wrk, "
+        "the servers and PostgreSQL on the same machine.",
         f"- Command: `{e.get('COMMAND', '')}`",
     ]
     for scale in scales:
