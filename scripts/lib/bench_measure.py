@@ -144,9 +144,11 @@ def read_log(log, offset):
         return file.read().decode("utf-8", "replace")
 
 
-def settle(options, offset, limit=90):
+def settle(options, offset, limit=150):
     """Wait (up to `limit` s) until gunicorn has finished the requests wrk gave up on when
-    its run ended, so that their work does not slow the next run down."""
+    its run ended, so that their work does not slow the next run down. (However slow the
+    page, gunicorn ends each request within its 30 s timeout: 20 connections' requests on 5
+    workers are done within 120 s.)"""
     if not options.log:
         return
     deadline = time.monotonic() + limit
@@ -160,11 +162,25 @@ def settle(options, offset, limit=90):
 
 
 def run(options, url, connections, seconds):
-    """wrk, then `settle`: one run that leaves the server idle."""
-    offset = os.path.getsize(options.log) if options.log else 0
+    """wrk, then `settle`: one run that leaves the server idle.
+
+    On the site, requests/s counts every request gunicorn served for the run (2xx or 3xx),
+    those wrk gave up on at its end included, over the run's time and the time they took to
+    finish. wrk's own count leaves them out: for a page slower than the run is long at this
+    concurrency it would count none, however many the server was busy serving."""
+    ours = bool(options.log) and url.startswith(options.base)
+    offset = os.path.getsize(options.log) if ours else 0
     result = wrk(url, connections, seconds, options.timeout)
-    if url.startswith(options.base):
+    if ours:
+        ended = time.monotonic()
         settle(options, offset)
+        drained = time.monotonic() - ended
+        path = "/" + url.split("//", 1)[1].partition("/")[2]
+        served = [s for _, s in server_times(options.log, offset, path) if s < 400]
+        result["wrk_req_s"] = result["req_s"]
+        result["served"] = len(served)
+        result["drain_seconds"] = round(drained, 2)
+        result["req_s"] = len(served) / (result["duration_us"] / 1e6 + drained)
     return result
 
 

@@ -240,9 +240,12 @@ def main():
             if e.get("DATASETTE_VERSION")
             else ""
         ),
-        "- Requests/s: wrk with the command's connections, each run alternated as said below; "
-        "p50 / p99: gunicorn's own time per request (its access log), one connection, so no "
-        "request waits for another (n: how many requests, when fewer than 20 finished).",
+        "- Requests/s: wrk with the command's connections, each run alternated as said below. "
+        "For the site, the successful requests gunicorn served for the run (its access log), "
+        "those still running when wrk stopped included, over the run's time and the time they "
+        "took to finish (wrk's own count would give a page slower than the run none); for "
+        "Datasette, wrk's count. p50 / p99: gunicorn's own time per request, one connection, "
+        "so that no request waits for another (n: how many, when fewer than 20 finished).",
         "",
         "### Speed at scale: uncached (every page from PostgreSQL)",
         "",
