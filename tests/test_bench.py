@@ -106,6 +106,29 @@ def test_a_run_waits_for_the_requests_its_client_gave_up_on(tmp_path):
     assert time.monotonic() - started < 1
 
 
+def test_a_page_slower_than_the_run_is_counted_by_what_the_server_served(tmp_path, monkeypatch):
+    """wrk counts no request it did not see finish: for the site, the run's rate counts
+    the requests gunicorn served for it, over the run and the time they took to finish."""
+    log = tmp_path / "server.log"
+    log.write_text("")
+
+    def slow_wrk(url, connections, seconds, timeout):
+        with log.open("a") as file:  # two served, one failed, one served after wrk left
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b1\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b2\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 500 9 30000ms "wrk" b3\n')
+            file.write('127.0.0.1 "GET /timeline/ HTTP/1.1" 499 0 2.0s upstream=2.0s b4\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b4\n')  # after wrk left
+        return {"requests": 0, "duration_us": 2e6, "req_s": 0.0}
+
+    monkeypatch.setattr(measure, "wrk", slow_wrk)
+    options = type("Options", (), {"log": log, "base": "http://127.0.0.1:8140", "timeout": 60})
+    result = measure.run(options, "http://127.0.0.1:8140/timeline/", 20, 2)
+    assert result["wrk_req_s"] == 0
+    assert result["served"] == 3
+    assert 1.4 < result["req_s"] <= 1.5
+
+
 def run(requests, seconds=5.0, statuses=None, errors=0):
     """A run's result as bench_measure records it."""
     statuses = statuses or {"200": requests}

@@ -6,7 +6,7 @@
 BENCH_VENV=${BENCH_VENV:-.venv-bench}
 CACHE_DIR=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/notorious-bench}
 DATASETTE_PORT=${BENCH_DATASETTE_PORT:-8141}
-PSQL=(psql -h "${PG_HOST:-127.0.0.1}" -p "${PG_PORT:-5432}" -U postgres -v ON_ERROR_STOP=1 -Atq)
+PSQL=(env PGOPTIONS="-c client_min_messages=warning" psql -h "${PG_HOST:-127.0.0.1}" -p "${PG_PORT:-5432}" -U postgres -v ON_ERROR_STOP=1 -Atq)
 DATASETTE_PID="" PARTIAL_SQLITE=""
 
 # The generator's arguments for a scale; its source and these name the cached template.
