@@ -170,6 +170,7 @@ def results(tmp_path, fast_at_scale):
                     "path": path,
                     "load": run(5000),
                     "static": run(6000 if fast_at_scale else 20000),
+                    "page_cache": "none" if slow and path == "/timeline/" else "hit",
                 }
             )
         lines.append(
@@ -228,6 +229,8 @@ def test_the_section_names_every_page_that_misses_a_goal(tmp_path):
         "- **Not met**: cached pages answer at least half the static file's rate. Missed by: "
         "`/` at demo data (0.25×)"
     ) in text
+    assert "| 1,000 (0.25×), not from the page cache (none) |" in text
+    assert "`/timeline/` at 10,000 markets (0.25×, not from the page cache (none))." in text
     assert "Missed by: a JSON list at 10,000 markets (0.50×)." in text
     assert "Missed by: `/` (900 / 30,000 ms); `/timeline/` (900 / 30,000 ms)." in text
     assert "Missed by: `/` (40 → 900 ms); `/timeline/` (40 → 900 ms)." in text

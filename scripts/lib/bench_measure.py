@@ -107,6 +107,16 @@ def get(url, timeout):
         return 0, time.monotonic() - started, b""
 
 
+def page_cache_state(url, timeout):
+    """What the page cache says of `url` (its X-Page-Cache header: hit or miss), or "none"
+    for a response it does not handle (the API, static files)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.headers.get("X-Page-Cache", "none")
+    except OSError:
+        return "none"
+
+
 def wrk(url, connections, seconds, timeout):
     """One wrk run over `url`: its WRK_RESULT (scripts/lib/wrk-rotate.lua), plus req_s."""
     base, _, path = url.partition("//")[2].partition("/")
@@ -244,10 +254,17 @@ def measure_cached(options, page_list, record):
         # REDIS_URL each process has its own), before anything is counted.
         run(options, options.base + path, options.connections, 1)
         seconds = duration(options, 0)
+        cache = page_cache_state(options.base + path, options.timeout)
         page = run(options, options.base + path, options.connections, seconds)
         file = run(options, options.base + static, options.connections, seconds)
         record(
-            label=label, path=path, warm_status=status, load=page, static=file, static_path=static
+            label=label,
+            path=path,
+            warm_status=status,
+            page_cache=cache,
+            load=page,
+            static=file,
+            static_path=static,
         )
 
 

@@ -112,7 +112,7 @@ def cached_table(scales, by):
                 cells.append("")
                 continue
             ratio = row["load"]["req_s"] / row["static"]["req_s"] if row["static"]["req_s"] else 0
-            cells.append(f"{cell(row['load'])} ({ratio:.2f}×)")
+            cells.append(f"{cell(row['load'])} ({ratio:.2f}×){not_cached(row)}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     statics = []
     for scale in scales:
@@ -122,6 +122,12 @@ def cached_table(scales, by):
         "| a static file (median of the runs beside the pages) | " + " | ".join(statics) + " |"
     )
     return lines
+
+
+def not_cached(row):
+    """A note for a page the page cache did not answer (its X-Page-Cache header)."""
+    state = row.get("page_cache", "hit")
+    return "" if state == "hit" else f", not from the page cache ({state})"
 
 
 def datasette_table(scales, by):
@@ -161,7 +167,10 @@ def goals(scales, by):
             static = row["static"]["req_s"]
             ratio = row["load"]["req_s"] / static if static else 0
             if ratio < CACHED_VS_STATIC_GOAL or not ok(row["load"]):
-                misses.append(f"{row['label']} at {SCALE_NAMES.get(scale, scale)} ({ratio:.2f}×)")
+                misses.append(
+                    f"{row['label']} at {SCALE_NAMES.get(scale, scale)} "
+                    f"({ratio:.2f}×{not_cached(row)})"
+                )
     lines.append(
         goal("cached pages answer at least half the static file's rate", misses, "cached" in by)
     )
@@ -254,7 +263,9 @@ def main():
         "### Speed at scale: cached, beside a static file",
         "",
         "Each page's run is followed by one of a static file (the stylesheet, through the same "
-        "nginx and WhiteNoise); the ratio is to that run.",
+        "nginx and WhiteNoise); the ratio is to that run. A page the page cache did not answer "
+        "just before its run (its `X-Page-Cache` header: `miss`, or `none` where the cache "
+        "never applies) says so.",
         "",
         *cached_table(scales, by),
     ]
