@@ -228,7 +228,12 @@ def measure_uncached(options, page_list, record):
         single = run(options, options.base + path, 1, seconds)
         time.sleep(0.2)  # the last access line
         times = server_times(options.log, offset, path)
-        ms = [t for t, _ in times]
+        # A page's time is that of its successful answers; a quick 503 is not a fast page.
+        ms = [t for t, s in times if s < 400]
+        failed = {}
+        for _, s in times:
+            if s >= 400:
+                failed[str(s)] = failed.get(str(s), 0) + 1
         record(
             label=label,
             path=path,
@@ -238,7 +243,7 @@ def measure_uncached(options, page_list, record):
             server_ms_n=len(ms),
             server_ms_p50=percentile(ms, 0.5),
             server_ms_p99=percentile(ms, 0.99),
-            server_statuses=sorted({s for _, s in times}),
+            server_failures=failed,
         )
 
 
@@ -296,14 +301,15 @@ def measure_datasette(options, page_list, record):
 def combined(results):
     """Several alternated runs of one URL as one: all their requests over all their time."""
     requests = sum(r["requests"] for r in results)
-    seconds = sum(r["duration_us"] for r in results) / 1e6
+    duration_us = sum(r["duration_us"] for r in results)
     statuses = {}
     for r in results:
         for status, n in r["statuses"].items():
             statuses[status] = statuses.get(status, 0) + n
     return {
         "requests": requests,
-        "req_s": requests / seconds,
+        "duration_us": duration_us,
+        "req_s": requests / (duration_us / 1e6),
         "runs_req_s": [round(r["req_s"], 2) for r in results],
         "errors": sum(r["errors"] for r in results),
         "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in results),
