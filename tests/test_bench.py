@@ -150,7 +150,8 @@ def results(tmp_path, fast_at_scale):
     lines = []
     for scale in ("demo", "10000"):
         slow = scale == "10000" and not fast_at_scale
-        for label, path in (("`/`", "/"), ("`/timeline/`", "/timeline/")):
+        pages = (("`/`", "/"), ("a company", f"/companies/c-{scale}/"))
+        for label, path in pages:
             lines.append(
                 {
                     "dataset": scale,
@@ -172,7 +173,7 @@ def results(tmp_path, fast_at_scale):
                     "path": path,
                     "load": run(5000),
                     "static": run(6000 if fast_at_scale else 20000),
-                    "page_cache": "none" if slow and path == "/timeline/" else "hit",
+                    "page_cache": "none" if slow and label == "a company" else "hit",
                 }
             )
         lines.append(
@@ -225,7 +226,7 @@ def test_the_section_shows_each_figure_with_its_ratio_and_the_goals_met(tmp_path
 def test_the_section_names_every_page_that_misses_a_goal(tmp_path):
     text = section(tmp_path, fast_at_scale=False)
     assert (
-        "| `/timeline/` | 40.0 | 40 / 70 ms | 20 KB "
+        "| a company | 40.0 | 40 / 70 ms | 20 KB "
         "| 0.40 (2 × 500) | 900 / 30,000 ms (2 × 500) |  |" in text
     )
     assert (
@@ -234,13 +235,12 @@ def test_the_section_names_every_page_that_misses_a_goal(tmp_path):
         "`/` at demo data (0.25×)"
     ) in text
     assert "| 1,000 (0.25×), not from the page cache (none) |" in text
-    assert "`/timeline/` at 10,000 markets (0.25×, not from the page cache (none))." in text
+    assert "a company at 10,000 markets (0.25×, not from the page cache (none))." in text
     assert "Missed by: a JSON list at 10,000 markets (0.50×)." in text
     assert (
-        "Missed by: `/` (900 / 30,000 ms (2 × 500)); `/timeline/` (900 / 30,000 ms (2 × 500))."
-        in text
+        "Missed by: `/` (900 / 30,000 ms (2 × 500)); a company (900 / 30,000 ms (2 × 500))." in text
     )
-    assert "Missed by: `/` (40 → 900 ms); `/timeline/` (40 → 900 ms)." in text
+    assert "Missed by: `/` (40 → 900 ms; 2 × 500); a company (40 → 900 ms; 2 × 500)." in text
 
 
 def test_an_unknown_scale_is_refused_before_anything_is_made():
