@@ -8,7 +8,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --g
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run serve backup test install install-dev browser nginx lint format lock upgrade reset-db \
-	clean loadtest faults attack topology
+	clean loadtest faults attack topology bench
 
 # The virtualenv with production's locked dependencies; reinstalled when the lock changes.
 # Every package, transitive ones too, is pinned with its hashes (pip refuses anything else).
@@ -93,6 +93,12 @@ attack: install-dev nginx
 topology: install-dev nginx
 	PY=$(PY) scripts/topology $(TOPOLOGY_ARGS)
 
+# Issue 11's table re-measured at three sizes of data, uncached and cached, and side by side
+# with Datasette on the same data (its own virtualenv, .venv-bench, from requirements-bench.txt);
+# figures into docs/benchmarks.md ("Speed at scale"). BENCH_SCALES=demo,2000 runs a subset.
+bench: install-dev nginx
+	PY=$(PY) scripts/bench
+
 # The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
 test: install-dev browser nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -109,12 +115,14 @@ format: install-dev
 lock: install-dev
 	$(PIP_COMPILE) -o requirements.txt requirements.in
 	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 # The newest versions the .in files allow, for every transitive dependency (raise a top-level
 # pin in its .in file first to upgrade it), then `make test`.
 upgrade: install-dev
 	$(PIP_COMPILE) --upgrade -o requirements.txt requirements.in
 	$(PIP_COMPILE) --upgrade -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) --upgrade -o requirements-bench.txt requirements-bench.in
 
 # Stop the embedded PostgreSQL and delete its data directory, .postgres/ (the next
 # `make run` starts afresh with the demo data).
@@ -122,4 +130,4 @@ reset-db: install-dev
 	$(PY) -m notorious.local_database reset
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,355 @@
+"""`make bench`'s measurements (scripts/bench): wrk against a running server, one phase at a
+time; each measurement is one line of JSON appended to the results file, which
+scripts/lib/bench_report.py turns into docs/benchmarks.md's "Speed at scale".
+
+    bench_measure.py PHASE --dataset NAME --base URL --results FILE [options]
+
+Phases:
+  uncached   every page of issue 11's table: requests/s with --connections connections, then
+             the server's own time per request (gunicorn's access log, --log) with one
+             connection, so that no request waits for another;
+  cached     every page, each run alternated with a static file through the same server;
+  datasette  each equivalent page, Notorious (uncached, --base) and Datasette (--datasette)
+             alternated (A B A B ...), so that the machine's load falls on both alike.
+
+Each run lasts --seconds, longer for a page whose warm-up request was slow (three times that
+request, at most --max-seconds), so that a slow page still completes a few requests. Standard
+library only: it runs with any Python.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+WRK_SCRIPT = Path(__file__).with_name("wrk-rotate.lua")
+# gunicorn's access log (gunicorn.conf.py): '... "GET /path HTTP/1.0" 200 1234 12ms "agent" id'.
+GUNICORN_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms "')
+# nginx's (deploy/nginx.conf) for a request whose client left first: gunicorn still serves
+# it, and logs it with the same request id when done.
+ABANDONED_LINE = re.compile(r'"GET \S+ HTTP/[\d.]+" 499 \d+ \S+ upstream=\S+ (\w+)$', re.MULTILINE)
+SERVED_ID = re.compile(r'\d+ms "[^"]*" (\w+)$', re.MULTILINE)
+STATIC_FILE = re.compile(r'href="(/static/[^"]+\.css)"')
+
+
+def pages(env):
+    """Issue 11's pages: (label, path, Datasette's equivalent or None); values from `env`
+    (scripts/bench reads them from the dataset: the company with the most markets, the
+    latest edition, a coverage page that exists, AliExpress's id)."""
+    db = "/" + env["BENCH_SQLITE_NAME"]
+    company, year = env["BENCH_COMPANY"], env["BENCH_LATEST_YEAR"]
+    return [
+        ("`/`", "/", None),
+        (
+            "`/markets/`",
+            "/markets/",
+            ("a table page of 50 markets", f"{db}/markets_market?_size=50"),
+        ),
+        (
+            "a market profile",
+            "/markets/aliexpress/",
+            ("one market", f"{db}/markets_market/{env['BENCH_MARKET_ID']}"),
+        ),
+        ("a company with many markets", f"/companies/{company}/", None),
+        ("the latest edition", f"/reports/{year}/", None),
+        ("its changes page", f"/reports/{year}/changes/", None),
+        ("`/coverage/`", "/coverage/", None),
+        (
+            "`/coverage/?page=100` (or the last page, if fewer)",
+            f"/coverage/?page={env['BENCH_COVERAGE_PAGE']}",
+            None,
+        ),
+        ("`/timeline/`", "/timeline/", None),
+        ("`/search/?q=` a company", "/search/?q=alibaba", None),
+        (
+            "`/search/?q=counterfeit`",
+            "/search/?q=counterfeit",
+            ("articles matching a word", f"{db}/press_article?_search=counterfeit&_size=50"),
+        ),
+        ("`/api/markets/`", "/api/markets/", ("a JSON list", f"{db}/markets_market.json?_size=50")),
+        (
+            "`/markets/?country=CN`",
+            "/markets/?country=CN",
+            ("markets in one country", f"{db}/markets_market?country=CN&_size=50"),
+        ),
+        (
+            "`/coverage/?q=counterfeit`",
+            "/coverage/?q=counterfeit",
+            (
+                "coverage filtered by a word",
+                f"{db}/press_article?_search=counterfeit&_sort_desc=published_on&_size=30",
+            ),
+        ),
+    ]
+
+
+# The last two are the Datasette comparison's own; the tables show the first twelve.
+TABLE_PAGES = 12
+
+
+def get(url, timeout):
+    """(status, seconds, body) of one GET; status 0 when nothing answered in time."""
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, time.monotonic() - started, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, time.monotonic() - started, b""
+    except OSError:
+        return 0, time.monotonic() - started, b""
+
+
+def page_cache_state(url, timeout):
+    """What the page cache says of `url` (its X-Page-Cache header: hit or miss), or "none"
+    for a response it does not handle (the API, static files)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.headers.get("X-Page-Cache", "none")
+    except OSError:
+        return "none"
+
+
+def wrk(url, connections, seconds, timeout):
+    """One wrk run over `url`: its WRK_RESULT (scripts/lib/wrk-rotate.lua), plus req_s."""
+    base, _, path = url.partition("//")[2].partition("/")
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds:.0f}s",
+        f"--timeout={timeout}s",
+        "-s",
+        str(WRK_SCRIPT),
+        url.split("//")[0] + "//" + base,
+    ]
+    environment = dict(os.environ, WRK_PATHS="/" + path, WRK_COUNT_STATUS="1")
+    output = subprocess.run(command, env=environment, capture_output=True, text=True).stdout
+    for line in output.splitlines():
+        if line.startswith("WRK_RESULT "):
+            result = json.loads(line.removeprefix("WRK_RESULT "))
+            result["req_s"] = result["requests"] / (result["duration_us"] / 1e6)
+            result["errors"] = sum(
+                result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
+            )
+            return result
+    raise SystemExit(f"wrk gave no result for {url}:\n{output}")
+
+
+def duration(options, warm_seconds):
+    """How long a run lasts: --seconds, or three slow requests' worth, within --max-seconds."""
+    return max(options.seconds, min(3 * warm_seconds, options.max_seconds))
+
+
+def read_log(log, offset):
+    with open(log, "rb") as file:
+        file.seek(offset)
+        return file.read().decode("utf-8", "replace")
+
+
+def settle(options, offset, limit=150):
+    """Wait (up to `limit` s) until gunicorn has finished the requests wrk gave up on when
+    its run ended, so that their work does not slow the next run down. (However slow the
+    page, gunicorn ends each request within its 30 s timeout: 20 connections' requests on 5
+    workers are done within 120 s.)"""
+    if not options.log:
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        text = read_log(options.log, offset)
+        left = set(ABANDONED_LINE.findall(text)) - set(SERVED_ID.findall(text))
+        if len(left) <= text.count("WORKER TIMEOUT"):  # killed workers log no access line
+            return
+        time.sleep(0.25)
+    print(f"  {len(left)} abandoned requests still running after {limit} s", file=sys.stderr)
+
+
+def run(options, url, connections, seconds):
+    """wrk, then `settle`: one run that leaves the server idle.
+
+    On the site, requests/s counts every request gunicorn served for the run (2xx or 3xx),
+    those wrk gave up on at its end included, over the run's time and the time they took to
+    finish. wrk's own count leaves them out: for a page slower than the run is long at this
+    concurrency it would count none, however many the server was busy serving."""
+    ours = bool(options.log) and url.startswith(options.base)
+    offset = os.path.getsize(options.log) if ours else 0
+    result = wrk(url, connections, seconds, options.timeout)
+    if ours:
+        ended = time.monotonic()
+        settle(options, offset)
+        drained = time.monotonic() - ended
+        path = "/" + url.split("//", 1)[1].partition("/")[2]
+        served = [s for _, s in server_times(options.log, offset, path) if s < 400]
+        result["wrk_req_s"] = result["req_s"]
+        result["served"] = len(served)
+        result["drain_seconds"] = round(drained, 2)
+        result["req_s"] = len(served) / (result["duration_us"] / 1e6 + drained)
+    return result
+
+
+def server_times(log, offset, path):
+    """gunicorn's time (ms) and status for each GET of `path` logged after byte `offset`."""
+    text = read_log(log, offset)
+    return [
+        (int(ms), int(status))
+        for logged, status, ms in GUNICORN_LINE.findall(text)
+        if logged == path
+    ]
+
+
+def percentile(values, fraction):
+    """The nearest-rank percentile of `values` (None for none)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def warm(base, path, options):
+    """One request before measuring: its status and seconds (also fills the page cache)."""
+    status, seconds, _ = get(base + path, options.timeout)
+    print(f"  warm-up {path}: {status} in {seconds:.2f} s", file=sys.stderr)
+    return status, seconds
+
+
+def measure_uncached(options, page_list, record):
+    for label, path, _ in page_list[:TABLE_PAGES]:
+        status, warm_seconds = warm(options.base, path, options)
+        seconds = duration(options, warm_seconds)
+        result = run(options, options.base + path, options.connections, seconds)
+        offset = os.path.getsize(options.log)
+        single = run(options, options.base + path, 1, seconds)
+        time.sleep(0.2)  # the last access line
+        times = server_times(options.log, offset, path)
+        # A page's time is that of its successful answers; a quick 503 is not a fast page.
+        ms = [t for t, s in times if s < 400]
+        failed = {}
+        for _, s in times:
+            if s >= 400:
+                failed[str(s)] = failed.get(str(s), 0) + 1
+        record(
+            label=label,
+            path=path,
+            warm_status=status,
+            load=result,
+            single=single,
+            server_ms_n=len(ms),
+            server_ms_p50=percentile(ms, 0.5),
+            server_ms_p99=percentile(ms, 0.99),
+            server_failures=failed,
+        )
+
+
+def measure_cached(options, page_list, record):
+    status, _, body = get(options.base + "/", options.timeout)
+    match = STATIC_FILE.search(body.decode("utf-8", "replace"))
+    if not match:
+        raise SystemExit(f"no stylesheet link on the home page (status {status})")
+    static = match.group(1)
+    for label, path, _ in page_list[:TABLE_PAGES]:
+        status, warm_seconds = warm(options.base, path, options)
+        # A second round fills the page cache of the workers that missed the first (without
+        # REDIS_URL each process has its own), before anything is counted.
+        run(options, options.base + path, options.connections, 1)
+        seconds = duration(options, 0)
+        cache = page_cache_state(options.base + path, options.timeout)
+        page = run(options, options.base + path, options.connections, seconds)
+        file = run(options, options.base + static, options.connections, seconds)
+        record(
+            label=label,
+            path=path,
+            warm_status=status,
+            page_cache=cache,
+            load=page,
+            static=file,
+            static_path=static,
+        )
+
+
+def measure_datasette(options, page_list, record):
+    for _, path, equivalent in page_list:
+        if not equivalent:
+            continue
+        name, other = equivalent
+        _, warm_ours = warm(options.base, path, options)
+        other_status, warm_theirs = warm(options.datasette, other, options)
+        seconds = duration(options, max(warm_ours, warm_theirs))
+        runs = {"notorious": [], "datasette": []}
+        for _ in range(options.rounds):  # A B A B ...
+            runs["notorious"].append(
+                run(options, options.base + path, options.connections, seconds)
+            )
+            runs["datasette"].append(
+                run(options, options.datasette + other, options.connections, seconds)
+            )
+        record(
+            label=name,
+            path=path,
+            datasette_path=other,
+            datasette_warm_status=other_status,
+            **{side: combined(results) for side, results in runs.items()},
+        )
+
+
+def combined(results):
+    """Several alternated runs of one URL as one: all their requests over all their time."""
+    requests = sum(r["requests"] for r in results)
+    duration_us = sum(r["duration_us"] for r in results)
+    statuses = {}
+    for r in results:
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "requests": requests,
+        "duration_us": duration_us,
+        "req_s": requests / (duration_us / 1e6),
+        "runs_req_s": [round(r["req_s"], 2) for r in results],
+        "errors": sum(r["errors"] for r in results),
+        "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in results),
+        "statuses": statuses,
+        "p50_us": statistics.median(r["p50_us"] for r in results),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("phase", choices=["uncached", "cached", "datasette"])
+    parser.add_argument("--dataset", required=True)
+    parser.add_argument("--base", required=True, help="the site, e.g. http://127.0.0.1:8140")
+    parser.add_argument("--datasette", help="Datasette, e.g. http://127.0.0.1:8141")
+    parser.add_argument("--log", help="the server's output (gunicorn's access log)")
+    parser.add_argument("--results", required=True, help="JSON lines are appended here")
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--max-seconds", type=float, default=20)
+    parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=2)
+    options = parser.parse_args(argv)
+
+    def record(**fields):
+        line = {"dataset": options.dataset, "phase": options.phase, **fields}
+        with open(options.results, "a", encoding="utf-8") as file:
+            file.write(json.dumps(line) + "\n")
+        load = fields.get("load") or fields.get("notorious")
+        print(f"  {options.phase} {fields['path']}: {load['req_s']:.1f} req/s", file=sys.stderr)
+
+    measure = {
+        "uncached": measure_uncached,
+        "cached": measure_cached,
+        "datasette": measure_datasette,
+    }
+    measure[options.phase](options, pages(os.environ), record)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:  # Ctrl-C: scripts/bench cleans up and says so
+        sys.exit(130)

@@ -1,0 +1,269 @@
+"""`make bench` (scripts/bench) in parts: which pages it measures against which of Datasette's,
+how it reads gunicorn's and nginx's access log, and the "Speed at scale" section it writes,
+goals included. A real run takes minutes (docs/development.md, "Benchmarks"); these need no
+server, no wrk and no database."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import time
+
+from .serving import ROOT
+
+LIB = ROOT / "scripts" / "lib"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, LIB / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+measure = load("bench_measure")
+report = load("bench_report")
+
+SUBJECTS = {
+    "BENCH_SQLITE_NAME": "bench",
+    "BENCH_COMPANY": "synthetic-company-7",
+    "BENCH_LATEST_YEAR": "2041",
+    "BENCH_MARKET_ID": "12",
+    "BENCH_COVERAGE_PAGE": "100",
+}
+
+
+def test_it_measures_every_page_of_the_issues_table_and_datasettes_equivalents():
+    pages = measure.pages(SUBJECTS)
+    table = [path for _, path, _ in pages[: measure.TABLE_PAGES]]
+    assert table == [
+        "/",
+        "/markets/",
+        "/markets/aliexpress/",
+        "/companies/synthetic-company-7/",
+        "/reports/2041/",
+        "/reports/2041/changes/",
+        "/coverage/",
+        "/coverage/?page=100",
+        "/timeline/",
+        "/search/?q=alibaba",
+        "/search/?q=counterfeit",
+        "/api/markets/",
+    ]
+    equivalents = {
+        name: (ours, theirs) for _, ours, (name, theirs) in filter(lambda p: p[2], pages)
+    }
+    assert equivalents == {
+        "a table page of 50 markets": ("/markets/", "/bench/markets_market?_size=50"),
+        "one market": ("/markets/aliexpress/", "/bench/markets_market/12"),
+        "markets in one country": (
+            "/markets/?country=CN",
+            "/bench/markets_market?country=CN&_size=50",
+        ),
+        "a JSON list": ("/api/markets/", "/bench/markets_market.json?_size=50"),
+        "articles matching a word": (
+            "/search/?q=counterfeit",
+            "/bench/press_article?_search=counterfeit&_size=50",
+        ),
+        "coverage filtered by a word": (
+            "/coverage/?q=counterfeit",
+            "/bench/press_article?_search=counterfeit&_sort_desc=published_on&_size=30",
+        ),
+    }
+
+
+# The two servers' lines as `make serve` prints them (deploy/nginx.conf, gunicorn.conf.py).
+LOG = """\
+127.0.0.1 "GET /markets/ HTTP/1.1" 200 5120 0.051s upstream=0.050s aaa1
+ "GET /markets/ HTTP/1.0" 200 5120 48ms "wrk" aaa1
+ "GET /markets/?country=CN HTTP/1.0" 200 5120 7ms "wrk" aaa2
+127.0.0.1 "GET /markets/ HTTP/1.1" 499 0 0.900s upstream=0.900s aaa3
+ "GET /markets/ HTTP/1.0" 200 5120 1250ms "wrk" aaa4
+"""
+
+
+def test_server_times_are_gunicorns_own_for_that_page_only(tmp_path):
+    log = tmp_path / "server.log"
+    log.write_text(LOG)
+    assert measure.server_times(log, 0, "/markets/") == [(48, 200), (1250, 200)]
+    assert measure.percentile([48, 1250], 0.5) == 48
+    assert measure.percentile([48, 1250], 0.99) == 1250
+    assert measure.percentile([], 0.5) is None
+
+
+def test_a_run_waits_for_the_requests_its_client_gave_up_on(tmp_path):
+    """wrk leaves requests unfinished when its time is up; gunicorn serves them anyway, and
+    the next run must not pay for them."""
+    log = tmp_path / "server.log"
+    log.write_text(LOG)
+    options = type("Options", (), {"log": log})
+    started = time.monotonic()
+    measure.settle(options, 0, limit=0.6)  # aaa3 was given up on and is still running
+    assert time.monotonic() - started >= 0.5
+    log.write_text(LOG + ' "GET /markets/ HTTP/1.0" 200 5120 2000ms "wrk" aaa3\n')
+    started = time.monotonic()
+    measure.settle(options, 0, limit=5)
+    assert time.monotonic() - started < 1
+
+
+def test_a_page_slower_than_the_run_is_counted_by_what_the_server_served(tmp_path, monkeypatch):
+    """wrk counts no request it did not see finish: for the site, the run's rate counts
+    the requests gunicorn served for it, over the run and the time they took to finish."""
+    log = tmp_path / "server.log"
+    log.write_text("")
+
+    def slow_wrk(url, connections, seconds, timeout):
+        with log.open("a") as file:  # two served, one failed, one served after wrk left
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b1\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b2\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 500 9 30000ms "wrk" b3\n')
+            file.write('127.0.0.1 "GET /timeline/ HTTP/1.1" 499 0 2.0s upstream=2.0s b4\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b4\n')  # after wrk left
+        return {"requests": 0, "duration_us": 2e6, "req_s": 0.0}
+
+    monkeypatch.setattr(measure, "wrk", slow_wrk)
+    options = type("Options", (), {"log": log, "base": "http://127.0.0.1:8140", "timeout": 60})
+    result = measure.run(options, "http://127.0.0.1:8140/timeline/", 20, 2)
+    assert result["wrk_req_s"] == 0
+    assert result["served"] == 3
+    assert 1.4 < result["req_s"] <= 1.5
+
+
+def run(requests, seconds=5.0, statuses=None, errors=0):
+    """A run's result as bench_measure records it."""
+    statuses = statuses or {"200": requests}
+    bad = sum(n for s, n in statuses.items() if not s.startswith(("2", "3")))
+    return {
+        "requests": requests,
+        "bytes": requests * 20 * 1024,
+        "duration_us": seconds * 1e6,
+        "req_s": requests / seconds,
+        "statuses": statuses,
+        "errors": errors,
+        "non_2xx_3xx": bad,
+        "p50_us": 50_000,
+    }
+
+
+def results(tmp_path, fast_at_scale):
+    """Results for two pages at two scales, and one Datasette comparison."""
+    lines = []
+    for scale in ("demo", "10000"):
+        slow = scale == "10000" and not fast_at_scale
+        pages = (("`/`", "/"), ("a company", f"/companies/c-{scale}/"))
+        for label, path in pages:
+            lines.append(
+                {
+                    "dataset": scale,
+                    "phase": "uncached",
+                    "label": label,
+                    "path": path,
+                    "load": run(2, statuses={"500": 2}) if slow else run(200),
+                    "server_ms_n": 40,
+                    "server_ms_p50": 900 if slow else 40,
+                    "server_ms_p99": 30000 if slow else 70,
+                    "server_failures": {"500": 2} if slow else {},
+                }
+            )
+            lines.append(
+                {
+                    "dataset": scale,
+                    "phase": "cached",
+                    "label": label,
+                    "path": path,
+                    "load": run(5000),
+                    "static": run(6000 if fast_at_scale else 20000),
+                    "page_cache": "none" if slow and label == "a company" else "hit",
+                }
+            )
+        lines.append(
+            {
+                "dataset": scale,
+                "phase": "datasette",
+                "label": "a JSON list",
+                "path": "/api/markets/",
+                "datasette_path": "/bench/markets_market.json?_size=50",
+                # As bench_measure records them: its alternated runs combined.
+                "notorious": measure.combined([run(100 if slow else 400)]),
+                "datasette": measure.combined([run(200)]),
+            }
+        )
+    path = tmp_path / "results.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+def section(tmp_path, fast_at_scale):
+    env = dict(
+        os.environ,
+        RESULTS=str(results(tmp_path, fast_at_scale)),
+        STARTED="2026-11-30 14:00 UTC",
+        COMMIT="abc1234",
+        MACHINE="2 cores; load average 0.10 just before the run",
+        COMMAND="make bench",
+    )
+    done = subprocess.run(
+        ["python3", str(LIB / "bench_report.py")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_section_shows_each_figure_with_its_ratio_and_the_goals_met(tmp_path):
+    text = section(tmp_path, fast_at_scale=True)
+    assert text.startswith("## Speed at scale\n")
+    assert "- Date: 2026-11-30 14:00 UTC; commit `abc1234`." in text
+    assert "load average 0.10" in text
+    assert "| `/` | 40.0 | 40 / 70 ms | 20 KB | 40.0 | 40 / 70 ms | 20 KB |" in text
+    assert "| `/` | 1,000 (0.83×) | 1,000 (0.83×) |" in text  # cached, and × the static file
+    assert "80.0 vs 40.0 (2.00×)" in text  # Notorious vs Datasette
+    assert "- **Met**: cached pages answer at least half the static file's rate." in text
+    assert "- **Met**: every equivalent page, uncached, at least as fast as Datasette's." in text
+    assert "p50 under 100 ms and p99 under 300 ms." in text
+    assert "Not met" not in text
+
+
+def test_the_section_names_every_page_that_misses_a_goal(tmp_path):
+    text = section(tmp_path, fast_at_scale=False)
+    assert (
+        "| a company | 40.0 | 40 / 70 ms | 20 KB "
+        "| 0.40 (2 × 500) | 900 / 30,000 ms (2 × 500) |  |" in text
+    )
+    assert (
+        "- **Not met** (4 of 4 missed): cached pages answer at least half the static file's "
+        "rate. Missed by: "
+        "`/` at demo data (0.25×)"
+    ) in text
+    assert "| 1,000 (0.25×), not from the page cache (none) |" in text
+    assert "a company at 10,000 markets (0.25×, not from the page cache (none))." in text
+    assert "Missed by: a JSON list at 10,000 markets (0.50×)." in text
+    assert (
+        "Missed by: `/` (900 / 30,000 ms (2 × 500)); a company (900 / 30,000 ms (2 × 500))." in text
+    )
+    assert "Missed by: `/` (40 → 900 ms; 2 × 500); a company (40 → 900 ms; 2 × 500)." in text
+
+
+def test_an_unknown_scale_is_refused_before_anything_is_made():
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "bench")],
+        env=dict(os.environ, BENCH_SCALES="demo,20000", PY=str(ROOT / ".venv" / "bin" / "python")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "unknown scale '20000'" in done.stderr
+    assert "Starting" not in done.stderr
+
+
+def test_each_scale_names_its_own_template():
+    """The template's name holds a hash of the generator's source and sizes: another size,
+    or a change to the generator, builds another."""
+    script = (
+        'die() { echo "$*" >&2; exit 1; }; . scripts/lib/bench.sh; '
+        'for s in demo 2000 10000; do generator_hash "$(scale_args $s)"; done'
+    )
+    done = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True)
+    hashes = done.stdout.split()
+    assert done.returncode == 0, done.stderr
+    assert len(hashes) == len(set(hashes)) == 3
