@@ -78,10 +78,50 @@ def test_staff_never_get_or_fill_the_cache(market, editor_client):
     assert b"Secret Draft" not in Client().get("/markets/").content
 
 
-@pytest.mark.parametrize("path", ["/admin/login/", "/api/markets/", "/healthz"])
-def test_the_admin_the_api_and_the_health_check_are_never_cached(market, path):
+@pytest.mark.parametrize("path", ["/admin/login/", "/healthz"])
+def test_the_admin_and_the_health_check_are_never_cached(market, path):
     Client().get(path)
     assert "X-Page-Cache" not in Client().get(path)
+
+
+def test_api_answers_to_machine_clients_are_cached_and_fresh(market):
+    first = Client().get("/api/markets/", HTTP_ACCEPT="application/json")
+    assert first["X-Page-Cache"] == "miss"
+    second = Client().get("/api/markets/", HTTP_ACCEPT="application/json")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.json() == first.json()
+    assert second.json()["results"][0]["name"] == "AliExpress"
+    market.name = "AliExpress (renamed)"
+    market.save()
+    third = Client().get("/api/markets/", HTTP_ACCEPT="application/json")
+    assert third["X-Page-Cache"] == "miss"
+    assert third.json()["results"][0]["name"] == "AliExpress (renamed)"
+
+
+def test_the_api_is_cached_per_accept_value_and_never_for_a_browser(market):
+    """The schema is YAML for `*/*` and JSON for `application/json`: each is kept apart.
+    A browser (text/html) gets the browsable API, rendered each time; an Accept value
+    outside the two is not cached, so made-up values cannot fill the cache."""
+    yaml = Client().get("/api/schema/")  # no Accept: DRF's "*/*"
+    as_json = Client().get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert yaml["X-Page-Cache"] == as_json["X-Page-Cache"] == "miss"
+    assert yaml["Content-Type"].startswith("application/vnd.oai.openapi;")
+    assert as_json["Content-Type"] == "application/json"
+    again = Client().get("/api/schema/", HTTP_ACCEPT="*/*")
+    assert again["X-Page-Cache"] == "hit"
+    assert again["Content-Type"] == yaml["Content-Type"]
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json; q=0.9"):
+        for _ in range(2):
+            response = Client().get("/api/markets/", HTTP_ACCEPT=accept)
+            assert "X-Page-Cache" not in response
+
+
+def test_the_api_page_size_is_part_of_the_key(market):
+    list_market(make_market("Taobao", slug="taobao"), 2021)
+    assert len(Client().get("/api/markets/", {"page_size": 1}).json()["results"]) == 1
+    response = Client().get("/api/markets/", {"page_size": 2})
+    assert response["X-Page-Cache"] == "miss"
+    assert len(response.json()["results"]) == 2
 
 
 def test_different_query_strings_are_different_pages(market):
@@ -190,6 +230,7 @@ def test_the_known_parameters_cover_every_filter_and_form_field():
     QUERY_PARAMETERS would be dropped, and its page served for the unfiltered one."""
     from django_filters import FilterSet
 
+    from notorious.api.pagination import FromEitherEndPagination
     from notorious.core.page_cache import QUERY_PARAMETERS
     from notorious.reports.forms import CompareEditionsForm, TimelineFilterForm
 
@@ -198,7 +239,7 @@ def test_the_known_parameters_cover_every_filter_and_form_field():
             yield subclass
             yield from subclasses(subclass)
 
-    read = {"page", "p", "format", "group", "q"}
+    read = {"page", "p", "format", "group", "q", FromEitherEndPagination.page_size_query_param}
     read |= set(TimelineFilterForm.base_fields)
     read |= set(CompareEditionsForm({}, []).fields)
     filtersets = [fs for fs in subclasses(FilterSet) if fs.__module__.startswith("notorious.")]

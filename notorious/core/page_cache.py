@@ -10,7 +10,11 @@ cached, and for whom, is deliberately narrow:
   cache, so a draft cannot leak into it. Any other cookie is not the site's: it neither
   bypasses the cache (a random cookie used to, so one client could make every request
   render afresh) nor reaches the views;
-- only the public site: never /admin/, /api/ (which negotiates formats) or /healthz;
+- only the public site: never /admin/ or /healthz. The API negotiates its format from the
+  Accept header, so its responses are cached only for the two Accept values machine clients
+  send, none or `*/*` (which DRF treats alike) and `application/json`, each under its own
+  key (`api_accept`); a browser asking for the browsable API gets it rendered each time.
+  An unknown Accept value cannot multiply the entries;
 - only complete 200 responses that set no cookie, are not marked private or no-cache,
   carry no CSP nonce (a nonce must not be reused), are not streamed (downloads) and are
   at most DJANGO_PAGE_CACHE_MAX_BYTES long.
@@ -64,7 +68,10 @@ from notorious.core import db_routing, generation
 
 logger = logging.getLogger(__name__)
 
-UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/static/")
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/")
+API_PREFIX = "/api/"
+# The Accept values an API response is cached for (see `api_accept`).
+API_ACCEPTS = frozenset({"*/*", "application/json"})
 
 # Every query parameter a public page reads: the filter sets' fields (`*/filters.py`), the
 # timeline's and the comparison's forms, pagination (`page`, the sitemap's `p`), the
@@ -79,8 +86,8 @@ QUERY_PARAMETERS = frozenset(
         "status", "until", "year",
         # forms: the timeline's order, the comparison's editions
         "order", "from", "to",
-        # pages, downloads and search
-        "page", "p", "format", "group",
+        # pages (the API's `page_size` too), downloads and search
+        "page", "page_size", "p", "format", "group",
     }
 )  # fmt: skip
 
@@ -123,12 +130,22 @@ def page_key(uri):
     return f"page-cache:{number}:{hashlib.sha256(uri).hexdigest()}"
 
 
+def api_accept(request):
+    """For an API request, the Accept value its response is cached under (none counts as
+    `*/*`, as DRF counts it); None if it is not one of API_ACCEPTS, or not an API request."""
+    if not request.path.startswith(API_PREFIX):
+        return None
+    accept = request.headers.get("Accept", "").strip() or "*/*"
+    return accept if accept in API_ACCEPTS else None
+
+
 def is_cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
         and not bypass_cookies() & request.COOKIES.keys()
         and not request.path.startswith(UNCACHED_PREFIXES)
+        and (not request.path.startswith(API_PREFIX) or api_accept(request) is not None)
     )
 
 
@@ -222,7 +239,10 @@ class ReaderPageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         # Outside the try: a Host header not in ALLOWED_HOSTS raises here, as it should.
-        uri = as_readers_request(request).encode("utf-8", "surrogateescape")
+        uri = as_readers_request(request)
+        if accept := api_accept(request):
+            uri += f" accept={accept}"
+        uri = uri.encode("utf-8", "surrogateescape")
         key = page_key(uri)
         if key is None:  # no generation to trust: render, store nothing
             return self.get_response(request)
