@@ -86,3 +86,29 @@ def test_the_turns_of_one_market_are_the_rule(tangled):  # noqa: F811
     markets = Market.objects.published().filter(name__in=["Online 0", "Physical 7"])
     expected = whole(False, markets=markets, articles=Article.objects.none())
     assert list(build_timeline(markets, Article.objects.none()).events) == expected
+
+
+@pytest.fixture
+def same_day():
+    """Two editions published the same day (their turns are ordered together), USTR's first
+    list among them, and coverage on that day."""
+    day = datetime.date(2008, 1, 10)
+    reports = [
+        make_report(2006, published_on=day),
+        make_report(2007, published_on=day, online_all_entered=True, completeness_note="x"),
+        make_report(2008),
+    ]
+    for index, years in enumerate([(2006,), (2007,), (2006, 2008), (2007, 2008), (2008,)]):
+        list_market(make_market(f"M{index}"), *years)
+    make_article("Same day", published_on=day)
+    return reports
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_editions_of_one_date_share_their_turns_order(same_day, newest_first):
+    expected = whole(newest_first)
+    events = build_timeline(newest_first=newest_first).events
+    assert list(events) == expected
+    for start in range(len(expected)):
+        for stop in range(start, len(expected) + 1):
+            assert events[start:stop] == expected[start:stop], (start, stop)
