@@ -112,3 +112,9 @@ def test_editions_of_one_date_share_their_turns_order(same_day, newest_first):
     for start in range(len(expected)):
         for stop in range(start, len(expected) + 1):
             assert events[start:stop] == expected[start:stop], (start, stop)
+
+
+def test_no_market_matching_leaves_the_editions_and_coverage(dated):
+    events = build_timeline(Market.objects.none()).events
+    assert [event.kind for event in events if event.market] == []
+    assert len(events) == 3 + 6

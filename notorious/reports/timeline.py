@@ -1,8 +1,8 @@
 """Every dated event on record, in date order: editions, listings' turns, coverage.
 
 A market's turns (first listed, returning, dropped) are derived with the same rule as
-its listing history (`markets.history`), from one query over published listings, and
-dated by the edition that made them. A turn the record cannot confirm, its editions being
+its listing history (`markets.history`), stated in SQL (`timeline_turns`) so that they
+are counted and read a page at a time, and dated by the edition that made them. A turn the record cannot confirm, its editions being
 incomplete, is an event of its own kind, saying what is known: first entered (it may have
 been named before), entered again (it may have been listed throughout), not entered (it
 may still be listed). A year between the first and latest edition with no edition on

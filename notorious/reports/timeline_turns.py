@@ -6,14 +6,16 @@ after each one), against the record's completeness, which is known before the qu
 passed in as lists of "year:kind" keys. A listing whose market was not named the year
 before is a first listing (confirmed when a source says so, when it is in USTR's first
 list, or when every edition before it is complete for the market's kind), else a return
-(confirmed when the year before is complete); a listing whose market is not named in the
-next edition on record is a drop (confirmed when that edition's section is complete).
-tests/test_timeline_turns.py checks that this gives, market by market, the events
+(confirmed when the year before is complete); a listing whose market is not named the
+year after, an edition for that year being on record, is followed by a drop (confirmed
+when that edition's section is complete).
+tests/test_timeline_paging.py checks that this gives, market by market, the events
 `timeline.market_events` derives from `compute_history`.
 """
 
 from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from notorious.markets.history import FIRST_EDITION_YEAR
@@ -91,7 +93,10 @@ class MarketTurns:
 
     def __init__(self, markets, record, dates, newest_first=False):
         self.record, self.dates, self.newest_first = record, dates, newest_first
-        self.markets = markets.order_by().values("pk").query.sql_with_params()
+        try:
+            self.markets = markets.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # no market can match (`Market.objects.none()`): no turns
+            self.markets = None
         self._counts = None
 
     def _runs(self, years=None):
@@ -107,6 +112,8 @@ class MarketTurns:
 
     def counts(self):
         """{edition year: how many turns it made}: one query."""
+        if self._counts is None and self.markets is None:
+            self._counts = {}
         if self._counts is None:
             sql, params = self._runs()
             with connection.cursor() as cursor:
