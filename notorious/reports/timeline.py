@@ -2,11 +2,12 @@
 
 A market's turns (first listed, returning, dropped) are derived with the same rule as
 its listing history (`markets.history`), stated in SQL (`timeline_turns`) so that they
-are counted and read a page at a time, and dated by the edition that made them. A turn the record cannot confirm, its editions being
-incomplete, is an event of its own kind, saying what is known: first entered (it may have
-been named before), entered again (it may have been listed throughout), not entered (it
-may still be listed). A year between the first and latest edition with no edition on
-record is an event too: a gap, never skipped.
+are counted and read a page at a time, and dated by the edition that made them. A turn
+the record cannot confirm, its editions being incomplete, is an event of its own kind,
+saying what is known: first entered (it may have been named before), entered again (it
+may have been listed throughout), not entered (it may still be listed). A year between
+the first and latest edition with no edition on record is an event too: a gap, never
+skipped.
 
 An edition whose publication date is not recorded, or a gap, is placed, for ordering
 only, at the start of the year after the one it reviews (when editions usually come
