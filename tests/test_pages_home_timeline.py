@@ -272,12 +272,13 @@ def test_timeline_pages_run_the_same_queries(client, site, monkeypatch):
     from notorious.reports import views
 
     monkeypatch.setattr(views, "EVENTS_PER_PAGE", 5)
-    # Two queries fetch a page's articles (the slice's ids and dates, then the articles);
-    # the last page adds two for undated coverage. Pages 1 and 2 hold no article.
+    # Two queries fetch a page's markets' turns (the slice, then their markets), two its
+    # articles (the slice's ids and dates, then the articles); the last page adds two for
+    # undated coverage. Pages 1 and 2 hold turns and no article, page 3 articles only.
     most = queries_for(client, "/timeline/?page=4")
     assert [queries_for(client, f"/timeline/?page={n}") for n in (1, 2, 3)] == [
-        most - 4,
-        most - 4,
+        most - 2,
+        most - 2,
         most - 2,
     ]
 

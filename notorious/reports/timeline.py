@@ -1,12 +1,13 @@
 """Every dated event on record, in date order: editions, listings' turns, coverage.
 
 A market's turns (first listed, returning, dropped) are derived with the same rule as
-its listing history (`markets.history`), from one query over published listings, and
-dated by the edition that made them. A turn the record cannot confirm, its editions being
-incomplete, is an event of its own kind, saying what is known: first entered (it may have
-been named before), entered again (it may have been listed throughout), not entered (it
-may still be listed). A year between the first and latest edition with no edition on
-record is an event too: a gap, never skipped.
+its listing history (`markets.history`), stated in SQL (`timeline_turns`) so that they
+are counted and read a page at a time, and dated by the edition that made them. A turn
+the record cannot confirm, its editions being incomplete, is an event of its own kind,
+saying what is known: first entered (it may have been named before), entered again (it
+may have been listed throughout), not entered (it may still be listed). A year between
+the first and latest edition with no edition on record is an event too: a gap, never
+skipped.
 
 An edition whose publication date is not recorded, or a gap, is placed, for ordering
 only, at the start of the year after the one it reviews (when editions usually come
@@ -14,27 +15,29 @@ out); the page lists it under its own heading, stating no date.
 """
 
 import datetime
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q
 
-from notorious.markets.history import LISTED, NEW, RETURNING, compute_history
+from notorious.markets.history import LISTED, NEW, RETURNING
 from notorious.markets.models import Market
 from notorious.press.models import Article
 
-from .models import Listing, Report
+from .models import Report
+from .timeline_turns import (
+    DROPPED,
+    ENTERED_AGAIN,
+    FIRST_ENTERED,
+    FIRST_LISTED,
+    NOT_ENTERED,
+    RETURNED,
+    MarketTurns,
+)
 
 EDITION = "edition"
 GAP = "gap"
-FIRST_LISTED = "first_listed"
-FIRST_ENTERED = "first_entered"
-RETURNED = "returned"
-ENTERED_AGAIN = "entered_again"
-DROPPED = "dropped"
-NOT_ENTERED = "not_entered"
 ARTICLE = "article"
 
 KIND_LABELS = {
@@ -128,26 +131,44 @@ def article_event(pk, published_on):
     return Event(ARTICLE, published_on, True, display, article_id=pk)
 
 
-class EventSequence(Sequence):
-    """Every event in order, for a Paginator: the editions' events (`events`, sorted) and
-    the dated coverage (`articles`, a queryset), merged. Coverage is read from SQL only for
-    the slice asked for (ids and dates), never all of it: within a date it comes after the
-    edition and its turns (KIND_ORDER), and in article-id order, so an edition's event
-    stands after every article dated before it (after it, newest first), counted in SQL."""
+@dataclass(frozen=True)
+class Block:
+    """The events of one date that are not coverage: its editions and gaps (`anchors`),
+    then `turns` markets' turns from the `first_turn`-th in timeline order; at `start`."""
 
-    def __init__(self, events, articles, newest_first=False):
-        self.events = events
+    start: int
+    anchors: list
+    first_turn: int
+    turns: int
+
+    @property
+    def size(self):
+        return len(self.anchors) + self.turns
+
+
+class EventSequence(Sequence):
+    """Every event in order, for a Paginator: the editions and gaps (`anchors`, sorted),
+    the markets' turns (`turns`, a `TurnSource`) and the dated coverage (`articles`, a
+    queryset), merged. Turns and coverage are read from SQL only for the slice asked for,
+    never all of them: within a date the edition comes first, then its turns (KIND_ORDER),
+    then the coverage in article-id order, so a date's editions and turns stand together
+    after every article dated before it (after it, newest first), counted in SQL."""
+
+    def __init__(self, anchors, turns, articles, newest_first=False):
+        self.anchors, self.turns = anchors, turns
         self.newest_first = newest_first
         self.articles = articles.exclude(published_on=None).order_by(
             "-published_on" if newest_first else "published_on", "pk"
         )
-        self._positions = self._article_count = None
+        self._blocks = self._article_count = None
 
-    def positions(self):
-        """Each of `events`' place among all events: its index, plus the articles before it
-        (one query for every date)."""
-        if self._positions is None:
-            dates = sorted({event.date for event in self.events})
+    def blocks(self):
+        """Each date's `Block`, in order, placed among the articles (one query for the turns
+        of every edition, one for the articles before every date)."""
+        if self._blocks is None:
+            turns = self.turns.counts_by_date()
+            dates = {event.date for event in self.anchors} | set(turns)
+            dates = sorted(dates, reverse=self.newest_first)
             before = "published_on__gt" if self.newest_first else "published_on__lt"
             counts = self.articles.order_by().aggregate(
                 all=Count("pk"),
@@ -157,15 +178,18 @@ class EventSequence(Sequence):
                 },
             )
             self._article_count = counts["all"]
-            placed = {date: counts[f"d{index}"] for index, date in enumerate(dates)}
-            self._positions = [
-                index + placed[event.date] for index, event in enumerate(self.events)
-            ]
-        return self._positions
+            self._blocks, placed, first_turn = [], 0, 0
+            for index, date in enumerate(dates):
+                anchors = [event for event in self.anchors if event.date == date]
+                block = Block(placed + counts[f"d{index}"], anchors, first_turn, turns.get(date, 0))
+                self._blocks.append(block)
+                placed += block.size
+                first_turn += block.turns
+        return self._blocks
 
     def __len__(self):
-        self.positions()
-        return len(self.events) + self._article_count
+        blocks = self.blocks()
+        return sum(block.size for block in blocks) + self._article_count
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -176,21 +200,57 @@ class EventSequence(Sequence):
         start, stop, step = index.indices(len(self))
         if step != 1:
             raise ValueError("An EventSequence is sliced in order.")
-        positions = self.positions()
-        first = bisect_left(positions, start)
-        last = bisect_left(positions, stop)
+        chosen, turn_places, placed_before = {}, {}, 0
+        for block in self.blocks():
+            placed_before += min(max(start - block.start, 0), block.size)
+            for place in range(max(start, block.start), min(stop, block.start + block.size)):
+                offset = place - block.start
+                if offset < len(block.anchors):
+                    chosen[place] = block.anchors[offset]
+                else:
+                    turn_places[place] = block.first_turn + offset - len(block.anchors)
+        if turn_places:
+            first = min(turn_places.values())
+            turns = self.turns.events(first, len(turn_places))
+            chosen.update({place: turns[turn - first] for place, turn in turn_places.items()})
         # Every other place in [start, stop) holds an article, in order.
-        skipped = start - first
-        wanted = max(0, (stop - start) - (last - first))
+        skipped = start - placed_before
+        wanted = (stop - start) - len(chosen)
         dated = self.articles.values_list("pk", "published_on")[skipped : skipped + wanted]
         articles = iter([article_event(pk, date) for pk, date in dated])
-        chosen = dict(zip(positions[first:last], self.events[first:last], strict=True))
         return [
             chosen[place] if place in chosen else next(articles) for place in range(start, stop)
         ]
 
     def __iter__(self):
         return iter(self[0 : len(self)])
+
+
+class TurnSource:
+    """The markets' turns for an `EventSequence`: `MarketTurns` (SQL) counted by date, and
+    a slice of them as Events (their markets read in one query, only those shown)."""
+
+    def __init__(self, markets, record, newest_first=False):
+        self.record = record
+        self.by_year = {report.year: report for report in record.editions}
+        self.dates = {year: edition_date(report)[0] for year, report in self.by_year.items()}
+        self.sql = MarketTurns(markets, record, self.dates, newest_first)
+
+    def counts_by_date(self):
+        counts = defaultdict(int)
+        for year, count in self.sql.counts().items():
+            counts[self.dates[year]] += count
+        return counts
+
+    def events(self, offset, limit):
+        rows = self.sql.slice(offset, limit)
+        markets = Market.objects.only("pk", "name", "slug", "kind").in_bulk(
+            {market_id for market_id, _, _ in rows}
+        )
+        return [
+            turn_event(kind, self.by_year[year], markets[market_id], self.record)
+            for market_id, year, kind in rows
+        ]
 
 
 def with_articles(events):
@@ -207,44 +267,24 @@ def with_articles(events):
 def build_timeline(markets=None, articles=None, newest_first=False):
     """Events for the given published markets and articles (all, by default), sorted.
 
-    Runs a fixed number of queries, however many markets, listings and articles there are;
-    articles are read as ids and dates, only those of the slice a page shows (see
-    `EventSequence` and `with_articles`).
+    Runs a fixed number of queries, however many markets, listings and articles there are:
+    the markets' turns and the articles are counted in SQL and read only for the slice a
+    page shows (see `EventSequence`, `MarketTurns` and `with_articles`).
     """
-    reports = list(Report.objects.published().order_by("year"))
-    by_year = {report.year: report for report in reports}
     record = Report.objects.edition_record()
-    events = [edition_events(report) for report in reports]
-    events += [gap_event(year) for year in record.span if not record.has_edition(year)]
-
-    markets = Market.objects.published() if markets is None else markets
-    # What an event shows of a market (its name and link), not whole rows.
-    markets = {market.pk: market for market in markets.only("pk", "name", "slug", "kind")}
-    listed, said_first = defaultdict(set), set()
-    for market_id, year, source_says_first in (
-        Listing.objects.published()
-        .filter(market_id__in=list(markets))
-        .values_list("market_id", "report__year", "source_says_first")
-    ):
-        listed[market_id].add(year)
-        if source_says_first:
-            said_first.add((market_id, year))
-
-    for market_id, market in markets.items():
-        years = listed[market_id]
-        first_by_source = bool(years) and (market_id, min(years)) in said_first
-        history = compute_history(record, market.kind, years, first_by_source)
-        events += market_events(history, market, by_year)
-
-    articles = Article.objects.published() if articles is None else articles
-    undated = articles.filter(published_on=None).select_related("outlet", "republishes")
-
+    anchors = [edition_events(report) for report in record.editions]
+    anchors += [gap_event(year) for year in record.span if not record.has_edition(year)]
     if newest_first:
         # Newest dates first, but within a date an edition still precedes what it changed.
-        events.sort(key=lambda event: (-event.date.toordinal(), *event.sort_key[1:]))
+        anchors.sort(key=lambda event: (-event.date.toordinal(), *event.sort_key[1:]))
     else:
-        events.sort(key=lambda event: event.sort_key)
-    return Timeline(EventSequence(events, articles, newest_first), undated)
+        anchors.sort(key=lambda event: event.sort_key)
+
+    markets = Market.objects.published() if markets is None else markets
+    turns = TurnSource(markets, record, newest_first)
+    articles = Article.objects.published() if articles is None else articles
+    undated = articles.filter(published_on=None).select_related("outlet", "republishes")
+    return Timeline(EventSequence(anchors, turns, articles, newest_first), undated)
 
 
 def gap_event(year):
@@ -254,31 +294,41 @@ def gap_event(year):
 
 def market_events(history, market, by_year):
     """A market's turns, from its `ListingHistory`: facts, and what is known where the
-    editions they rest on are incomplete (with a note saying what is missing)."""
-    record, section = history.record, history.section
+    editions they rest on are incomplete. The rule market by market, as `compute_history`
+    states it; `MarketTurns` states it for every market at once in SQL, and the tests
+    check that the two agree."""
+    record = history.record
     events = []
     for year, (status, confirmed) in history.statuses.items():
         if status == NEW:
             kind = FIRST_LISTED if confirmed else FIRST_ENTERED
-            note = "" if confirmed else record.incomplete_through(year - 1, section)
         elif status == RETURNING:
-            kind, note = RETURNED, ""
+            kind = RETURNED
         elif status == LISTED:
-            kind, note = ENTERED_AGAIN, record.missing_in(year - 1, section)
+            kind = ENTERED_AGAIN
         else:
             continue
-        events.append(_edition_event(kind, by_year[year], market, note))
+        events.append(turn_event(kind, by_year[year], market, record))
     for year in record.years:
         dropped, confirmed = history.dropped_in(year)
         if dropped:
-            kind, note = (
-                (DROPPED, "") if confirmed else (NOT_ENTERED, record.missing_in(year, section))
-            )
-            events.append(_edition_event(kind, by_year[year], market, note))
+            kind = DROPPED if confirmed else NOT_ENTERED
+            events.append(turn_event(kind, by_year[year], market, record))
     return events
 
 
-def _edition_event(kind, report, market, note=""):
+def turn_event(kind, report, market, record):
+    """A market's turn of `kind` in `report`'s edition, with a note saying what is missing
+    when it is not confirmed ("the 2020 review: 6 of 39 online markets entered")."""
+    year, section = report.year, market.kind
+    if kind == FIRST_ENTERED:
+        note = record.incomplete_through(year - 1, section)
+    elif kind == ENTERED_AGAIN:
+        note = record.missing_in(year - 1, section)
+    elif kind == NOT_ENTERED:
+        note = record.missing_in(year, section)
+    else:
+        note = ""
     edition = edition_events(report)
     return Event(
         kind, edition.date, edition.date_known, edition.date_display, report, market, note=note
