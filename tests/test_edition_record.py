@@ -2,6 +2,9 @@
 PostgreSQL's triggers: after every kind of write, the stored counts equal a count made now
 (`live_entered_counts`, the oracle), and the pages' completeness follows them."""
 
+import threading
+import time
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -179,3 +182,58 @@ def test_the_edition_record_query_does_not_read_the_listings(edition):
         Report.objects.edition_record()
     assert len(queries) == 1
     assert "reports_listing" not in queries[0]["sql"]
+
+
+def waiting_for_a_lock():
+    """Whether another connection to this database is waiting for a lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def in_thread(write):
+    """Run `write` in a transaction on its own connection, in a thread (started)."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                write()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    for _ in range(300):  # until it waits for this transaction's lock (or has finished)
+        if waiting_for_a_lock() or not thread.is_alive():
+            break
+        time.sleep(0.1)
+    return thread
+
+
+def unpublish(market):
+    Market.objects.filter(pk=market.pk).update(is_published=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_added_while_its_market_is_unpublished():
+    report, market = make_report(2020), make_market()
+    with transaction.atomic():
+        unpublish(market)
+        thread = in_thread(lambda: make_listing(market, report))
+    thread.join()
+    assert counts(report)["online_published"] == 0
+    assert_counts_true()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_market_unpublished_while_its_listing_is_added():
+    report, market = make_report(2020), make_market()
+    with transaction.atomic():
+        make_listing(market, report)
+        thread = in_thread(lambda: unpublish(market))
+    thread.join()
+    assert counts(report)["online_published"] == 0
+    assert_counts_true()

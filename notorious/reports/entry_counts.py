@@ -37,7 +37,8 @@ class EntryCounts(models.Model):
     report = models.OneToOneField(
         "reports.Report",
         primary_key=True,
-        # The database deletes the row with its edition (ON DELETE CASCADE).
+        # The database deletes the row with its edition (its own foreign key, ON DELETE
+        # CASCADE, added by migration 0004).
         on_delete=models.DO_NOTHING,
         related_name="entry_counts",
         db_constraint=False,
@@ -48,7 +49,6 @@ class EntryCounts(models.Model):
     physical_published = models.IntegerField()
 
     class Meta:
-        managed = False
         db_table = "reports_entry_counts"
 
     def __str__(self):

@@ -56,14 +56,10 @@ APPLY = """
 """
 
 CREATE = [
+    # The row goes with its edition, whoever deletes it.
     """
-    CREATE TABLE reports_entry_counts (
-        report_id bigint PRIMARY KEY REFERENCES reports_report (id) ON DELETE CASCADE,
-        online_entered integer NOT NULL DEFAULT 0,
-        online_published integer NOT NULL DEFAULT 0,
-        physical_entered integer NOT NULL DEFAULT 0,
-        physical_published integer NOT NULL DEFAULT 0
-    )
+    ALTER TABLE reports_entry_counts ADD CONSTRAINT reports_entry_counts_report_id_fk
+    FOREIGN KEY (report_id) REFERENCES reports_report (id) ON DELETE CASCADE
     """,
     f"INSERT INTO reports_entry_counts ({COLUMNS}) {LIVE.format(reports='reports_report')}",
     # A new edition: its row, counting any listings the transaction added before it.
@@ -173,7 +169,7 @@ DROP = [
     "DROP FUNCTION reports_entry_counts_listings_truncated()",
     "DROP FUNCTION reports_entry_counts_listings_changed()",
     "DROP FUNCTION reports_entry_counts_editions_added()",
-    "DROP TABLE reports_entry_counts",
+    "ALTER TABLE reports_entry_counts DROP CONSTRAINT reports_entry_counts_report_id_fk",
 ]
 
 
@@ -185,8 +181,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(CREATE, DROP),
-        watch_tables("reports_entry_counts"),
         migrations.CreateModel(
             name="EntryCounts",
             fields=[
@@ -206,6 +200,8 @@ class Migration(migrations.Migration):
                 ("physical_entered", models.IntegerField()),
                 ("physical_published", models.IntegerField()),
             ],
-            options={"db_table": "reports_entry_counts", "managed": False},
+            options={"db_table": "reports_entry_counts"},
         ),
+        migrations.RunSQL(CREATE, DROP),
+        watch_tables("reports_entry_counts"),
     ]
