@@ -22,7 +22,7 @@ from notorious.markets.models import Kind
 from .admin_import import import_urls
 from .admin_publish import publish_url, publishing_urls, unpublish_url
 from .completeness import completeness_label, completeness_readout, warnings_as_published
-from .models import Listing, Report, published_listings_q
+from .models import Listing, Report
 from .publishing import PublishPlan
 
 NOT_SAVED = "Shown once the edition is saved."
@@ -164,17 +164,15 @@ class ReportAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         # Editors' figures: every listing entered counts, drafts included; beside them, the
-        # listings readers may see once the edition is published.
-        visible = published_listings_q("listings", of="report")
+        # listings readers may see once the edition is published (both stored, kept true by
+        # the database: reports/entry_counts.py).
         return (
             super()
             .get_queryset(request)
             .with_entered_counts(include_drafts=True)
             .annotate(
                 **{
-                    f"{kind.value}_visible": models.Count(
-                        "listings", filter=visible & models.Q(listings__section=kind.value)
-                    )
+                    f"{kind.value}_visible": models.F(f"entry_counts__{kind.value}_published")
                     for kind in Kind
                 }
             )
