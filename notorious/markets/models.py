@@ -16,7 +16,7 @@ from notorious.core.models import (
 )
 from notorious.core.search import search_vector_field, search_vector_index
 
-from .history import compute_history, status_cases
+from .history import history_of_listings, status_cases
 from .turns import edition_turns
 
 
@@ -246,10 +246,8 @@ class Market(Aliased, Publishable):
         market. Draft listings count only with `include_drafts` (the editors' view).
         """
         listings = [
-            listing for listing in self.listings.all() if include_drafts or listing.is_published
+            (listing.report.year, listing.source_says_first)
+            for listing in self.listings.all()
+            if include_drafts or listing.is_published
         ]
-        years = [listing.report.year for listing in listings]
-        first_by_source = any(
-            listing.source_says_first for listing in listings if listing.report.year == min(years)
-        )
-        return compute_history(record, self.kind, years, first_by_source)
+        return history_of_listings(record, self.kind, listings)
