@@ -65,6 +65,14 @@ class MarketQuerySet(AliasedQuerySet):
         listings = self._listings().for_histories()
         return self.prefetch_related(Prefetch("listings", queryset=listings))
 
+    def with_history_listings(self):
+        """Like `with_listings`, but each listing read only as far as `Market.listing_history`
+        reads it (its year, whether published, the source's word), not its reasons nor its
+        edition's texts: for pages that draw histories but not the listings themselves."""
+        listings = self._listings().for_histories()
+        fields = ("market_id", "is_published", "source_says_first", "report__year")
+        return self.prefetch_related(Prefetch("listings", queryset=listings.only(*fields)))
+
     def with_listing_summary(self):
         """Annotate `first_year`, `last_year` and `years_listed` from published listings.
 
