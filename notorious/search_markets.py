@@ -53,7 +53,7 @@ def first_markets(markets, limit):
 
 def with_market_details(markets):
     """Operator (and its owner) and published listings, loaded up front, not per market."""
-    return markets.select_related("operator", "operator__parent").with_listings()
+    return markets.select_related("operator", "operator__parent").with_history_listings()
 
 
 def with_market_histories(markets):

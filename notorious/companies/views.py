@@ -50,7 +50,7 @@ class CompanyDetailView(PublishedDetailView):
         counts = family.latest_edition_counts(record)
         # The first markets by name, each with its timeline strip; the markets list
         # filtered by the company has them all.
-        markets = family.select_related("operator").with_listings().order_by("name", "pk")
+        markets = family.select_related("operator").with_history_listings().order_by("name", "pk")
         markets = list(markets[:COMPANY_MARKETS])
         for market in markets:
             market.history = market.listing_history(record)

@@ -344,6 +344,15 @@ def compute_history(record, section, listed_years, first_by_source=False):
     return ListingHistory(record, section, tuple(listed), statuses)
 
 
+def history_of_listings(record, section, listings):
+    """A market's history from its listings that count, as (year, source_says_first) pairs
+    in any order (`Market.listing_history`, `ListingQuerySet.listed_years`): a source
+    saying so makes the first entered listing the first."""
+    first = min((year for year, _said in listings), default=None)
+    first_by_source = any(said for year, said in listings if year == first)
+    return compute_history(record, section, [year for year, _said in listings], first_by_source)
+
+
 def status_cases(record, year, section):
     """The statuses a listing in `year` of a market in `section` can have against `record`,
     case by case: [(case, (status, confirmed))], each case saying whether the market is

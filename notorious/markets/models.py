@@ -16,7 +16,7 @@ from notorious.core.models import (
 )
 from notorious.core.search import search_vector_field, search_vector_index
 
-from .history import compute_history, status_cases
+from .history import history_of_listings, status_cases
 from .turns import edition_turns
 
 
@@ -64,6 +64,14 @@ class MarketQuerySet(AliasedQuerySet):
         `Market.listing_history` and the timeline strips read, in one query."""
         listings = self._listings().for_histories()
         return self.prefetch_related(Prefetch("listings", queryset=listings))
+
+    def with_history_listings(self):
+        """Like `with_listings`, but each listing read only as far as `Market.listing_history`
+        reads it (its year, whether published, the source's word), not its reasons nor its
+        edition's texts: for pages that draw histories but not the listings themselves."""
+        listings = self._listings().for_histories()
+        fields = ("market_id", "is_published", "source_says_first", "report__year")
+        return self.prefetch_related(Prefetch("listings", queryset=listings.only(*fields)))
 
     def with_listing_summary(self):
         """Annotate `first_year`, `last_year` and `years_listed` from published listings.
@@ -246,10 +254,8 @@ class Market(Aliased, Publishable):
         market. Draft listings count only with `include_drafts` (the editors' view).
         """
         listings = [
-            listing for listing in self.listings.all() if include_drafts or listing.is_published
+            (listing.report.year, listing.source_says_first)
+            for listing in self.listings.all()
+            if include_drafts or listing.is_published
         ]
-        years = [listing.report.year for listing in listings]
-        first_by_source = any(
-            listing.source_says_first for listing in listings if listing.report.year == min(years)
-        )
-        return compute_history(record, self.kind, years, first_by_source)
+        return history_of_listings(record, self.kind, listings)

@@ -25,7 +25,7 @@ class MarketListView(DownloadMixin, FilteredListView):
             Market.objects.published()
             .select_related("operator")
             .with_listing_summary()
-            .with_listings()
+            .with_history_listings()
         )
 
     def get_context_data(self, **kwargs):

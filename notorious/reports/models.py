@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -300,6 +301,16 @@ class ListingQuerySet(models.QuerySet):
             total=models.Count("pk"),
             **{name: models.Count("pk", filter=condition) for name, condition in counted.items()},
         )
+
+    def listed_years(self):
+        """{market id: [(year, source_says_first)]} of these listings, read as values: what
+        `markets.history.history_of_listings` takes, with no model instance a listing. On
+        `for_histories()` of a page's markets, their histories in one query."""
+        listed = defaultdict(list)
+        rows = self.order_by().values_list("market_id", "report__year", "source_says_first")
+        for market_id, year, said in rows:
+            listed[market_id].append((year, said))
+        return listed
 
     def with_market_listings(self):
         """Each listing's market, with that market's published listings prefetched, so its

@@ -8,20 +8,34 @@ from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
 from notorious.core.views import PublishedDetailView
+from notorious.markets.history import history_of_listings
 
 from .change_sets import GROUPS
 from .changes import compare_editions, edition_turns
 from .forms import CompareEditionsForm, TimelineFilterForm
-from .models import Report
+from .models import Listing, Report
 from .timeline import build_timeline, with_articles
 
 # An edition's page shows this many listings of each section at a time (`?page=`).
 LISTINGS_PER_PAGE = 100
+# What an edition's rows do not show of each listing's market and its operator.
+UNSHOWN_FIELDS = [
+    f"{prefix}{name}"
+    for prefix in ("market__", "market__operator__")
+    for name in ("description", "search_vector", "aliases", "created_at", "updated_at")
+]
 # The timeline's events a page, and the undated articles its last page lists.
 EVENTS_PER_PAGE = 200
 UNDATED_SHOWN = 50
 # A group of changes a page, when the changes pages show one group (`?group=`).
 CHANGES_PER_PAGE = 100
+
+
+def cell_of(listing, year, record, listed):
+    """What may be said of the listing's market in `year`, its edition (`listed`: the page's
+    markets' `ListingQuerySet.listed_years`)."""
+    market = listing.market
+    return history_of_listings(record, market.kind, listed.get(market.pk, [])).cell_in(year)
 
 
 class ReportListView(DownloadMixin, ListView):
@@ -95,20 +109,10 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             # Said on the page (with a 400), which shows the first page instead.
             self.page_problems = [page_problem(raw, paginator)]
             page = paginator.page(1)
-        listings = (
-            report.listings.published(of="report")
-            .with_market_listings()
-            .select_related("market__operator")
-            .order_by("market__name", "market__slug")
-        )
         start = (page.number - 1) * LISTINGS_PER_PAGE
-        end = start + LISTINGS_PER_PAGE
         sections = []
-        for section in report.sections:
-            rows = [
-                (listing, listing.market.listing_history(record).cell_in(report.year))
-                for listing in listings.filter(section=section.section)[start:end]
-            ]
+        rows_of_sections = self.section_rows(report, record, start)
+        for section, rows in zip(report.sections, rows_of_sections, strict=True):
             shown = (start + 1, start + len(rows)) if rows else None
             sections.append((section, rows, shown))
         return {
@@ -118,6 +122,31 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             "is_paginated": paginator.num_pages > 1,
             "page_problems": self.page_problems,
         }
+
+    @staticmethod
+    def section_rows(report, record, start):
+        """For each section of `report`, its listings from `start` (LISTINGS_PER_PAGE of
+        them, by market name), each with its market's cell in the edition. The page's ids
+        are taken first on narrow rows, so only the shown listings are read in full; their
+        markets' histories come from one query of their listings' years."""
+        listings = report.listings.published(of="report").order_by("market__name", "market__slug")
+        end = start + LISTINGS_PER_PAGE
+        pages = [
+            list(listings.filter(section=section.section).values_list("pk", flat=True)[start:end])
+            for section in report.sections
+        ]
+        shown = (
+            report.listings.filter(pk__in=[pk for ids in pages for pk in ids])
+            .select_related("market__operator")
+            .defer(*UNSHOWN_FIELDS)
+            .in_bulk()
+        )
+        markets = [listing.market_id for listing in shown.values()]
+        listed = Listing.objects.for_histories().filter(market__in=markets).listed_years()
+        return [
+            [(shown[pk], cell_of(shown[pk], report.year, record, listed)) for pk in ids]
+            for ids in pages
+        ]
 
     def render_to_response(self, context, **response_kwargs):
         if self.page_problems:
