@@ -61,7 +61,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import Error as DatabaseError
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils.http import urlencode
 
 from notorious.core import db_routing, generation
@@ -183,6 +183,16 @@ def is_cacheable_response(response):
     )
 
 
+def storable(response):
+    """A plain copy of `response` to keep: its status, headers and bytes, nothing else. (An
+    API response would otherwise be stored with its serialized data's model instances,
+    thousands of them, and unpickled on every hit: 25 ms for a page of 50 markets.)"""
+    kept = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        kept[header] = value
+    return kept
+
+
 def claim_rendering(key):
     """Claims the rendering of the page at `key`: a token if this request is to render it
     (it claimed it, or the cache failed), None if another request is rendering it."""
@@ -265,7 +275,7 @@ class ReaderPageCacheMiddleware:
         response = self.get_response(request)
         if is_cacheable_response(response):
             try:
-                _cache().set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+                _cache().set(key, storable(response), timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("Page cache unavailable; page not stored", exc_info=True)
             response["X-Page-Cache"] = "miss"
