@@ -5,23 +5,11 @@ each market's own history says."""
 import pytest
 from django.template import Context, Template
 
-from notorious.markets.history import EditionRecord, SectionRecord, compute_history
+from notorious.markets.history import compute_history
 from notorious.reports.models import Report
 
 from .factories import list_market, make_listing, make_market, make_report
-
-
-def record(years, incomplete=(), stated=40):
-    """An online record of `years`, each complete except those in `incomplete` (6 of 40)."""
-    return EditionRecord(
-        years=tuple(sorted(years)),
-        sections={
-            (year, "online"): SectionRecord(
-                year, "online", stated, 6 if year in incomplete else stated
-            )
-            for year in years
-        },
-    )
+from .test_history import record
 
 
 def render(source, **context):
