@@ -40,7 +40,11 @@ def listening(port):
 
 @pytest.fixture
 def seed_dump(tmp_path, db):
-    """A pg_dump of the (migrated) test database."""
+    """A pg_dump of the (migrated) test database; None when its server is not the clusters'
+    PostgreSQL 15 (the embedded PostgreSQL 18 of `make test`), whose dump 15 cannot restore:
+    the script then migrates the primary itself."""
+    if connection.pg_version // 10000 != 15:
+        return None
     params = connection.settings_dict
     dump = tmp_path / "seed.dump"
     subprocess.run(
@@ -68,8 +72,9 @@ def run_topology(seed_dump, run_dir):
     """scripts/topology, stopped by SIGTERM (its own clean-up) if it overruns."""
     process = subprocess.Popen(
         [str(ROOT / "scripts" / "topology"), "--seconds", str(LOAD_SECONDS), "--threads", "4",
-         "--seed-dump", str(seed_dump), "--freeze-seconds", "0", "--first-port", str(NGINX_PORT),
-         "--first-pg-port", str(PRIMARY_PORT)],
+         "--freeze-seconds", "0", "--first-port", str(NGINX_PORT),
+         "--first-pg-port", str(PRIMARY_PORT)]
+        + (["--seed-dump", str(seed_dump)] if seed_dump else []),
         cwd=ROOT, env={**os.environ, "PY": PYTHON, "TMPDIR": str(run_dir)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
