@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,51 +35,73 @@ def serve_env(tmp, database, **extra):
     return env
 
 
-def serve(tmp, database, **extra):
-    """Start scripts/serve and wait for /healthz; yield what the tests need, then stop it."""
-    port = free_port()
-    env = serve_env(tmp, database, PORT=str(port), **extra)
-    log = open(tmp / "serve.log", "w+")  # noqa: SIM115 - closed below
+@contextmanager
+def run_server(command, env, log_path, is_up, what, within=120):
+    """Run `command` in its own process group, its output in `log_path`; wait until
+    `is_up()`, failing the test with the log if it exits first or takes over `within` s.
+    Yields (process, log); then stops the group with SIGTERM (so that it cleans up after
+    itself), SIGKILL after 30 s."""
+    log = open(log_path, "w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve")],
+        command,
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if fetch(f"{base}/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            log.seek(0)
-            pytest.fail(f"scripts/serve did not come up:\n{log.read()}")
-        time.sleep(0.3)
     try:
-        yield {"base": base, "tmp": tmp, "process": process, "log": log, "env": env}
+        deadline = time.monotonic() + within
+        while not is_up():
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"{what} did not come up:\n{log.read()}")
+            time.sleep(0.3)
+        yield process, log
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_group(process)
         log.close()
+
+
+def stop_group(process):
+    """SIGTERM to `process`'s group, SIGKILL if it has not exited within 30 s."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def healthy(base):
+    """True if /healthz answers 200 now."""
+    try:
+        return fetch(f"{base}/healthz")[0] == 200
+    except OSError:
+        return False
+
+
+def serve(tmp, database, **extra):
+    """Start scripts/serve and wait for /healthz; yield what the tests need, then stop it."""
+    port = free_port()
+    env = serve_env(tmp, database, PORT=str(port), **extra)
+    base = f"http://127.0.0.1:{port}"
+    command = [str(ROOT / "scripts" / "serve")]
+    with run_server(command, env, tmp / "serve.log", lambda: healthy(base), "scripts/serve") as (
+        process,
+        log,
+    ):
+        yield {"base": base, "tmp": tmp, "process": process, "log": log, "env": env}
 
 
 def answers(base, within=60):
     """True once /healthz answers 200 (a slow machine may take seconds after a reload)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        try:
-            if fetch(f"{base}/healthz")[0] == 200:
-                return True
-        except OSError:
-            pass
+        if healthy(base):
+            return True
         time.sleep(0.5)
     return False
 

@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 
+from .http import free_port
 from .serving import ROOT
 
 LIB = ROOT / "scripts" / "lib"
@@ -267,3 +268,26 @@ def test_each_scale_names_its_own_template():
     hashes = done.stdout.split()
     assert done.returncode == 0, done.stderr
     assert len(hashes) == len(set(hashes)) == 3
+
+
+def test_servers_are_awaited_and_stopped_by_the_shared_helpers(tmp_path):
+    """make bench, loadtest and faults start their servers (gunicorn, Datasette) through
+    proof.sh's wait_for_http and stop them with stop_group: it waits for an answer, names a
+    server that died before answering, and stops the whole process group."""
+    port = free_port()
+    script = f"""
+        TMPDIR={tmp_path}; . scripts/lib/proof.sh
+        setsid python3 -m http.server {port} --bind 127.0.0.1 >{tmp_path}/http.log 2>&1 &
+        pid=$!
+        wait_for_http http://127.0.0.1:{port}/ $pid {tmp_path}/http.log "the file server"
+        echo answered
+        stop_group $pid
+        kill -0 $pid 2>/dev/null && echo "still running" || echo stopped
+        setsid sh -c 'echo "no such module" >&2; exit 1' 2>{tmp_path}/dead.log &
+        wait_for_http http://127.0.0.1:1/ $! {tmp_path}/dead.log "the dead server"
+    """
+    done = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split() == ["answered", "stopped"]
+    assert done.returncode == 1
+    assert "no such module" in done.stderr
+    assert "FAILED: the dead server did not answer on http://127.0.0.1:1/" in done.stderr

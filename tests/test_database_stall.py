@@ -33,6 +33,7 @@ from django.db import connection
 from django.test import Client
 
 from .http import free_port
+from .serving import run_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -226,25 +227,14 @@ def stalling_site():
 
 
 def serve(cluster, port, env):
-    log = open(cluster.directory / "gunicorn.log", "w+")  # noqa: SIM115 - closed below
-    command = [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while get(f"{base}/healthz")[0] != 200:
-        if process.poll() is not None or time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
-            log.seek(0)
-            pytest.fail(f"gunicorn did not come up:\n{log.read()}")
-        time.sleep(0.3)
-    try:
+    command = [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
+    up = lambda: get(f"{base}/healthz")[0] == 200  # noqa: E731
+    with run_server(command, env, cluster.directory / "gunicorn.log", up, "gunicorn", 60) as (
+        _,
+        log,
+    ):
         yield {"base": base, "cluster": cluster, "log": log}
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        log.close()
 
 
 def get(url):

@@ -6,7 +6,6 @@ every content table has."""
 
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import time
@@ -20,11 +19,10 @@ from notorious.markets.models import Market
 
 from . import scratch
 from .factories import list_market, make_market
-from .http import fetch
-from .serving import PYTHON, ROOT
+from .http import fetch, free_port
+from .serving import PYTHON, ROOT, healthy, run_server
 
 WORKERS = 3
-PORTS = range(8110, 8120)  # this test's ports on the shared machine
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
@@ -76,17 +74,6 @@ def test_the_generation_moves_when_the_change_is_committed_and_only_then():
     assert generation_elsewhere() == after
 
 
-def free_port():
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS}")
-
-
 def site_env(**extra):
     """The environment of a process of the site on the test database: none of the caller's
     DJANGO_ variables, debug off, the page cache on."""
@@ -116,40 +103,11 @@ def gunicorn(request, transactional_db, tmp_path):
             pytest.skip("no Redis on 127.0.0.1:6379")
         extra.update(REDIS_URL=REDIS_URL, DJANGO_CACHE_KEY_PREFIX=f"fresh-{uuid.uuid4().hex}")
     env = site_env(**extra)
-    log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py"]
-        + ["tests.worker_wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     base = f"http://{extra['GUNICORN_BIND']}"
-    try:
-        deadline = time.monotonic() + 90
-        while not answers(base):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"gunicorn did not come up:\n{log.read()}")
-            time.sleep(0.3)
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py"]
+    command += ["tests.worker_wsgi:application"]
+    with run_server(command, env, tmp_path / "gunicorn.log", lambda: healthy(base), "gunicorn"):
         yield {"base": base, "env": env}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
-
-
-def answers(base):
-    try:
-        return fetch(f"{base}/healthz")[0] == 200
-    except OSError:
-        return False
 
 
 def from_every_worker(url):

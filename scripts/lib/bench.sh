@@ -126,23 +126,14 @@ start_datasette() {
         -h 127.0.0.1 -p "$DATASETTE_PORT" --setting sql_time_limit_ms 30000 \
         >"$RUN_DIR/datasette.log" 2>&1 &
     DATASETTE_PID=$!
-    local waited=0
-    until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$DATASETTE_PORT/-/versions.json"; do
-        sleep 0.5
-        waited=$((waited + 1))
-        if [ $waited -ge 120 ] || ! kill -0 "$DATASETTE_PID" 2>/dev/null; then
-            tail -20 "$RUN_DIR/datasette.log" >&2
-            die "Datasette did not answer within 60 s"
-        fi
-    done
+    wait_for_http "http://127.0.0.1:$DATASETTE_PORT/-/versions.json" "$DATASETTE_PID" \
+        "$RUN_DIR/datasette.log" "Datasette"
     log "Datasette $("$BENCH_VENV/bin/datasette" --version | cut -d' ' -f3) on http://127.0.0.1:$DATASETTE_PORT/$BENCH_SQLITE_NAME"
 }
 
 stop_datasette() {
     if [ -n "$DATASETTE_PID" ] && kill -0 "$DATASETTE_PID" 2>/dev/null; then
-        kill -TERM -- "-$DATASETTE_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$DATASETTE_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL -- "-$DATASETTE_PID" 2>/dev/null || true
+        stop_group "$DATASETTE_PID"
     fi
     DATASETTE_PID=""
 }

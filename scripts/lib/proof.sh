@@ -76,6 +76,27 @@ print(", ".join(f"{m.objects.count():,} {m._meta.verbose_name_plural}"
 }
 
 # `make serve` (gunicorn, debug off, collectstatic, migrate) in its own process group.
+# wait_for_http URL PID LOG WHAT: poll URL until it answers 2xx; give up after 60 s or when
+# the process PID (which writes LOG) dies, showing the log's tail.
+wait_for_http() {
+    local url=$1 pid=$2 logfile=$3 what=$4 waited=0
+    until curl -fs -o /dev/null --max-time 2 "$url"; do
+        sleep 0.5
+        waited=$((waited + 1))
+        if [ $waited -ge 120 ] || ! kill -0 "$pid" 2>/dev/null; then
+            tail -20 "$logfile" >&2
+            die "$what did not answer on $url within 60 s"
+        fi
+    done
+}
+
+# stop_group PID: TERM the process group PID leads (started with setsid), KILL it after 10 s.
+stop_group() {
+    kill -TERM -- "-$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$1" 2>/dev/null || true
+}
+
 start_server() {
     if curl -s -o /dev/null --max-time 2 "$BASE_URL/"; then
         die "something already answers on $BASE_URL; choose another PROOF_PORT"
@@ -85,15 +106,7 @@ start_server() {
     setsid make serve PORT="$PROOF_PORT" VENV="$(dirname "$(dirname "$PY")")" \
         >"$RUN_DIR/server.log" 2>&1 &
     SERVER_PID=$!
-    local waited=0
-    until curl -fs -o /dev/null --max-time 2 "$BASE_URL/healthz"; do
-        sleep 0.5
-        waited=$((waited + 1))
-        if [ $waited -ge 120 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            tail -20 "$RUN_DIR/server.log" >&2
-            die "the server did not become healthy within 60 s"
-        fi
-    done
+    wait_for_http "$BASE_URL/healthz" "$SERVER_PID" "$RUN_DIR/server.log" "the server"
     GUNICORN_MASTER=$(pgrep -o -f "gunicorn --config gunicorn.conf.py" -g "$SERVER_PID" || true)
     [ -n "$GUNICORN_MASTER" ] || die "the server answering on $BASE_URL is not this gunicorn"
     WORKERS=$(pgrep -c -P "$GUNICORN_MASTER" || true)
@@ -103,9 +116,7 @@ start_server() {
 stop_server() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         log "Stopping the server"
-        kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+        stop_group "$SERVER_PID"
     fi
     SERVER_PID=""
     # Each server's log is kept apart (numbered), for PROOF_KEEP=1.
