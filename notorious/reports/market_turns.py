@@ -23,7 +23,8 @@ Only what the listings say is stored: the published listings of published editio
 readers' record), and for each start whether the market was listed earlier (`earlier`)
 and whether a source says the listing is its first (`said_first`). Whether a turn is a
 fact rests on the editions' completeness, which changes with their counts: pages apply it
-when they read (`turn_kind`, `TURN_KIND_SQL`), as `markets.history.compute_history` says.
+when they read (`turn_kind`, tabulated by `turn_kinds` for queries), as
+`markets.history.compute_history` says.
 
 `manage.py recount_listings` recomputes every market (`rebuild`); the data check
 `stored_turns_not_live` compares the table with a computation made now.
@@ -31,7 +32,7 @@ when they read (`turn_kind`, `TURN_KIND_SQL`), as `markets.history.compute_histo
 
 from django.db import connection, models, transaction
 
-from notorious.markets.history import FIRST_EDITION_YEAR
+from notorious.markets.history import NEW, RETURNING, compute_history
 from notorious.markets.models import Kind
 
 # Every market's turns from its listings (for some markets: `{markets}` is a condition on
@@ -99,40 +100,52 @@ DROPPED, NOT_ENTERED = "dropped", "not_entered"
 
 
 def turn_kind(record, year, section, dropped, earlier, said_first):
-    """What a stored turn is against `record` (`markets.history`'s rule): a drop is a fact
-    when `year`'s section is complete, a return when the year before is, a first listing
-    when a source says so, when it is in USTR's first list, or when every edition before it
-    is complete. `TURN_KIND_SQL` states the same in SQL."""
+    """What a stored turn in `section` of the edition reviewing `year` is against `record`:
+    what `compute_history` says of a market listed only where the turn says (the year before
+    for a drop; this year and, when `earlier`, the latest edition before the year before).
+    A drop is a fact when `year`'s section is complete, a return when the year before is, a
+    first listing when a source says so, when it is in USTR's first list, or when every
+    edition before it is complete."""
     if dropped:
-        return DROPPED if record.is_complete(year, section) else NOT_ENTERED
-    if earlier:
-        return RETURNED if record.is_complete(year - 1, section) else ENTERED_AGAIN
-    if said_first or year <= FIRST_EDITION_YEAR or record.complete_through(year - 1, section):
-        return FIRST_LISTED
-    return FIRST_ENTERED
+        _dropped, confirmed = compute_history(record, section, [year - 1]).dropped_in(year)
+        return DROPPED if confirmed else NOT_ENTERED
+    before = [each for each in record.years if each < year - 1][-1:] if earlier else []
+    history = compute_history(record, section, [*before, year], said_first)
+    status, confirmed = history.status_in(year)
+    if status == NEW:
+        return FIRST_LISTED if confirmed else FIRST_ENTERED
+    return RETURNED if status == RETURNING else ENTERED_AGAIN
 
 
-# `turn_kind` in SQL, on a turn `t` of a market `m`, with parameters: the "year:kind" keys
-# of the complete sections, twice, USTR's first year, and the keys complete through.
-TURN_KIND_SQL = f"""
-    CASE
-        WHEN t.dropped THEN CASE WHEN t.year || ':' || m.kind = ANY(%s)
-            THEN '{DROPPED}' ELSE '{NOT_ENTERED}' END
-        WHEN t.earlier THEN CASE WHEN (t.year - 1) || ':' || m.kind = ANY(%s)
-            THEN '{RETURNED}' ELSE '{ENTERED_AGAIN}' END
-        WHEN t.said_first OR t.year <= %s OR (t.year - 1) || ':' || m.kind = ANY(%s)
-            THEN '{FIRST_LISTED}'
-        ELSE '{FIRST_ENTERED}'
-    END
+# What a stored turn can be: (dropped, earlier, said_first). A drop is stored as earlier
+# and not said first.
+SHAPES = ((True, True, False), (False, True, False), (False, True, True))
+SHAPES += ((False, False, False), (False, False, True))
+
+
+def turn_kinds(record, years):
+    """Every stored turn's kind in `years` against `record`, as rows (year, section,
+    dropped, earlier, said_first, kind): `turn_kind` tabulated, for queries to join
+    (`TURN_KINDS_SQL`) or to group by."""
+    return [
+        (year, section, *shape, turn_kind(record, year, section, *shape))
+        for year in years
+        for section in Kind.values
+        for shape in SHAPES
+    ]
+
+
+# `turn_kinds` as a table `k` to join (its columns as arrays: `turn_kinds_params`).
+TURN_KINDS_SQL = """
+    unnest(%s::int[], %s::text[], %s::bool[], %s::bool[], %s::bool[], %s::text[])
+        AS k (year, section, dropped, earlier, said_first, kind)
 """
 
 
-def turn_kind_params(record, years):
-    """The parameters of `TURN_KIND_SQL` for turns in `years`, against `record`."""
-    kinds = [kind.value for kind in Kind]
-    complete = [f"{y}:{k}" for y in record.years for k in kinds if record.is_complete(y, k)]
-    through = [f"{y - 1}:{k}" for y in years for k in kinds if record.complete_through(y - 1, k)]
-    return [complete, complete, FIRST_EDITION_YEAR, through]
+def turn_kinds_params(record, years):
+    """The parameters of `TURN_KINDS_SQL`: `turn_kinds(record, years)` column by column."""
+    rows = turn_kinds(record, years)
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
 
 
 def live_turns():
@@ -157,4 +170,4 @@ def rebuild():
         cursor.execute("LOCK TABLE reports_listing, reports_report IN SHARE MODE")
         cursor.execute("LOCK TABLE reports_market_turns IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute("DELETE FROM reports_market_turns")
-        cursor.execute(f"INSERT INTO reports_market_turns ({COLUMNS}) {LIVE.format(markets='true')}")
+        cursor.execute(f"INSERT INTO reports_market_turns ({COLUMNS}) {LIVE.format(markets='1=1')}")

@@ -7,7 +7,7 @@ a source says so, when it is in USTR's first list, or when every edition before 
 complete for the market's kind), else a return (confirmed when the year before is
 complete); a stored drop (not named in an edition on record after a listing) is confirmed
 when that edition's section is complete. The completeness is known before the query and
-passed in (`market_turns.TURN_KIND_SQL`).
+passed in as a table of what each shape of stored turn is (`market_turns.turn_kinds`).
 tests/test_timeline_paging.py checks that this gives, market by market, the events
 `timeline.market_events` derives from `compute_history`.
 """
@@ -24,8 +24,8 @@ from .market_turns import (  # noqa: F401 (the kinds, for the timeline)
     FIRST_LISTED,
     NOT_ENTERED,
     RETURNED,
-    TURN_KIND_SQL,
-    turn_kind_params,
+    TURN_KINDS_SQL,
+    turn_kinds_params,
 )
 
 # Per edition year: the turns of the markets `{markets}` selects.
@@ -38,9 +38,11 @@ GROUP BY t.year
 # The turns made by the editions `%s`, each of its kind, in timeline order (see
 # `MarketTurns.slice`).
 _SLICE = """
-SELECT t.market_id, t.year, {kind}
+SELECT t.market_id, t.year, k.kind
 FROM reports_market_turns t
 JOIN markets_market m ON m.id = t.market_id
+JOIN {kinds} ON k.year = t.year AND k.section = m.kind AND k.dropped = t.dropped
+    AND k.earlier = t.earlier AND k.said_first = t.said_first
 WHERE t.year = ANY(%s) AND t.market_id IN ({markets})
 ORDER BY (%s::date[])[array_position(%s::int[], t.year)] {direction},
     CASE WHEN t.dropped THEN 3 WHEN t.earlier THEN 2 ELSE 1 END,
@@ -97,11 +99,11 @@ class MarketTurns:
     def _read(self, years, offset, limit):
         record, all_years = self.record, list(self.record.years)
         sql = _SLICE.format(
-            kind=TURN_KIND_SQL,
+            kinds=TURN_KINDS_SQL,
             markets=self.markets[0],
             direction="DESC" if self.newest_first else "ASC",
         )
-        params = [*turn_kind_params(record, years), years, *self.markets[1]]
+        params = [*turn_kinds_params(record, years), years, *self.markets[1]]
         params += [[self.dates[year] for year in all_years], all_years, offset, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

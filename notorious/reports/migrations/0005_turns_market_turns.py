@@ -81,9 +81,7 @@ CREATE = [
         RETURN NULL;
     END $$
     """,
-    *statement_triggers(
-        "reports_listing", "reports_market_turns_listings_changed", "market_turns"
-    ),
+    *statement_triggers("reports_listing", "reports_market_turns_listings_changed", "market_turns"),
     """
     CREATE FUNCTION reports_market_turns_listings_truncated() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -126,9 +124,7 @@ CREATE = [
         RETURN NULL;
     END $$
     """,
-    *statement_triggers(
-        "reports_report", "reports_market_turns_editions_changed", "market_turns"
-    ),
+    *statement_triggers("reports_report", "reports_market_turns_editions_changed", "market_turns"),
 ]
 
 DROP = [
@@ -179,9 +175,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "db_table": "reports_market_turns",
-                "indexes": [
-                    models.Index(fields=["year", "market"], name="market_turn_year_idx")
-                ],
+                "indexes": [models.Index(fields=["year", "market"], name="market_turn_year_idx")],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("market", "year"), name="market_turn_unique_year"
