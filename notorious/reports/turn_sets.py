@@ -12,9 +12,9 @@ tests/test_market_turns.py checks both against `compute_history`, market by mark
 """
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 
-from .change_sets import ChangeSets
+from .change_sets import ChangeSets, _named
 from .market_turns import (
     DROPPED,
     ENTERED_AGAIN,
@@ -25,6 +25,7 @@ from .market_turns import (
     MarketTurn,
     turn_kinds,
 )
+from .models import Listing
 
 # The changes pages' group of each kind of turn.
 GROUP_OF_KIND = {
@@ -60,17 +61,37 @@ class TurnSets(ChangeSets):
         for _year, section, *shape, kind in turn_kinds(record, [to_report.year]):
             self.shapes.setdefault(GROUP_OF_KIND[kind], []).append((section, *shape))
         for name in GROUP_OF_KIND.values():
-            markets = self.turns(name).values("market_id")
-            self.conditions[name] = Q(market__in=markets)
+            self.conditions[name] = self.condition(name)
 
-    def turns(self, name):
-        """The stored turns of the edition in the group `name`."""
-        shapes = Q(pk__in=[])
-        for section, dropped, earlier, said_first in self.shapes.get(name, []):
-            shapes |= Q(
-                market__kind=section, dropped=dropped, earlier=earlier, said_first=said_first
-            )
-        return MarketTurn.objects.filter(shapes, year=self.to_report.year)
+    def condition(self, name):
+        """The group `name` as a condition on listings: the listing's market is of a section
+        whose stored turns of some shape put it in the group, and has a turn of that shape.
+        The turns are probed by year and shape only (the section is the listing's market's,
+        already joined), so PostgreSQL reads the group's markets from the table's year index."""
+        sections = {}
+        for section, *shape in self.shapes.get(name, []):
+            sections.setdefault(section, []).append(tuple(shape))
+        by_shapes = {}
+        for section, shapes in sections.items():
+            by_shapes.setdefault(tuple(sorted(shapes)), []).append(section)
+        condition = Q(pk__in=[])
+        for shapes, kinds in by_shapes.items():
+            turns = Q(pk__in=[])
+            for dropped, earlier, said_first in shapes:
+                turns |= Q(dropped=dropped, earlier=earlier, said_first=said_first)
+            markets = MarketTurn.objects.filter(turns, year=self.to_report.year)
+            condition |= Q(market__kind__in=kinds, market__in=markets.values("market_id"))
+        return condition
+
+    def _to_listings(self):
+        """The edition's listings with only what the section changes ask (the turn groups
+        are picked by `condition`): not `before_from`, which probes every earlier edition."""
+        in_from = self._editions(lambda year: year == self.from_year)
+        return (
+            Listing.objects.published()
+            .filter(report=self.to_report)
+            .annotate(moved=_named(in_from, ~Q(section=OuterRef("section"))))
+        )
 
     def counts(self):
         """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two

@@ -38,6 +38,8 @@ REPORT_KEY = "(o.year, o.is_published)"
 CREATE = [
     # Filled before the key is added: no check is left pending for the indexes to wait on.
     f"INSERT INTO reports_market_turns ({COLUMNS}) {LIVE.format(markets='true')}",
+    # Its statistics now, not at autovacuum's next visit: the pages' plans rest on them.
+    "ANALYZE reports_market_turns",
     """
     ALTER TABLE reports_market_turns ADD CONSTRAINT reports_market_turns_market_id_fk
     FOREIGN KEY (market_id) REFERENCES markets_market (id) ON DELETE CASCADE
@@ -54,9 +56,11 @@ CREATE = [
             RETURN;
         END IF;
         LOCK TABLE reports_market_turns IN SHARE ROW EXCLUSIVE MODE;
-        DELETE FROM reports_market_turns WHERE market_id = ANY(markets);
+        -- A set, not `= ANY(markets)`: publishing an edition names every market, and
+        -- matching each listing against an array of them would take seconds.
+        DELETE FROM reports_market_turns WHERE market_id IN (SELECT unnest(markets));
         INSERT INTO reports_market_turns ({COLUMNS})
-        {LIVE.format(markets="l.market_id = ANY(markets)")};
+        {LIVE.format(markets="l.market_id IN (SELECT unnest(markets))")};
     END $$
     """,
     # Listings added, deleted, or changed in what the turns rest on: their markets.
