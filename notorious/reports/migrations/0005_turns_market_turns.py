@@ -38,6 +38,13 @@ REPORT_KEY = "(o.year, o.is_published)"
 CREATE = [
     # Filled before the key is added: no check is left pending for the indexes to wait on.
     f"INSERT INTO reports_market_turns ({COLUMNS}) {LIVE.format(markets='true')}",
+    # How often each shape of turn comes in each year, together: the columns are far from
+    # independent (a drop is always `earlier`), and estimating a group of 50 markets as 600
+    # made PostgreSQL walk every market in name order (180 ms against 12 at 10,000 markets).
+    """
+    CREATE STATISTICS reports_market_turns_shape (mcv)
+    ON year, dropped, earlier, said_first FROM reports_market_turns
+    """,
     # Its statistics now, not at autovacuum's next visit: the pages' plans rest on them.
     "ANALYZE reports_market_turns",
     """
@@ -142,6 +149,7 @@ DROP = [
     "DROP FUNCTION reports_market_turns_listings_truncated()",
     "DROP FUNCTION reports_market_turns_listings_changed()",
     "DROP FUNCTION reports_market_turns_refresh(bigint[])",
+    "DROP STATISTICS reports_market_turns_shape",
     "ALTER TABLE reports_market_turns DROP CONSTRAINT reports_market_turns_market_id_fk",
 ]
 
