@@ -59,6 +59,29 @@ def watch_tables(*tables):
     return migrations.RunSQL(create, drop)
 
 
+# The transition tables a statement trigger reads, by event.
+TRANSITION_TABLES = (
+    ("INSERT", "NEW TABLE AS new_rows"),
+    ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("DELETE", "OLD TABLE AS old_rows"),
+)
+
+
+def statement_triggers(table, function, name):
+    """CREATE TRIGGER statements running `function()` once per INSERT, UPDATE and DELETE
+    statement on `table` (triggers `name`_insert, `name`_update, `name`_delete), each with
+    the statement's rows as transition tables: `new_rows` and `old_rows`, as the event has
+    them. For migrations keeping a stored summary true (reports/entry_counts.py)."""
+    return [
+        f"""
+        CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table}
+        REFERENCING {tables}
+        FOR EACH STATEMENT EXECUTE FUNCTION {function}()
+        """
+        for event, tables in TRANSITION_TABLES
+    ]
+
+
 def read_alias():
     """The database whose generation goes with the pages rendered now: the one readers'
     queries go to (a replica, if the router sends them there)."""

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from notorious.markets.models import Kind, Market
 from notorious.press.models import Article
 from notorious.reports.entry_counts import stored_entered_counts
+from notorious.reports.market_turns import live_turns, stored_turns
 from notorious.reports.models import Listing, Report, published_listings_q
 
 
@@ -194,6 +195,23 @@ def stored_counts_not_live():
     ]
 
 
+def stored_turns_not_live():
+    """Markets whose stored turns differ from turns computed now: never, while the
+    database's triggers work (reports/market_turns.py); if so, the home page, the timeline
+    and the editions' changes misstate them."""
+    stored, live = stored_turns(), live_turns()
+    markets = sorted({row[0] for row in stored ^ live})
+    return [
+        Problem(
+            "Stored turns wrong",
+            f"Market {market}: stored {sorted(row[1:] for row in stored if row[0] == market)}, "
+            f"computed {sorted(row[1:] for row in live if row[0] == market)}. Report this "
+            "bug; `python manage.py recount_listings` computes them again.",
+        )
+        for market in markets
+    ]
+
+
 def markets_without_operator():
     return [
         Problem(
@@ -254,6 +272,7 @@ CHECKS = (
     first_listing_flags_not_first,
     published_listings_of_draft_markets,
     stored_counts_not_live,
+    stored_turns_not_live,
     markets_without_operator,
     articles_linked_to_nothing,
     names_shared_by_markets,

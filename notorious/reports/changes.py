@@ -25,8 +25,9 @@ exactly as `markets.history.compute_history` says of each market.
 
 The groups are sets in SQL (`change_sets.ChangeSets`): all counted in two queries and read
 a bounded slice at a time (`ChangeGroup`, a page of a group), so a page costs the same
-whatever the number of markets. tests/test_change_sets.py checks them against
-`compute_history` market by market.
+whatever the number of markets. Between an edition and the year before it, the groups but
+the section changes are the edition's stored turns (`turn_sets.TurnSets`).
+tests/test_change_sets.py checks them against `compute_history` market by market.
 
 Category is not compared: it is an attribute of the market, not of its listing, so what
 category a market had in an edition is not on record. (The editors' change history records
@@ -41,6 +42,7 @@ from notorious.markets.history import EditionRecord
 
 from .change_sets import GROUPS, ChangeSets, MarketChange  # noqa: F401 (MarketChange: for callers)
 from .models import Report
+from .turn_sets import TurnSets
 
 # How many of each group a page lists before linking to the group's own pages: with their
 # reasons on the changes pages, by name on an edition's page and the home page.
@@ -206,7 +208,11 @@ def compare_editions(from_report, to_report, record=None, shown=None, more_url=N
     if from_report.year >= to_report.year:
         raise ValueError("from_report must review an earlier year than to_report")
     record = record or Report.objects.edition_record()
-    sets = ChangeSets(from_report.year, to_report, record)
+    # Consecutive editions: the later one's stored turns are the changes (`TurnSets`).
+    if from_report.year == to_report.year - 1:
+        sets = TurnSets(to_report, record)
+    else:
+        sets = ChangeSets(from_report.year, to_report, record)
     groups, continuing = read_changes(sets, shown, more_url)
     return EditionChanges(
         from_year=from_report.year,
@@ -226,7 +232,7 @@ def edition_changes(report, record, shown=None, more_url=None):
     """What the published edition `report` changed since the year before it, on record or
     not: its new, returning and dropped markets and those the record cannot confirm, as
     `markets.history` says of each market in that edition (see the module's docstring)."""
-    sets = ChangeSets(report.year - 1, report, record)
+    sets = TurnSets(report, record)
     groups, continuing = read_changes(sets, shown, more_url)
     return Changes(report.year - 1, report, record, groups, continuing, sets)
 

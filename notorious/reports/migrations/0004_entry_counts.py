@@ -3,7 +3,7 @@
 
 from django.db import migrations, models
 
-from notorious.core.generation import watch_tables
+from notorious.core.generation import statement_triggers, watch_tables
 
 # An edition's counts, counted from its listings: to fill the table, and for an edition
 # added after its listings (foreign keys are checked at commit, so a transaction may add a
@@ -99,18 +99,7 @@ CREATE = [
         RETURN NULL;
     END $$
     """,
-    *[
-        f"""
-        CREATE TRIGGER entry_counts_{event.lower()} AFTER {event} ON reports_listing
-        REFERENCING {tables}
-        FOR EACH STATEMENT EXECUTE FUNCTION reports_entry_counts_listings_changed()
-        """
-        for event, tables in (
-            ("INSERT", "NEW TABLE AS new_rows"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("DELETE", "OLD TABLE AS old_rows"),
-        )
-    ],
+    *statement_triggers("reports_listing", "reports_entry_counts_listings_changed", "entry_counts"),
     """
     CREATE FUNCTION reports_entry_counts_listings_truncated() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -143,18 +132,7 @@ CREATE = [
         RETURN NULL;
     END $$
     """,
-    *[
-        f"""
-        CREATE TRIGGER entry_counts_{event.lower()} AFTER {event} ON markets_market
-        REFERENCING {tables}
-        FOR EACH STATEMENT EXECUTE FUNCTION reports_entry_counts_markets_changed()
-        """
-        for event, tables in (
-            ("INSERT", "NEW TABLE AS new_rows"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("DELETE", "OLD TABLE AS old_rows"),
-        )
-    ],
+    *statement_triggers("markets_market", "reports_entry_counts_markets_changed", "entry_counts"),
 ]
 
 DROP = [

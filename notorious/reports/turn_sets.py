@@ -1,0 +1,121 @@
+"""An edition's changes since the year before it, its turns read from the stored turns.
+
+`ChangeSets` finds who is new, back or dropped by probing every listing of two editions
+for listings in all the editions before (about a second at 10,000 markets). Between an
+edition and the year before it those groups are exactly the edition's stored turns
+(`market_turns.MarketTurn`, kept true by triggers): the year's starts and drops, each
+group the shapes of turn `market_turns.turn_kind` puts in it. So `TurnSets` counts them
+from that table, and only the section changes and the markets in both editions are
+counted from the two editions' listings (one join). Each group's listings are read as
+`ChangeSets` reads them, the group's markets picked from the stored turns.
+tests/test_market_turns.py checks both against `compute_history`, market by market.
+"""
+
+from django.db import connection
+from django.db.models import Count, OuterRef, Q
+
+from .change_sets import ChangeSets, _named
+from .market_turns import (
+    DROPPED,
+    ENTERED_AGAIN,
+    FIRST_ENTERED,
+    FIRST_LISTED,
+    NOT_ENTERED,
+    RETURNED,
+    MarketTurn,
+    turn_kinds,
+)
+from .models import Listing
+
+# The changes pages' group of each kind of turn.
+GROUP_OF_KIND = {
+    FIRST_LISTED: "added",
+    FIRST_ENTERED: "first_entered",
+    RETURNED: "returning",
+    ENTERED_AGAIN: "entered_again",
+    DROPPED: "dropped",
+    NOT_ENTERED: "not_entered",
+}
+
+# Per section of the edition `%s`'s published listings of published markets: how many of
+# them the published edition reviewing the year `%s` lists too, and how many of those in
+# another section.
+_BOTH = """
+SELECT m.kind, count(*), count(*) FILTER (WHERE later.section <> earlier.section)
+FROM reports_listing later
+JOIN markets_market m ON m.id = later.market_id AND m.is_published
+JOIN reports_listing earlier ON earlier.market_id = later.market_id AND earlier.is_published
+JOIN reports_report r ON r.id = earlier.report_id AND r.is_published AND r.year = %s
+WHERE later.report_id = %s AND later.is_published
+GROUP BY m.kind
+"""
+
+
+class TurnSets(ChangeSets):
+    """`ChangeSets` from the year before `to_report` (a published edition) to it, against
+    the readers' `record`: the same groups, counted in two small queries."""
+
+    def __init__(self, to_report, record):
+        super().__init__(to_report.year - 1, to_report, record)
+        self.shapes = {}  # group -> [(section, dropped, earlier, said_first)]
+        for _year, section, *shape, kind in turn_kinds(record, [to_report.year]):
+            self.shapes.setdefault(GROUP_OF_KIND[kind], []).append((section, *shape))
+        for name in GROUP_OF_KIND.values():
+            self.conditions[name] = self.condition(name)
+
+    def condition(self, name):
+        """The group `name` as a condition on listings: the listing's market is of a section
+        whose stored turns of some shape put it in the group, and has a turn of that shape.
+        The turns are probed by year and shape only (the section is the listing's market's,
+        already joined), so PostgreSQL reads the group's markets from the table's year index."""
+        sections = {}
+        for section, *shape in self.shapes.get(name, []):
+            sections.setdefault(section, []).append(tuple(shape))
+        by_shapes = {}
+        for section, shapes in sections.items():
+            by_shapes.setdefault(tuple(sorted(shapes)), []).append(section)
+        condition = Q(pk__in=[])
+        for shapes, kinds in by_shapes.items():
+            turns = Q(pk__in=[])
+            for dropped, earlier, said_first in shapes:
+                turns |= Q(dropped=dropped, earlier=earlier, said_first=said_first)
+            markets = MarketTurn.objects.filter(turns, year=self.to_report.year)
+            condition |= Q(market__kind__in=kinds, market__in=markets.values("market_id"))
+        return condition
+
+    def _to_listings(self):
+        """The edition's listings with only what the section changes ask (the turn groups
+        are picked by `condition`): not `before_from`, which probes every earlier edition."""
+        in_from = self._editions(lambda year: year == self.from_year)
+        return (
+            Listing.objects.published()
+            .filter(report=self.to_report)
+            .annotate(moved=_named(in_from, ~Q(section=OuterRef("section"))))
+        )
+
+    def counts(self):
+        """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
+        queries (the stored turns; the listings in both editions)."""
+        counts = {name: {} for name in (*GROUP_OF_KIND.values(), "section_changed")}
+        kinds = {
+            (section, *shape): GROUP_OF_KIND[kind]
+            for _year, section, *shape, kind in turn_kinds(self.record, [self.to_report.year])
+        }
+        for name in counts:
+            counts[name] = {section: 0 for section, *_shape in kinds}
+        rows = (
+            MarketTurn.objects.filter(year=self.to_report.year, market__is_published=True)
+            .values_list("market__kind", "dropped", "earlier", "said_first")
+            .order_by()
+            .annotate(number=Count("pk"))
+        )
+        for section, dropped, earlier, said_first, number in rows:
+            counts[kinds[(section, dropped, earlier, said_first)]][section] += number
+        continuing = 0
+        with connection.cursor() as cursor:
+            cursor.execute(_BOTH, [self.from_year, self.to_report.pk])
+            for section, both, moved in cursor.fetchall():
+                counts["section_changed"][section] = moved
+                continuing += both
+        counts["continuing"] = {"all": continuing}
+        return counts
