@@ -202,6 +202,9 @@ class Market(Aliased, Publishable):
             search_vector_index("market"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="market_name_trgm"),
             GinIndex(fields=["aliases"], opclasses=["gin_trgm_ops"], name="market_aliases_trgm"),
+            # Markets by name, as lists show them: a page of an edition's listings walks this
+            # instead of sorting every market it names.
+            models.Index(fields=["name", "slug"], name="market_name_order"),
         ]
 
     def __str__(self):

@@ -366,6 +366,24 @@ class Listing(models.Model):
                 violation_error_message="This market is already listed in this edition.",
             )
         ]
+        indexes = [
+            # An edition's page takes a section's page of ids without reading the wide
+            # rows (reasons, quotations): an index-only scan, joined to markets by name.
+            models.Index(
+                fields=["report", "section", "market"],
+                include=["id", "source_says_first"],
+                condition=models.Q(is_published=True),
+                name="listing_edition_section",
+            ),
+            # Whether a market is named in some editions (the changes between editions):
+            # one index-only probe a market, not a scan of every earlier edition's rows.
+            models.Index(
+                fields=["market", "report"],
+                include=["section"],
+                condition=models.Q(is_published=True),
+                name="listing_market_editions",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.market} in the {self.report.year} review"

@@ -16,8 +16,9 @@ from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Listing, Report
 from .timeline import build_timeline, with_articles
 
-# An edition's page shows this many listings of each section at a time (`?page=`).
-LISTINGS_PER_PAGE = 100
+# An edition's page shows this many listings of each section at a time (`?page=`): with
+# both sections, a page of 50 rows, each with its reasons rendered from Markdown.
+LISTINGS_PER_PAGE = 25
 # What an edition's rows do not show of each listing's market and its operator.
 UNSHOWN_FIELDS = [
     f"{prefix}{name}"
