@@ -27,6 +27,8 @@ from .models import Listing
 
 # A LIMIT no query reaches (see `ChangeSets.counts`).
 UNBOUNDED = 2**62
+# A group this small has its ids read before its rows (see `ChangeSets.listings`).
+FEW = 500
 # What `ChangeSets` annotates each listing with, for its groups' conditions.
 FLAGS = ("in_from", "before_from", "moved", "in_to")
 # Groups from the later edition's listings, then from the earlier one's.
@@ -187,14 +189,21 @@ class ChangeSets:
                 counts.setdefault(name, {})[kind] = value
         return counts
 
-    def listings(self, name):
+    def listings(self, name, count=None):
         """The group `name`'s listings (each with its market, operator and edition), in
-        market-name order; `last_from_year` for a returning market."""
+        market-name order; `last_from_year` for a returning market. `count`, the group's
+        size from `counts` if known, picks the quicker query (an extra one when small)."""
         source = self._to_listings() if name in TO_GROUPS else self._from_listings()
-        listings = (
-            source.filter(self.conditions[name])
-            .select_related("market__operator", "report")
-            .order_by("market__name", "market__pk")
+        members = source.filter(self.conditions[name])
+        if count is not None and count <= FEW:
+            # A small group's ids first (one query, index-only), then its rows by name:
+            # asked for both at once, PostgreSQL walks the markets by name testing each,
+            # quick for a large group but reading every market for a small one (50 first
+            # entered of 5,000 listings: 217 ms at 10,000 markets, under load).
+            ids = members.order_by().values_list("pk", flat=True)[:UNBOUNDED]
+            members = Listing.objects.filter(pk__in=list(ids))
+        listings = members.select_related("market__operator", "report").order_by(
+            "market__name", "market__pk"
         )
         if name in ("returning", "entered_again"):
             earlier = (

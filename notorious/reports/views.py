@@ -221,7 +221,7 @@ class ChangeGroupMixin:
         if name not in GROUPS:
             return compare(*args, more_url=self.group_url), None
         changes = compare(*args, shown=0)
-        listings = changes.sets.listings(name)
+        listings = changes.sets.listings(name, changes.groups[name].count)
         paginator = Paginator(listings, CHANGES_PER_PAGE, allow_empty_first_page=True)
         raw = self.request.GET.get("page")
         try:
