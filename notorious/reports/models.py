@@ -12,6 +12,7 @@ from notorious.markets.history import EditionRecord, SectionRecord
 from notorious.markets.models import Kind
 
 from .entry_counts import EntryCounts  # noqa: F401 (the model, registered with the app)
+from .indexes import LISTING_INDEXES
 
 # Bounds for any year entered; leave room either side of the record.
 FIRST_YEAR = 2000
@@ -366,24 +367,7 @@ class Listing(models.Model):
                 violation_error_message="This market is already listed in this edition.",
             )
         ]
-        indexes = [
-            # An edition's page takes a section's page of ids without reading the wide
-            # rows (reasons, quotations): an index-only scan, joined to markets by name.
-            models.Index(
-                fields=["report", "section", "market"],
-                include=["id", "source_says_first"],
-                condition=models.Q(is_published=True),
-                name="listing_edition_section",
-            ),
-            # Whether a market is named in some editions (the changes between editions):
-            # one index-only probe a market, not a scan of every earlier edition's rows.
-            models.Index(
-                fields=["market", "report"],
-                include=["section"],
-                condition=models.Q(is_published=True),
-                name="listing_market_editions",
-            ),
-        ]
+        indexes = LISTING_INDEXES  # read index-only, never the wide rows: see .indexes
 
     def __str__(self):
         return f"{self.market} in the {self.report.year} review"
