@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from notorious.markets.models import Kind, Market
+from notorious.reports import change_sets
 from notorious.reports import changes as changes_module
 from notorious.reports import views as report_views
 from notorious.reports.changes import edition_changes
@@ -82,6 +83,16 @@ def test_the_sets_agree_with_the_rule_market_by_market(tangled):
     for year in record.years:
         reached |= {name for name, markets in sql_groups(tangled[year], record).items() if markets}
     assert reached == set(NAMES)
+
+
+@pytest.mark.parametrize("few", [0, 10**6])
+def test_small_and_large_groups_are_read_alike(tangled, monkeypatch, few):
+    """A group at most FEW long has its ids read first, a longer one is read by name at
+    once: either way, the same markets in the same order."""
+    monkeypatch.setattr(change_sets, "FEW", few)
+    record = Report.objects.edition_record()
+    for year in record.years:
+        assert sql_groups(tangled[year], record) == python_groups(tangled[year], record), year
 
 
 def test_the_counts_and_notes_are_the_whole_groups(tangled):

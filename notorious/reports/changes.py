@@ -189,7 +189,7 @@ def read_changes(sets, shown=None, more_url=None):
     for name in GROUPS:
         by_kind = counts[name]
         count = sum(by_kind.values())
-        entries = sets.changes(name, sets.listings(name)[:shown]) if count and shown else []
+        entries = sets.changes(name, sets.listings(name, count)[:shown]) if count and shown else []
         kinds = [kind for kind, number in sorted(by_kind.items()) if number]
         url = more_url(name) if more_url and count > len(entries) else ""
         groups[name] = ChangeGroup(name, entries, count, kinds, url)

@@ -13,6 +13,7 @@ from notorious.markets.models import Kind
 
 from .entry_counts import EntryCounts  # noqa: F401 (the model, registered with the app)
 from .market_turns import MarketTurn  # noqa: F401 (the model, registered with the app)
+from .indexes import LISTING_INDEXES
 
 # Bounds for any year entered; leave room either side of the record.
 FIRST_YEAR = 2000
@@ -367,6 +368,7 @@ class Listing(models.Model):
                 violation_error_message="This market is already listed in this edition.",
             )
         ]
+        indexes = LISTING_INDEXES  # read index-only, never the wide rows: see .indexes
 
     def __str__(self):
         return f"{self.market} in the {self.report.year} review"

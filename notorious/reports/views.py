@@ -16,8 +16,9 @@ from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Listing, Report
 from .timeline import build_timeline, with_articles
 
-# An edition's page shows this many listings of each section at a time (`?page=`).
-LISTINGS_PER_PAGE = 100
+# An edition's page shows this many listings of each section at a time (`?page=`): with
+# both sections, a page of 50 rows, each with its reasons rendered from Markdown.
+LISTINGS_PER_PAGE = 25
 # What an edition's rows do not show of each listing's market and its operator.
 UNSHOWN_FIELDS = [
     f"{prefix}{name}"
@@ -129,7 +130,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
         them, by market name), each with its market's cell in the edition. The page's ids
         are taken first on narrow rows, so only the shown listings are read in full; their
         markets' histories come from one query of their listings' years."""
-        listings = report.listings.published(of="report").order_by("market__name", "market__slug")
+        listings = report.listings.published(of="report").order_by("market__name", "market__pk")
         end = start + LISTINGS_PER_PAGE
         pages = [
             list(listings.filter(section=section.section).values_list("pk", flat=True)[start:end])
@@ -220,7 +221,7 @@ class ChangeGroupMixin:
         if name not in GROUPS:
             return compare(*args, more_url=self.group_url), None
         changes = compare(*args, shown=0)
-        listings = changes.sets.listings(name)
+        listings = changes.sets.listings(name, changes.groups[name].count)
         paginator = Paginator(listings, CHANGES_PER_PAGE, allow_empty_first_page=True)
         raw = self.request.GET.get("page")
         try:
