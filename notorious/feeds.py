@@ -250,8 +250,10 @@ class EntryFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         """The feed, or 304 Not Modified when the reader's `If-None-Match` or
-        `If-Modified-Since` says it has this version. The ETag is the feed's own digest;
-        Last-Modified (set by Django) is its newest entry's date."""
+        `If-Modified-Since` says it has this version. The ETag is the feed's own digest, so
+        any change to it is a new version; Last-Modified (set by Django) is its entries'
+        latest `updated`, which an entry's unpublishing does not move: a reader sending both
+        is judged by the ETag (RFC 9110 13.2.2), as feed readers do."""
         response = super().__call__(request, *args, **kwargs)
         if response.status_code != 200:
             return response
