@@ -61,3 +61,18 @@ def stall_options(seconds):
         "keepalives_count": seconds,
         "tcp_user_timeout": seconds * 1000,
     }
+
+
+def env_site_url(name, default):
+    """The site's public address (scheme and host, maybe a path prefix), without a trailing
+    slash: every absolute URL the site gives out starts with it, whatever host or scheme a
+    request arrived by."""
+    from urllib.parse import urlsplit
+
+    value = (os.environ.get(name) or default).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f'{name} must be the site\'s address, like "https://notorious.example", not "{value}".'
+        )
+    return value

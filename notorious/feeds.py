@@ -9,20 +9,31 @@ What an entry says of a listing follows `markets.history`: new, continuing, retu
 dropped are stated only when confirmed (the editions they rest on are complete for the
 market's section); otherwise the entry says what is known ("first entered") and why no more.
 An edition's entry says when a section is not fully entered.
+
+Every feed is valid Atom (RFC 4287): the site is the feed's author and the author of the
+entries it writes (editions, listings, drops); coverage is credited to its outlet, else its
+writer, else the site. Ids and links are built on SITE_URL, so they do not change with the
+host or scheme a request came by. Dates are only those on record: an entry whose date is
+not known has no `published`, and its `updated` is its last change. Each feed answers with
+an `ETag` and `Last-Modified`, and with 304 Not Modified to a reader that already has it.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
+from django.utils.http import parse_http_date_safe, quote_etag
 
 from notorious.companies.models import Company
 from notorious.core.models import if_published
+from notorious.core.sharing import SITE_NAME, absolute_url
 from notorious.markets.history import CONFIRMED_LABELS, NEW
 from notorious.markets.models import Market
 from notorious.press.models import Article
@@ -41,16 +52,30 @@ def html_paragraphs(*texts):
     return "".join(linebreaks(text, autoescape=True) for text in texts if text)
 
 
+def review_place(report):
+    """Where an edition's entries sort when its publication date is not on record: the
+    start of the year after the one it reviews, as a review is published after its year
+    ends. Only for ordering: the entry states no date it does not have."""
+    return as_datetime(datetime.date(report.year + 1, 1, 1))
+
+
 @dataclass
 class Entry:
-    """One feed entry, whatever it came from."""
+    """One feed entry, whatever it came from. `published` is None when no date is on record;
+    `place` is where such an entry sorts (None: after every dated entry)."""
 
     title: str
     link: str
     description: str
-    published: datetime.datetime
+    published: datetime.datetime | None
     updated: datetime.datetime
     author: str = ""
+    place: datetime.datetime | None = None
+
+    @property
+    def sort_key(self):
+        place = self.published or self.place
+        return (place is not None, place or self.updated, self.updated)
 
 
 def article_entry(article):
@@ -64,7 +89,7 @@ def article_entry(article):
         title=article.headline,
         link=article.get_absolute_url(),
         description=html_paragraphs(article.summary, " ".join(credit)),
-        published=as_datetime(article.published_on) if article.published_on else article.created_at,
+        published=as_datetime(article.published_on) if article.published_on else None,
         updated=article.updated_at,
         author=outlet.name if outlet else article.author,
     )
@@ -123,9 +148,9 @@ def listing_entry(listing, record):
             status_explanation(market, history, report.year),
             listing.reasons,
         ),
-        published=as_datetime(report.published_on) if report.published_on else listing.created_at,
+        published=as_datetime(report.published_on) if report.published_on else None,
         updated=max(listing.updated_at, report.updated_at),
-        author=report.publisher,
+        place=review_place(report),
     )
 
 
@@ -141,9 +166,9 @@ def dropped_entry(market, report):
             f"Named in the {report.year - 1} review, {market.name} is not among the {section} "
             f"markets of {edition_name(report)}, all of which are entered here."
         ),
-        published=as_datetime(report.published_on) if report.published_on else report.created_at,
+        published=as_datetime(report.published_on) if report.published_on else None,
         updated=max(market.updated_at, report.updated_at),
-        author=report.publisher,
+        place=review_place(report),
     )
 
 
@@ -191,14 +216,16 @@ def report_entry(report):
         title=str(report),
         link=report.get_absolute_url(),
         description=html_paragraphs(" ".join(lines), note, report.issue_focus, report.summary),
-        published=as_datetime(report.published_on) if report.published_on else report.created_at,
+        published=as_datetime(report.published_on) if report.published_on else None,
         updated=report.updated_at,
-        author=report.publisher,
+        place=review_place(report),
     )
 
 
 def newest_first(entries):
-    return sorted(entries, key=lambda entry: entry.published, reverse=True)[:FEED_LENGTH]
+    """Dated entries newest first (an undated edition at its `review_place`), then the
+    entries with no date at all, most recently changed first."""
+    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)[:FEED_LENGTH]
 
 
 def published_listings():
@@ -215,15 +242,35 @@ def published_articles():
 
 
 class EntryFeed(Feed):
-    """A feed of `Entry` objects, in Atom."""
+    """A feed of `Entry` objects, in Atom, with absolute addresses on SITE_URL (Django's
+    Feed leaves an absolute address as it is instead of prefixing the request's host)."""
 
     feed_type = Atom1Feed
+    author_name = SITE_NAME
+
+    def __call__(self, request, *args, **kwargs):
+        """The feed, or 304 Not Modified when the reader's `If-None-Match` or
+        `If-Modified-Since` says it has this version. The ETag is the feed's own digest, so
+        any change to it is a new version; Last-Modified (set by Django) is its entries'
+        latest `updated`, which an entry's unpublishing does not move: a reader sending both
+        is judged by the ETag (RFC 9110 13.2.2), as feed readers do."""
+        response = super().__call__(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+
+    def author_link(self):
+        return absolute_url("/")
 
     def item_title(self, item):
         return item.title
 
     def item_link(self, item):
-        return item.link
+        return absolute_url(item.link)
 
     def item_description(self, item):
         return item.description
@@ -235,7 +282,7 @@ class EntryFeed(Feed):
         return item.updated
 
     def item_author_name(self, item):
-        return item.author or None
+        return item.author or SITE_NAME
 
 
 class LatestCoverageFeed(EntryFeed):
@@ -243,7 +290,10 @@ class LatestCoverageFeed(EntryFeed):
     subtitle = "Press coverage of USTR's Review of Notorious Markets, newest first."
 
     def link(self):
-        return reverse("press:list")
+        return absolute_url(reverse("press:list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("feeds:coverage"))
 
     def items(self):
         return [article_entry(article) for article in published_articles()[:FEED_LENGTH]]
@@ -257,7 +307,10 @@ class NewEditionsFeed(EntryFeed):
     )
 
     def link(self):
-        return reverse("reports:list")
+        return absolute_url(reverse("reports:list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("feeds:editions"))
 
     def items(self):
         reports = Report.objects.published().with_entered_counts().order_by("-year")
@@ -278,7 +331,10 @@ class MarketFeed(EntryFeed):
         return f"Coverage of {market.name} and each review that names or drops it."
 
     def link(self, market):
-        return market.get_absolute_url()
+        return absolute_url(market.get_absolute_url())
+
+    def feed_url(self, market):
+        return absolute_url(reverse("feeds:market", kwargs={"slug": market.slug}))
 
     def items(self, market):
         record = Report.objects.edition_record()
@@ -307,7 +363,10 @@ class CompanyFeed(EntryFeed):
         )
 
     def link(self, company):
-        return company.get_absolute_url()
+        return absolute_url(company.get_absolute_url())
+
+    def feed_url(self, company):
+        return absolute_url(reverse("feeds:company", kwargs={"slug": company.slug}))
 
     def items(self, company):
         family = company.family_ids()

@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from notorious import environment
 from notorious.environment import env_bool, env_list, env_rate, replica_databases, stall_options
 from notorious.local_database import embedded_database_url
 
@@ -38,6 +39,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The address every absolute URL starts with, and the data's licence (docs/deployment.md).
+SITE_URL = environment.env_site_url("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+DATASET_LICENSE_URL = os.environ.get("DJANGO_DATASET_LICENSE_URL", "").strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -285,9 +289,8 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 _proxy_ssl_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SESSION_COOKIE_HTTPONLY = True
-# Forms carry the CSRF token; no script needs to read the cookie.
-CSRF_COOKIE_HTTPONLY = True
+# Forms carry the CSRF token; no script needs to read either cookie.
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -8,7 +8,7 @@ from notorious.dataset.admin_views import DataChecksView
 from notorious.lookup import lookup
 from notorious.reports.views import CompareEditionsView, TimelineView
 from notorious.sitemaps import SITEMAPS
-from notorious.views import HomeView, RobotsTxtView, SearchView
+from notorious.views import HomeView, RobotsTxtView, SearchView, favicon
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -33,6 +33,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # Static error pages with the security headers, safe to render whatever the request holds

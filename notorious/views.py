@@ -1,11 +1,13 @@
 """The site's own pages, which belong to no one app: home, search and robots.txt."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from notorious import search, search_text
 from notorious.api.downloads import SearchDownloadMixin
+from notorious.core.sharing import absolute_url
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.changes import edition_turns
@@ -68,7 +70,13 @@ class RobotsTxtView(View):
             f"Disallow: {reverse('admin:index')}",
             f"Disallow: {reverse('search')}",
             "",
-            f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+            f"Sitemap: {absolute_url(reverse('sitemap'))}",
             "",
         ]
         return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """`/favicon.ico`, which browsers and crawlers ask for whatever the page links: the SVG
+    icon's address (hashed, so looked up per request rather than at import)."""
+    return HttpResponseRedirect(static("favicon.svg"))

@@ -200,7 +200,7 @@ def test_compare_any_two_editions_from_the_form(client, history):
         "been named before. Mover"
     ) in unconfirmed
     assert "the one edition between them (2020) is not compared" in text
-    assert canonical(response) == "http://testserver/compare/?from=2019&to=2021"
+    assert canonical(response) == "https://notorious.example/compare/?from=2019&to=2021"
     # Only `to`: compared with the edition before it.
     response = client.get("/compare/", {"to": "2020"})
     assert "What changed from the 2019 to the 2020 review" in text_of(response)

@@ -203,7 +203,7 @@ def test_a_download_over_the_cap_is_cut_into_pages_that_say_so(client, five_mark
     data = json.loads(body(first))
     assert [item["slug"] for item in data["results"]] == five_markets[:2]
     assert (data["count"], data["page"], data["pages"], data["cap"]) == (5, 1, 3, 2)
-    assert data["next"] == "http://testserver/markets/?format=json&page=2"
+    assert data["next"] == "https://notorious.example/markets/?format=json&page=2"
     assert data["previous"] is None
     assert "Page 1 of 3: rows 1 to 2 of 5" in data["note"]
     assert "export_dataset" in data["note"]
@@ -220,8 +220,8 @@ def test_a_download_over_the_cap_is_cut_into_pages_that_say_so(client, five_mark
     assert second["X-Total-Count"] == "5"
     assert second["X-Download-Page"] == "2 of 3"
     links = second["Link"]
-    assert '<http://testserver/markets/?format=csv&page=3>; rel="next"' in links
-    assert '<http://testserver/markets/?format=csv&page=1>; rel="prev"' in links
+    assert '<https://notorious.example/markets/?format=csv&page=3>; rel="next"' in links
+    assert '<https://notorious.example/markets/?format=csv&page=1>; rel="prev"' in links
 
     last = json.loads(body(download(client, "/markets/", format="json", page="last")))
     assert [item["slug"] for item in last["results"]] == five_markets[4:]

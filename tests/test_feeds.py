@@ -3,9 +3,13 @@
 import datetime
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from notorious.companies.models import Company
+from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 from tests.factories import (
     list_market,
@@ -283,7 +287,10 @@ def test_sitemap_lists_published_entries_and_list_pages(client, world):
 
     assert response.status_code == 200
     root = ET.fromstring(response.content)
-    paths = {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    locations = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    # On the configured site address, not the request's host (tests/testenv.py).
+    assert all(location.startswith("https://notorious.example/") for location in locations)
+    paths = {location.removeprefix("https://notorious.example") for location in locations}
     expected = {
         "/",
         reverse("markets:list"),
@@ -296,9 +303,12 @@ def test_sitemap_lists_published_entries_and_list_pages(client, world):
         world["about_wechat"].get_absolute_url(),
         world["tsf"].get_absolute_url(),
         reverse("reports:detail", kwargs={"year": 2021}),
+        # Each edition's changes, but the first's (it has nothing before it).
+        reverse("reports:changes", kwargs={"year": 2021}),
         reverse("figures:detail", kwargs={"slug": "share-of-seizures"}),
     }
     assert expected <= paths
+    assert reverse("reports:changes", kwargs={"year": 2020}) not in paths
     assert "/markets/draft-market/" not in paths
     assert "/coverage/draft-story/" not in paths
     # Every page it lists is there for readers.
@@ -314,4 +324,132 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: https://notorious.example/sitemap.xml" in lines
+
+
+# --- validity (feedparser, RFC 4287), dates on record only, conditional requests ----------
+
+SITE = "https://notorious.example"  # DJANGO_SITE_URL in tests (tests/testenv.py)
+
+
+def every_feed():
+    """The address of every feed the site has for the published entries."""
+    return [
+        reverse("feeds:coverage"),
+        reverse("feeds:editions"),
+        *(
+            reverse("feeds:market", args=[slug])
+            for slug in Market.objects.values_list("slug", flat=True)
+        ),
+        *(
+            reverse("feeds:company", args=[slug])
+            for slug in Company.objects.values_list("slug", flat=True)
+        ),
+    ]
+
+
+def read_feed(client, url, **headers):
+    """The feed at `url` as a feed reader parses it; fails on anything not well-formed."""
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, (url, parsed.get("bozo_exception"))
+    assert parsed.version == "atom10", url
+    return parsed
+
+
+@pytest.fixture
+def undated(world):
+    """What the demo has: an edition and an article with no date on record."""
+    list_market(world["taobao"], 2019)  # the 2019 edition, published on no recorded date
+    make_article("Undated Taobao story", markets=[world["taobao"]], companies=[world["alibaba"]])
+    return world
+
+
+def test_every_feed_is_valid_atom_with_every_required_element(client, undated):
+    for url in every_feed():
+        parsed = read_feed(client, url)
+        feed = parsed.feed
+        # RFC 4287 4.1.1: a feed has an id, a title, an updated date, and an author (or
+        # every entry has one); here the site is the feed's author.
+        assert feed.id.startswith(SITE) and feed.title and feed.updated, url
+        assert feed.author_detail.name == "Notorious", url
+        assert feed.author_detail.href == f"{SITE}/", url
+        assert any(link.rel == "self" and link.href == f"{SITE}{url}" for link in feed.links)
+        assert parsed.entries, url
+        for entry in parsed.entries:
+            # 4.1.2: an entry has an id, a title and an updated date; its author is the
+            # outlet, the writer or the site.
+            assert entry.id.startswith(SITE) and entry.title and entry.updated, (url, entry)
+            assert entry.author, (url, entry.title)
+            assert entry.link.startswith(SITE), url
+
+
+def test_undated_editions_and_coverage_are_not_published_today(client, undated):
+    today = timezone.now().date()
+    for url in every_feed():
+        for entry in read_feed(client, url).entries:
+            if "published_parsed" in entry:
+                assert datetime.date(*entry.published_parsed[:3]) != today, (url, entry.title)
+
+    editions = read_feed(client, reverse("feeds:editions")).entries
+    # The 2019 edition has no date: none is given, and it sorts below the 2020 one.
+    assert [entry.title for entry in editions] == [
+        "The 2021 edition",
+        "The 2020 edition",
+        "The 2019 edition",
+    ]
+    assert "published" not in editions[2] and editions[2].updated
+    assert editions[1].published.startswith("2021-01-14")
+
+    coverage = read_feed(client, reverse("feeds:coverage")).entries
+    # Undated coverage comes after the dated, with no publication date and the site as
+    # its author (no outlet or writer is recorded).
+    assert coverage[-1].title == "Undated Taobao story"
+    assert "published" not in coverage[-1]
+    assert coverage[-1].author == "Notorious"
+
+    market = read_feed(client, reverse("feeds:market", args=["taobao"])).entries
+    titles = [entry.title for entry in market]
+    years = (2021, 2020, 2019)
+    order = [year for title in titles for year in years if f"the {year} review" in title]
+    assert order == [2021, 2020, 2019]
+    assert titles[-1] == "Undated Taobao story"
+
+
+def test_feed_ids_and_links_do_not_follow_the_requests_host_or_scheme(client, world, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "other.example"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    def addresses(parsed):
+        links = [link.href for link in parsed.feed.links]
+        entries = [address for e in parsed.entries for address in (e.id, e.link)]
+        return [parsed.feed.id, *links, *entries]
+
+    for url in every_feed():
+        plain = addresses(read_feed(client, url))
+        for headers in (
+            {"HTTP_HOST": "localhost"},
+            {"HTTP_HOST": "other.example", "HTTP_X_FORWARDED_PROTO": "https"},
+        ):
+            assert addresses(read_feed(client, url, **headers)) == plain, (url, headers)
+        assert all(address.startswith(f"{SITE}/") for address in plain), url
+
+
+def test_feeds_answer_304_to_a_reader_that_has_them(client, world):
+    url = reverse("feeds:coverage")
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and modified.endswith("GMT")
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"an-older-version"').status_code == 200
+
+    # A change makes a new version: the old ETag no longer matches.
+    make_article("A new story", published_on=datetime.date(2022, 3, 1))
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert b"A new story" in changed.content

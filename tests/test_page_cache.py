@@ -325,3 +325,14 @@ def test_no_reader_waits_for_a_page_of_an_older_generation(slow, market):
     assert after[2] == b"<p>AliExpress Renamed</p>"
     assert renders == ["AliExpress", "AliExpress Renamed"]
     assert fetch(slow)[2] == b"<p>AliExpress Renamed</p>"
+
+
+def test_a_cached_feed_answers_304_to_a_reader_that_has_it(market, django_assert_num_queries):
+    first = Client().get("/feeds/markets/aliexpress/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the content generation: from the cache
+        again = Client().get("/feeds/markets/aliexpress/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    # A reader with another version gets the whole feed.
+    assert Client().get("/feeds/markets/aliexpress/", HTTP_IF_NONE_MATCH='"old"').status_code == 200

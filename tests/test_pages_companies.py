@@ -153,7 +153,7 @@ def test_market_with_a_draft_operator_does_not_name_it(client, db):
 
 def test_canonical_and_description(client, alibaba):
     response = client.get("/companies/alibaba-group/")
-    assert canonical(response) == "http://testserver/companies/alibaba-group/"
+    assert canonical(response) == "https://notorious.example/companies/alibaba-group/"
     assert meta_description(response).startswith("Alibaba Group (China): three markets recorded")
 
 

@@ -195,10 +195,13 @@ def test_figure_page_and_its_draft_rule(editor_client, coverage):
 
 def test_canonical_and_description(client, coverage):
     response = client.get(coverage["republished"].get_absolute_url())
-    assert canonical(response) == f"http://testserver{coverage['republished'].get_absolute_url()}"
+    url = coverage["republished"].get_absolute_url()
+    assert canonical(response) == f"https://notorious.example{url}"
     assert meta_description(response) == "Our own summary of the story."
     assert "filterable by outlet" in meta_description(client.get(f"{LIST}?outlet=tsf"))
-    assert canonical(client.get(f"{LIST}?outlet=tsf")) == "http://testserver/coverage/"
+    # A filtered list is a page of its own: canonical to itself, unknown parameters dropped.
+    filtered = client.get(f"{LIST}?utm_source=x&outlet=tsf")
+    assert canonical(filtered) == "https://notorious.example/coverage/?outlet=tsf"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The home page, the timeline, the 404 page, and what every public page shares."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -311,17 +312,22 @@ def test_every_page_has_its_canonical_url_description_and_no_script(client, ever
     for url in every_page:
         response = client.get(url + ("&" if "?" in url else "?") + "utm_source=x")
         assert response.status_code == 200, url
-        assert canonical(response) == f"http://testserver{url}", url
+        assert canonical(response) == f"https://notorious.example{url}", url
         description = meta_description(response)
         assert description and len(description) > 40, url
         descriptions.add(description)
         html = response.content.decode()
         # Works without JavaScript. The only script is the name boxes' autocomplete, a
         # static file loaded only where a form has one; never inline (the CSP forbids it).
-        for script in re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S):
-            assert not script.strip(), url
+        # JSON-LD is data, not script: it must parse as JSON.
+        for tag, script in re.findall(r"(<script\b[^>]*>)(.*?)</script>", html, re.S):
+            if tag == '<script type="application/ld+json">':
+                assert json.loads(script)["@context"] == "https://schema.org", url
+            else:
+                assert not script.strip(), url
         assert set(re.findall(r"<script\b[^>]*>", html)) <= {
-            '<script src="/static/js/lookup.js" defer>'
+            '<script src="/static/js/lookup.js" defer>',
+            '<script type="application/ld+json">',
         }, url
         assert ' style="' not in html, url
     assert len(descriptions) == len(every_page)

@@ -488,7 +488,7 @@ def test_draft_market_is_a_404_for_readers_and_a_preview_for_staff(editor_client
 
 def test_profile_canonical_and_description(client, wechat):
     response = client.get("/markets/wechat/?utm=x")
-    assert canonical(response) == "http://testserver/markets/wechat/"
+    assert canonical(response) == "https://notorious.example/markets/wechat/"
     assert meta_description(response).startswith(
         "WeChat: online market (social commerce) in China."
     )

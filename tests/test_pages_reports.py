@@ -191,7 +191,7 @@ def test_unknown_year_is_a_404(client, editions):
 
 def test_canonical_and_description(client, editions):
     response = client.get("/reports/2021/")
-    assert canonical(response) == "http://testserver/reports/2021/"
+    assert canonical(response) == "https://notorious.example/reports/2021/"
     assert meta_description(response).startswith(
         "The 2021 edition (Review of Notorious Markets for Counterfeiting and Piracy), published "
         "February 2022: 42 online and 35 physical markets."

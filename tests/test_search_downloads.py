@@ -144,7 +144,7 @@ def test_search_downloads_are_capped_and_paged(client, settings):
     assert (markets["count"], markets["pages"], len(markets["results"])) == (5, 3, 2)
     # The three-group file's next page is the group's own download.
     assert markets["next"] == (
-        "http://testserver/search/?q=replica&format=json&group=markets&page=2"
+        "https://notorious.example/search/?q=replica&format=json&group=markets&page=2"
     )
     assert data["companies"]["count"] == 0 and data["companies"]["next"] is None
 

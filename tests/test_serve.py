@@ -36,6 +36,7 @@ def served(tmp_path_factory, django_db_setup):
             # 127.0.0.4 plays the deployer's TLS proxy; Django believes the scheme nginx sends.
             NGINX_TRUSTED_PROXIES=TRUSTED_PROXY,
             DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+            DJANGO_SITE_URL="https://notorious.example",
         )
 
 
@@ -53,12 +54,12 @@ def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     assert b"DEBUG = True" not in body  # Django's debug 404 page would say so
 
 
-def get_from(base, source, headers):
-    """GET `base`/ from the address `source`: (status, headers, body text)."""
+def get_from(base, source, headers, path="/"):
+    """GET `base``path` from the address `source`: (status, headers, body text)."""
     connection = http.client.HTTPConnection(
         "127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=10, source_address=(source, 0)
     )
-    connection.request("GET", "/", headers=headers)
+    connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     return response.status, response, response.read().decode()
 
@@ -66,15 +67,21 @@ def get_from(base, source, headers):
 def test_only_a_trusted_proxy_can_say_a_request_came_by_https(served):
     claim = {"X-Forwarded-Proto": "https", "X-Request-ID": "proxy-id-1"}
     # A client's claim is overwritten by nginx, though Django believes the header.
-    status, response, body = get_from(served["base"], "127.0.0.1", claim)
+    # The API's links follow the scheme Django believes the request came by.
+    api = {**claim, "Accept": "application/json"}
+    status, response, body = get_from(served["base"], "127.0.0.1", api, "/api/")
     assert status == 200
-    assert f'rel="canonical" href="{served["base"]}/"' in body
+    assert f'"{served["base"]}/api/markets/"' in body
     assert response.getheader("X-Request-ID") != "proxy-id-1"
     # The deployer's proxy (NGINX_TRUSTED_PROXIES) is believed, and its request id kept.
-    status, response, body = get_from(served["base"], TRUSTED_PROXY, claim)
+    status, response, body = get_from(served["base"], TRUSTED_PROXY, api, "/api/")
     assert status == 200
-    assert 'rel="canonical" href="https://127.0.0.1:' in body
+    assert '"https://127.0.0.1:' in body
     assert response.getheader("X-Request-ID") == "proxy-id-1"
+    # Pages' canonical links are the configured site address (DJANGO_SITE_URL) either way.
+    for source in ("127.0.0.1", TRUSTED_PROXY):
+        body = get_from(served["base"], source, claim)[2]
+        assert 'rel="canonical" href="https://notorious.example/"' in body
 
 
 def test_static_files_have_hashed_names_and_far_future_caching(served):

@@ -31,3 +31,7 @@ os.environ["SENTRY_DSN"] = ""
 # The suite runs on the one test database: replicas configured in the shell are not used
 # (tests/test_db_routing.py and tests/test_topology.py add their own).
 os.environ["DATABASE_REPLICA_URLS"] = ""
+# Absolute URLs (feeds, canonical links, the sitemap) come from the configured site address,
+# never from the request: the suite's is not the test client's host, so a URL built from the
+# request would show.
+os.environ["DJANGO_SITE_URL"] = "https://notorious.example"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 
 from notorious.core.paging import InvalidPage, requested_page
+from notorious.core.sharing import absolute_url
 
 # Where a reader with only the file learns how to get everything.
 WHOLE_DATASET = "the whole dataset is the site's dataset export (manage.py export_dataset)"
@@ -56,12 +57,12 @@ class DownloadPage:
         return self.pages > 1
 
     def url(self, number):
-        """The absolute address of page `number` of the same download."""
+        """The absolute address of page `number` of the same download (on SITE_URL)."""
         query = self.request.GET.copy()
         for key, value in self.extra.items():
             query[key] = value
         query["page"] = str(number)
-        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+        return absolute_url(f"{self.request.path}?{query.urlencode()}")
 
     def next_url(self):
         return self.url(self.number + 1) if self.number < self.pages else None

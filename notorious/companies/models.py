@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 from notorious.core.edit_history import EditHistory
 from notorious.core.models import Aliased, AliasedQuerySet, Publishable, unique_name_constraint
 from notorious.core.search import search_vector_field, search_vector_index
+from notorious.core.sharing import absolute_url
 
 
 class CompanyQuerySet(AliasedQuerySet):
@@ -108,6 +109,24 @@ class Company(Aliased, Publishable):
 
     def get_absolute_url(self):
         return reverse("companies:detail", kwargs={"slug": self.slug})
+
+    def structured_data(self):
+        """schema.org `Organization` for its page: its names, country, website and its
+        published parent company."""
+        data = {"@type": "Organization", "name": self.name}
+        data["url"] = self.website or absolute_url(self.get_absolute_url())
+        data["mainEntityOfPage"] = absolute_url(self.get_absolute_url())
+        if self.alias_list:
+            data["alternateName"] = self.alias_list
+        if self.country:
+            data["address"] = {"@type": "PostalAddress", "addressCountry": self.country.code}
+        if self.parent_id and self.parent.is_published:
+            data["parentOrganization"] = {
+                "@type": "Organization",
+                "name": self.parent.name,
+                "mainEntityOfPage": absolute_url(self.parent.get_absolute_url()),
+            }
+        return data
 
     def clean(self):
         self.clean_aliases()

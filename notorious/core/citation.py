@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-SITE_NAME = "Notorious"
-SITE_TAGLINE = "USTR's notorious markets, on record"
+from .sharing import SITE_NAME, SITE_TAGLINE, absolute_url
 
 
 def date_for_people(value):
@@ -31,7 +30,7 @@ class Citation:
         (by default the entry's `updated_at`)."""
         return cls(
             title=str(entry),
-            url=request.build_absolute_uri(entry.get_absolute_url()),
+            url=absolute_url(entry.get_absolute_url()),
             last_changed=last_changed or entry.updated_at,
             accessed=timezone.localdate(),
         )

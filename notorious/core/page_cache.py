@@ -62,7 +62,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import Error as DatabaseError
 from django.http import HttpResponse, QueryDict
-from django.utils.http import urlencode
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe, urlencode
 
 from notorious.core import db_routing, generation
 
@@ -264,7 +265,16 @@ class ReaderPageCacheMiddleware:
                 cached = wait_for_page(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
-            return cached
+            if "ETag" not in cached:
+                return cached
+            # A page with validators (the feeds' ETag and Last-Modified) answers a reader
+            # who has it with 304, from the cache as from the view.
+            return get_conditional_response(
+                request,
+                etag=cached.get("ETag"),
+                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                response=cached,
+            )
         try:
             return self.render_and_store(request, key)
         finally:

@@ -5,6 +5,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from .paging import InvalidPage, page_problem, requested_page
+from .sharing import normalised_query, with_query
 
 
 class FilteredListView(ListView):
@@ -52,6 +53,13 @@ class FilteredListView(ListView):
         context["filter_problems"] = self.filter_problems
         # Only the filters count: a parameter no page reads changes nothing.
         context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.form.fields)
+        # A filtered list or a later page is a page of its own, canonical to itself; the
+        # parameters no filter reads are dropped, so two addresses of one page share one.
+        filters = list(self.filterset.form.fields)
+        context["canonical_filters"] = normalised_query(self.request.GET, filters)
+        context["canonical_path"] = with_query(
+            self.request.path, normalised_query(self.request.GET, [*filters, self.page_kwarg])
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):

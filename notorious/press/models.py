@@ -8,8 +8,10 @@ from django_countries.fields import CountryField
 
 from notorious.companies.models import Company
 from notorious.core.edit_history import EditHistory
+from notorious.core.markup import markdown_to_text
 from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
 from notorious.core.search import search_vector_field, search_vector_index
+from notorious.core.sharing import absolute_url, site_publisher
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -207,6 +209,28 @@ class Article(Publishable):
 
     def get_absolute_url(self):
         return reverse("press:article", kwargs={"slug": self.slug})
+
+    def structured_data(self):
+        """schema.org `NewsArticle` for its page: only what is on record (no date when none
+        is known), published by its outlet (a draft outlet is not named)."""
+        page = absolute_url(self.get_absolute_url())
+        data = {"@type": "NewsArticle", "headline": self.headline, "mainEntityOfPage": page}
+        data["url"] = self.url or page
+        if self.published_on:
+            data["datePublished"] = self.published_on.isoformat()
+        if self.language:
+            data["inLanguage"] = self.language
+        if self.author:
+            data["author"] = {"@type": "Person", "name": self.author}
+        if self.summary:
+            data["description"] = markdown_to_text(self.summary)
+        outlet = self.outlet if self.outlet_id and self.outlet.is_published else None
+        if outlet:
+            data["publisher"] = {"@type": "Organization", "name": outlet.name}
+            if outlet.website:
+                data["publisher"]["url"] = outlet.website
+        data["subjectOf"] = {"@type": "WebPage", "url": page, "publisher": site_publisher()}
+        return data
 
     def clean(self):
         self.headline = " ".join(self.headline.split())

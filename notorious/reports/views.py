@@ -7,6 +7,7 @@ from django.views.generic import ListView, TemplateView
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
 from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
+from notorious.core.sharing import normalised_query, with_query
 from notorious.core.views import PublishedDetailView
 from notorious.markets.history import history_of_listings
 
@@ -93,6 +94,10 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
                 coverage_url(report=report.year),
             ),
             figures=report.figures.published().for_lists(),
+            # Each page of the sections' listings is a page of its own.
+            canonical_path=with_query(
+                report.get_absolute_url(), normalised_query(self.request.GET, ["page"])
+            ),
         )
         return context
 
@@ -181,6 +186,9 @@ class TimelineView(TemplateView):
             **context,
             filtered=any(request.GET.get(name) for name in form.fields),
             filter_problems=problems,
+            canonical_path=with_query(
+                request.path, normalised_query(request.GET, [*form.fields, "page"])
+            ),
         )
         return self.render_to_response(context, status=400 if problems else 200)
 
@@ -239,6 +247,13 @@ class ChangeGroupMixin:
             "shown": (page.start_index(), page.end_index()),
         }
 
+    def canonical_path(self, path, pairs=()):
+        """One address for one changes page: `path` with `pairs` (the compared years) and,
+        when a group is shown, its name and page; other parameters are dropped."""
+        group = self.request.GET.get("group") in GROUPS
+        extra = normalised_query(self.request.GET, ["group", "page"]) if group else ""
+        return with_query(path, "&".join(filter(None, [urlencode(list(pairs)), extra])))
+
     def group_url(self, name):
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -272,6 +287,7 @@ class EditionChangesView(ChangeGroupMixin, TemplateView):
             page_problems=self.page_problems,
             form=CompareEditionsForm(query, editions),
             edition_count=len(editions),
+            canonical_path=self.canonical_path(request.path),
         )
         return self.render_to_response(context, status=400 if self.page_problems else 200)
 
@@ -285,14 +301,22 @@ class CompareEditionsView(ChangeGroupMixin, TemplateView):
         editions = list(Report.objects.published().order_by("year"))
         form = CompareEditionsForm(request.GET, editions)
         changes, group, swap_url = None, None, None
-        problems = []
+        problems, canonical = [], request.path
         if len(editions) < 2:
             pass  # the page says why there is nothing to compare
         elif form.is_valid():
+            earlier, later = form.reports()
             changes, group = self.read_changes(
-                compare_editions, *form.reports(), Report.objects.edition_record()
+                compare_editions, earlier, later, Report.objects.edition_record()
             )
             problems = self.page_problems
+            # An edition compared with the one before it is its changes page: one canonical.
+            previous = [edition for edition in editions if edition.year < later.year][-1]
+            if previous.pk == earlier.pk:
+                canonical = self.canonical_path(reverse("reports:changes", args=[later.year]))
+            else:
+                pairs = [("from", earlier.year), ("to", later.year)]
+                canonical = self.canonical_path(request.path, pairs)
         else:
             problems = _problems(form)
             if form.reversed_order:
@@ -307,6 +331,7 @@ class CompareEditionsView(ChangeGroupMixin, TemplateView):
             form=form,
             edition_count=len(editions),
             swap_url=swap_url,
+            canonical_path=canonical,
             form_problems=problems if changes is None else [],
             page_problems=problems if changes is not None else [],
         )
