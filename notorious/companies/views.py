@@ -66,7 +66,8 @@ class CompanyDetailView(PublishedDetailView):
                 Article.objects.published()
                 .about_company(company)
                 .newest_first()
-                .select_related("outlet", "republishes"),
+                .select_related("outlet", "republishes")
+                .defer("search_vector"),
                 coverage_url(company=company.slug),
             ),
             figures=Figure.objects.published().for_company(company).for_lists(),
