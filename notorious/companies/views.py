@@ -66,8 +66,7 @@ class CompanyDetailView(PublishedDetailView):
                 Article.objects.published()
                 .about_company(company)
                 .newest_first()
-                .select_related("outlet", "republishes")
-                .defer("search_vector"),
+                .select_related("outlet", "republishes"),
                 coverage_url(company=company.slug),
             ),
             figures=Figure.objects.published().for_company(company).for_lists(),

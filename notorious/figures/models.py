@@ -63,27 +63,8 @@ class FigureQuerySet(PublishableQuerySet):
         )
 
     def for_lists(self):
-        """With what a list of figures shows of each: its sources and its subject, without
-        their long texts and search vectors, which a list never shows (each column read is
-        compiled, sent and parsed on every uncached page with figures on it)."""
-        return self.select_related(
-            "source_report", "source_article__outlet", "market", "company"
-        ).defer(*LIST_UNREAD)
-
-
-# The related entries' columns no list of figures reads (see `FigureQuerySet.for_lists`).
-LIST_UNREAD = (
-    "source_report__summary",
-    "source_report__issue_focus",
-    "source_report__completeness_note",
-    "source_article__summary",
-    "source_article__search_vector",
-    "source_article__outlet__description",
-    "market__description",
-    "market__search_vector",
-    "company__description",
-    "company__search_vector",
-)
+        """With what a list of figures shows of each: its sources and its subject."""
+        return self.select_related("source_report", "source_article__outlet", "market", "company")
 
 
 class Figure(Publishable):

@@ -64,14 +64,7 @@ class MarketDetailView(PublishedDetailView):
     model = Market
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("operator__parent")
-            # Search vectors are for the database's searches; no page shows one.
-            .defer("search_vector", "operator__search_vector", "operator__parent__search_vector")
-            .with_listings()
-        )
+        return super().get_queryset().select_related("operator__parent").with_listings()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,10 +89,7 @@ class MarketDetailView(PublishedDetailView):
             last_listed=reports.get(history.last_year),
             first_listed=reports.get(history.first_year),
             coverage=Shortlist(
-                market.articles.published()
-                .newest_first()
-                .select_related("outlet", "republishes")
-                .defer("search_vector"),
+                market.articles.published().newest_first().select_related("outlet", "republishes"),
                 coverage_url(market=market.slug),
             ),
             figures=Figure.objects.published().for_market(market).for_lists(),
