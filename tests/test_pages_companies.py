@@ -217,3 +217,20 @@ def test_a_company_page_shows_its_first_markets_and_counts_them_all(client, alib
     # The markets list has every one of them.
     listed = text_of(client.get("/markets/?company=alibaba-group"))
     assert all(name in listed for name in ("AliExpress", "Taobao", "Unused"))
+
+
+def test_the_company_page_walks_the_family_once(client, db):
+    """Its markets, coverage and figures are all the family's: the recursive walk over the
+    ownership tree is read once a page (it was three times), and a new subsidiary's market
+    is on the next page all the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    top = make_company("Walk Group")
+    make_market("Walk Market", operator=make_company("Walk Sub", parent=top))
+    url = reverse("companies:detail", args=[top.slug])
+    with CaptureQueriesContext(connection) as captured:
+        assert "Walk Market" in text_of(client.get(url))
+    assert sum("WITH RECURSIVE" in query["sql"] for query in captured) == 1
+    make_market("Later Market", operator=make_company("Later Sub", parent=top))
+    assert "Later Market" in text_of(client.get(url))

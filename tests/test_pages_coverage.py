@@ -257,3 +257,33 @@ def test_long_lists_of_articles_on_a_page_are_cut_and_link_to_the_whole(client, 
         assert "(3)" in text  # the whole count
         assert "The newest 2 of 3 are listed here; all 3 in the coverage list." in text, url
         assert f'href="{whole}"' in response.content.decode()
+
+
+def test_a_shortlist_that_is_not_full_is_counted_without_a_query(client, db, monkeypatch):
+    """Fewer articles than a shortlist holds are all there are: the page states their number
+    without counting them again in SQL (one query fewer on most uncached pages), and a full
+    shortlist is still counted, so it says how many more the coverage list holds."""
+    from notorious.core import paging
+
+    monkeypatch.setattr(paging, "SHORTLIST_LENGTH", 3)
+    outlet = make_outlet("Wire")
+
+    def add_story(day):
+        make_article(f"Story {day}", outlet=outlet, published_on=datetime.date(2022, 3, day))
+
+    add_story(1)
+    add_story(2)
+    url = "/coverage/outlets/wire/"
+    fewer = queries_for(client, url)
+    text = text_of(client.get(url))
+    assert "Story 1" in text and "Story 2" in text
+    assert "(2)" in text and "are listed here" not in text
+
+    add_story(3)  # exactly full: counted, and nothing more to link to
+    assert queries_for(client, url) == fewer + 1
+    text = text_of(client.get(url))
+    assert "(3)" in text and "are listed here" not in text
+
+    add_story(4)
+    assert queries_for(client, url) == fewer + 1
+    assert "The newest 3 of 4 are listed here" in text_of(client.get(url))

@@ -518,3 +518,18 @@ def test_page_last_shows_the_last_page_of_a_list(client, db):
     text = text_of(response)
     assert "Paged Market 50" in text
     assert "Paged Market 00" not in text
+
+
+def test_the_country_select_shows_each_request_its_own_choice(client, markets):
+    """The filter form's fixed selects are written once per process and reused
+    (`core.filters.QuickSelect`): each page still marks its own country, kind and sort."""
+    for country, other in (("CN", "NL"), ("NL", "CN"), ("CN", "NL")):
+        html = client.get("/markets/", {"country": country, "kind": "online"}).content.decode()
+        assert f'<option value="{country}" selected>' in html
+        assert f'<option value="{other}" selected>' not in html
+        assert f'<option value="{other}">' in html
+        assert '<option value="online" selected>' in html
+    select = client.get("/markets/").content.decode().split('name="country"')[1]
+    select = select.split("</select>")[0]
+    assert '<option value="" selected>' in select  # "Any"
+    assert select.count(" selected>") == 1

@@ -155,5 +155,19 @@ class Company(Aliased, Publishable):
         return list(itertools.takewhile(lambda owner: owner.is_published, self.parent_chain))
 
     def family_ids(self, include_drafts=False):
-        """This company's id and those of its subsidiaries (see `CompanyQuerySet.family_ids`)."""
-        return Company.objects.family_ids([self.pk], include_drafts=include_drafts)
+        """This company's id and those of its subsidiaries (see `CompanyQuerySet.family_ids`).
+
+        Kept on the instance once read: a company page asks for it three times (its markets,
+        coverage and figures), and each is a recursive query. An instance lives for one
+        request's work, so it never outlives the ownership it describes; `refresh_from_db`
+        forgets it."""
+        cache = self.__dict__.setdefault("_family_ids", {})
+        if include_drafts not in cache:
+            cache[include_drafts] = frozenset(
+                Company.objects.family_ids([self.pk], include_drafts=include_drafts)
+            )
+        return set(cache[include_drafts])
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_family_ids", None)
+        super().refresh_from_db(*args, **kwargs)

@@ -44,8 +44,11 @@ class Shortlist:
     entries shown; `count` is the whole; `more` whether some are left out."""
 
     def __init__(self, queryset, more_url="", length=None):
-        self.entries = list(queryset[: length or SHORTLIST_LENGTH])
-        self.count = queryset.count()
+        length = length or SHORTLIST_LENGTH
+        self.entries = list(queryset[:length])
+        # Fewer than asked for is all there are: no second query to count them (most
+        # entries' shortlists are short, and an uncached page pays for every query).
+        self.count = len(self.entries) if len(self.entries) < length else queryset.count()
         self.more_url = more_url
 
     @property

@@ -1,7 +1,8 @@
 """`{% load timelines %}`: a market's listing history as a strip, a status tag, a first listing.
 
 `{% timeline_strip history label %}` draws a `markets.history.ListingHistory` as a compact
-strip for tables and results; `{% status_tag cell %}` shows a listed `Cell`'s status; and
+strip for tables and results; `{% timeline_full cells label %}` the full timeline of a
+market's profile; `{% status_tag cell %}` shows a listed `Cell`'s status; and
 `{% first_listed history %}` says a market's first listing for a table cell.
 
 They are written in Python rather than as included templates because a page draws many of
@@ -64,6 +65,44 @@ def timeline_strip(history, label="Listing timeline"):
     return mark_safe(f'<ol class="strip" aria-label="{escape(label)}">{cells}</ol>')
 
 
+@lru_cache(maxsize=4096)
+def full_cell(cell, has_edition):
+    """One year of a profile's full timeline: the year (linked to its edition when there is
+    one on record), its state in words and, for a listing, its status."""
+    year = (
+        format_html(
+            '<a class="cell-year" href="{}">{}</a>',
+            reverse("reports:detail", kwargs={"year": cell.year}),
+            cell.year,
+        )
+        if has_edition
+        else format_html('<span class="cell-year">{}</span>', cell.year)
+    )
+    state = "Listed" if cell.listed else cell.label
+    status = ""
+    if cell.listed:
+        said = "Status not known" if cell.status == "listed" else cell.label
+        status = f' <span class="cell-status">{escape(said)}</span>'
+    return (
+        f'<li class="cell {cell_classes(cell, "cell")}">{year} '
+        f'<span class="cell-state">{escape(state)}</span>{status}</li>'
+    )
+
+
+@register.simple_tag
+def timeline_full(cells, label=""):
+    """A profile's full timeline: one cell per year from the first edition on record to the
+    latest, each a (Cell, its Report or None) pair; a year with no edition on record is not
+    linked. Readable without colour: every cell says what it is in words, and each state
+    has its own border. The legend is timeline_legend.html."""
+    items = "".join(full_cell(cell, report is not None) for cell, report in cells)
+    return format_html(
+        '<ol class="timeline" aria-label="{}">{}</ol>',
+        label or "Listing timeline",
+        mark_safe(items),
+    )
+
+
 @lru_cache(maxsize=64)
 def _status_tag(status, confirmed, label):
     unconfirmed = "" if confirmed else " tag--unconfirmed"
@@ -87,24 +126,29 @@ def status_tag(cell):
     return mark_safe(_status_tag(cell.status, cell.confirmed, cell.label))
 
 
+@lru_cache(maxsize=256)
+def _first_listed(year, confirmed):
+    link = format_html(
+        '<a href="{}" title="The {} review">{}</a>',
+        reverse("reports:detail", kwargs={"year": year}),
+        year,
+        year,
+    )
+    if confirmed:
+        return link
+    return format_html(
+        '<span class="qualified">first entered: {}; earlier editions are incomplete</span>',
+        link,
+    )
+
+
 @register.simple_tag
 def first_listed(history):
     """A market's first listing, for a table cell. The year is called its first listing
     only as a fact; otherwise it is the first entered."""
     year = history.first_year
     if year:
-        link = format_html(
-            '<a href="{}" title="The {} review">{}</a>',
-            reverse("reports:detail", kwargs={"year": year}),
-            year,
-            year,
-        )
-        if history.first_confirmed:
-            return link
-        return format_html(
-            '<span class="qualified">first entered: {}; earlier editions are incomplete</span>',
-            link,
-        )
+        return _first_listed(year, history.first_confirmed)
     if history.complete_count:
         return mark_safe('<span class="muted">never</span>')
     return mark_safe('<span class="muted">none entered</span>')
