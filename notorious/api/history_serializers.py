@@ -12,7 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notorious.markets.filters import LISTING_STATUS_CHOICES
-from notorious.markets.history import LISTED, NO_EDITION, NOT_ENTERED, NOT_LISTED
+from notorious.markets.history import (
+    LISTED,
+    NO_EDITION,
+    NOT_ENTERED,
+    NOT_LISTED,
+    history_of_listings,
+)
 from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
@@ -208,8 +214,21 @@ class MarketSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
 
     @extend_schema_field(TimelineCellSerializer(many=True))
     def get_timeline(self, market):
-        cells = self.history(market).cells()
-        return TimelineCellSerializer(cells, many=True).data
+        return [timeline_cell(cell) for cell in self.history(market).cells()]
+
+
+def timeline_cell(cell):
+    """What `TimelineCellSerializer` gives for `cell`, built directly: a page of 50 markets
+    has about 1,200 cells, and a nested serializer per cell was a third of the API list's
+    time (tests/test_api.py checks the two agree)."""
+    listed = cell.listed
+    return {
+        "year": cell.year,
+        "state": cell.state,
+        "status": cell.status if listed else None,
+        "confirmed": cell.confirmed if listed else None,
+        "label": cell.label,
+    }
 
 
 def market_history(market, context):
@@ -218,6 +237,17 @@ def market_history(market, context):
     if not hasattr(market, "_api_history"):
         market._api_history = market.listing_history(context["edition_record"])
     return market._api_history
+
+
+def with_histories(markets, record):
+    """Gives each of `markets` its listing history against `record` (what `market_history`
+    reads), from one query of (market, year, source's word) values: no listing or edition
+    model is built (a page of 50 markets at 10,000 markets had about 1,000)."""
+    markets = list(markets)
+    listed = Listing.objects.for_histories().filter(market__in=markets).listed_years()
+    for market in markets:
+        market._api_history = history_of_listings(record, market.kind, listed.get(market.pk, []))
+    return markets
 
 
 class ReportSerializer(serializers.ModelSerializer):

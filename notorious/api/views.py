@@ -79,6 +79,10 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="A published market, by slug"),
 )
 class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
+    """Markets with their histories: the page's markets are read first (by the
+    name-and-slug index), then their histories in one query of values
+    (`history_serializers.with_histories`), not a prefetch of listing and edition models."""
+
     serializer_class = history_serializers.MarketSerializer
     filterset_class = MarketFilter
     lookup_field = "slug"
@@ -86,9 +90,28 @@ class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Market.objects.published()
         .select_related("operator")
-        .with_listings()
+        # The search columns are for the search page's index, never shown.
+        .defer("search_vector", "operator__search_vector")
         .order_by("name", "slug")
     )
+
+    def get_serializer_context(self):
+        # Read once and kept for the histories below.
+        if not hasattr(self, "_context"):
+            self._context = super().get_serializer_context()
+        return self._context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is None:
+            return None
+        record = self.get_serializer_context()["edition_record"]
+        return history_serializers.with_histories(page, record)
+
+    def get_object(self):
+        market = super().get_object()
+        record = self.get_serializer_context()["edition_record"]
+        return history_serializers.with_histories([market], record)[0]
 
 
 @extend_schema_view(
