@@ -78,10 +78,11 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List published markets"),
     retrieve=extend_schema(summary="A published market, by slug"),
 )
-class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
-    """Markets with their histories: the page's markets are read first (by the
-    name-and-slug index), then their histories in one query of values
-    (`history_serializers.with_histories`), not a prefetch of listing and edition models."""
+class MarketViewSet(PageOfIdsFirstMixin, EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
+    """Markets with their histories: the page's ids first (`PageOfIdsFirstMixin`; page 150
+    of 195 sorted 7,500 whole rows, 1.6 s under load), its markets, then their histories in
+    one query of values (`history_serializers.with_histories`), not a prefetch of listing
+    and edition models."""
 
     serializer_class = history_serializers.MarketSerializer
     filterset_class = MarketFilter
