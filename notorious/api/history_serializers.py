@@ -12,13 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notorious.markets.filters import LISTING_STATUS_CHOICES
-from notorious.markets.history import (
-    LISTED,
-    NO_EDITION,
-    NOT_ENTERED,
-    NOT_LISTED,
-    history_of_listings,
-)
+from notorious.markets.history import LISTED, NO_EDITION, NOT_ENTERED, NOT_LISTED
 from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
@@ -237,17 +231,6 @@ def market_history(market, context):
     if not hasattr(market, "_api_history"):
         market._api_history = market.listing_history(context["edition_record"])
     return market._api_history
-
-
-def with_histories(markets, record):
-    """Gives each of `markets` its listing history against `record` (what `market_history`
-    reads), from one query of (market, year, source's word) values: no listing or edition
-    model is built (a page of 50 markets at 10,000 markets had about 1,000)."""
-    markets = list(markets)
-    listed = Listing.objects.for_histories().filter(market__in=markets).listed_years()
-    for market in markets:
-        market._api_history = history_of_listings(record, market.kind, listed.get(market.pk, []))
-    return markets
 
 
 class ReportSerializer(serializers.ModelSerializer):
