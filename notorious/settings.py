@@ -165,20 +165,21 @@ DB_STAFF_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_STAFF_TIMEOUT_SECONDS
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache: Redis when REDIS_URL is set (shared by every app server, e.g.
-# redis://127.0.0.1:6379/0), else each process's own memory.
+# The cache (notorious/core/caches.py): Redis when REDIS_URL is set (shared by every app
+# server), else each process's own memory, at most DJANGO_PAGE_CACHE_MEMORY_BYTES of it.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+MEMORY_OPTIONS = {"MAX_BYTES": int(os.environ.get("DJANGO_PAGE_CACHE_MEMORY_BYTES", 32 * 2**20))}
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "notorious.core.caches.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notorious"),
             # A slow or absent Redis must not hold requests up: pages render without it.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "notorious.core.caches.BoundedLocMemCache", "OPTIONS": MEMORY_OPTIONS}
     )
 }
 # Seconds a reader's page stays cached (0 turns the page cache off). Any change to content,

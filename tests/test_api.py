@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 
+from notorious.api.history_serializers import TimelineCellSerializer
 from notorious.press.models import Outlet
 from notorious.reports.models import Report
 from tests.factories import (
@@ -164,6 +165,23 @@ def test_market_exposes_related_entities_by_slug_and_its_listing_history(client)
         2019: ("continuing", True),
         2022: ("returning", True),
     }
+
+
+def test_the_timeline_is_what_its_documented_cell_serializer_gives(client):
+    # The API builds the cells directly (speed); the schema documents them by the serializer.
+    market = make_market("Taobao", slug="taobao")
+    make_report(2021, online_all_entered=True)
+    make_report(2023)
+    list_market(market, 2018, 2019, 2022)
+
+    data = get_json(client, "/api/markets/taobao/")
+    history = market.listing_history(Report.objects.edition_record())
+    documented = TimelineCellSerializer(history.cells(), many=True).data
+    assert data["timeline"] == json.loads(json.dumps(documented))
+    assert {cell["state"] for cell in data["timeline"]} == {
+        "listed", "not_listed", "not_entered", "no_edition"
+    }  # fmt: skip
+    assert get_json(client, "/api/markets/")["results"][0]["timeline"] == data["timeline"]
 
 
 def test_a_market_with_no_category_recorded(client):

@@ -208,8 +208,21 @@ class MarketSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
 
     @extend_schema_field(TimelineCellSerializer(many=True))
     def get_timeline(self, market):
-        cells = self.history(market).cells()
-        return TimelineCellSerializer(cells, many=True).data
+        return [timeline_cell(cell) for cell in self.history(market).cells()]
+
+
+def timeline_cell(cell):
+    """What `TimelineCellSerializer` gives for `cell`, built directly: a page of 50 markets
+    has about 1,200 cells, and a nested serializer per cell was a third of the API list's
+    time (tests/test_api.py checks the two agree)."""
+    listed = cell.listed
+    return {
+        "year": cell.year,
+        "state": cell.state,
+        "status": cell.status if listed else None,
+        "confirmed": cell.confirmed if listed else None,
+        "label": cell.label,
+    }
 
 
 def market_history(market, context):

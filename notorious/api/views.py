@@ -10,6 +10,7 @@ from notorious.companies.models import Company
 from notorious.figures.filters import FigureFilter
 from notorious.figures.models import Figure
 from notorious.markets.filters import MarketFilter
+from notorious.markets.history import history_of_listings
 from notorious.markets.models import Market
 from notorious.press.filters import ArticleFilter, OutletFilter
 from notorious.press.models import Article, Outlet
@@ -18,6 +19,18 @@ from notorious.reports.models import Listing, Report
 
 from . import history_serializers, serializers
 from .pagination import FromEitherEndPagination
+
+
+def with_histories(markets, record):
+    """Gives each of `markets` its listing history against `record` (what
+    `history_serializers.market_history` reads), from one query of (market, year, source's
+    word) values: no listing or edition model is built (a page of 50 markets at 10,000
+    markets had about 1,000)."""
+    markets = list(markets)
+    listed = Listing.objects.for_histories().filter(market__in=markets).listed_years()
+    for market in markets:
+        market._api_history = history_of_listings(record, market.kind, listed.get(market.pk, []))
+    return markets
 
 
 class EditionRecordMixin:
@@ -78,7 +91,12 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List published markets"),
     retrieve=extend_schema(summary="A published market, by slug"),
 )
-class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
+class MarketViewSet(PageOfIdsFirstMixin, EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
+    """Markets with their histories: the page's ids first (`PageOfIdsFirstMixin`; page 150
+    of 195 sorted 7,500 whole rows, 1.6 s under load), its markets, then their histories in
+    one query of values (`with_histories`), not a prefetch of listing
+    and edition models."""
+
     serializer_class = history_serializers.MarketSerializer
     filterset_class = MarketFilter
     lookup_field = "slug"
@@ -86,9 +104,28 @@ class MarketViewSet(EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Market.objects.published()
         .select_related("operator")
-        .with_listings()
+        # The search columns are for the search page's index, never shown.
+        .defer("search_vector", "operator__search_vector")
         .order_by("name", "slug")
     )
+
+    def get_serializer_context(self):
+        # Read once and kept for the histories below.
+        if not hasattr(self, "_context"):
+            self._context = super().get_serializer_context()
+        return self._context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is None:
+            return None
+        record = self.get_serializer_context()["edition_record"]
+        return with_histories(page, record)
+
+    def get_object(self):
+        market = super().get_object()
+        record = self.get_serializer_context()["edition_record"]
+        return with_histories([market], record)[0]
 
 
 @extend_schema_view(

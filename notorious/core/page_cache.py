@@ -46,6 +46,13 @@ page that is not stored (an error, a 404) or takes longer, the waiters render it
 themselves. The wait is shared where the cache is: across servers with Redis, across the
 threads of one process without it (a sync gunicorn worker serves one request at a time).
 
+Compression: each page is kept twice, as rendered and gzipped (compressed once, when it
+is stored), and a client whose Accept-Encoding names gzip, as every browser's does, gets
+the gzipped copy: the 350 KB search page of 10,000 markets travels from Redis, through
+nginx and to the reader as about a tenth of that. Each hit still reads one entry. Both
+copies say `Vary: Accept-Encoding`. (Compression cannot leak a secret here, as BREACH
+would: a cached page is the same for every reader and holds no token or cookie.)
+
 If the database cannot be reached, the last generation this process read is used, so
 pages cached before an outage are still served during it.
 
@@ -54,6 +61,7 @@ A cache that fails (Redis down) is skipped: pages are rendered as if nothing wer
 
 import hashlib
 import logging
+import re
 import secrets
 import time
 
@@ -62,8 +70,9 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import Error as DatabaseError
 from django.http import HttpResponse, QueryDict
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_http_date_safe, urlencode
+from django.utils.text import compress_string
 
 from notorious.core import db_routing, generation
 
@@ -91,6 +100,10 @@ QUERY_PARAMETERS = frozenset(
         "page", "page_size", "p", "format", "group",
     }
 )  # fmt: skip
+
+
+# Django's GZipMiddleware's test of Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def bypass_cookies():
@@ -194,6 +207,23 @@ def storable(response):
     return kept
 
 
+def gzipped(response):
+    """The gzipped copy of a stored `response` (see `storable`), as Django's GZipMiddleware
+    would give it."""
+    kept = storable(response)
+    kept.content = compress_string(response.content)
+    kept["Content-Encoding"] = "gzip"
+    kept["Content-Length"] = str(len(kept.content))
+    etag = kept.get("ETag")
+    if etag and etag.startswith('"'):
+        kept["ETag"] = "W/" + etag  # a strong ETag names the bytes, and these differ
+    return kept
+
+
+def accepts_gzip(request):
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
 def claim_rendering(key):
     """Claims the rendering of the page at `key`: a token if this request is to render it
     (it claimed it, or the cache failed), None if another request is rendering it."""
@@ -215,14 +245,15 @@ def release_rendering(key, token):
         logger.warning("Page cache unavailable; rendering claim left to expire", exc_info=True)
 
 
-def wait_for_page(key):
-    """The page another request is rendering under `key`, once it is stored; None if the
-    renderer stopped without storing it, or took longer than PAGE_CACHE_WAIT_SECONDS."""
+def wait_for_page(key, copy):
+    """The page another request is rendering under `key`, once it is stored (as `copy`: the
+    key itself, or its gzipped copy's); None if the renderer stopped without storing it, or
+    took longer than PAGE_CACHE_WAIT_SECONDS."""
     deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
     try:
         while time.monotonic() < deadline and _cache().get(f"{key}:rendering") is not None:
             time.sleep(0.02)
-        return _cache().get(key)
+        return _cache().get(copy)
     except Exception:
         logger.warning("Page cache unavailable; rendering without it", exc_info=True)
         return None
@@ -257,12 +288,13 @@ class ReaderPageCacheMiddleware:
         key = page_key(uri)
         if key is None:  # no generation to trust: render, store nothing
             return self.get_response(request)
-        cached = cached_page(key)
+        copy = f"{key}:gzip" if accepts_gzip(request) else key
+        cached = cached_page(copy)
         token = None
         if cached is None:
             token = claim_rendering(key)
             if token is None:
-                cached = wait_for_page(key)
+                cached = wait_for_page(key, copy)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             if "ETag" not in cached:
@@ -284,8 +316,10 @@ class ReaderPageCacheMiddleware:
     def render_and_store(self, request, key):
         response = self.get_response(request)
         if is_cacheable_response(response):
+            patch_vary_headers(response, ["Accept-Encoding"])
+            copies = {key: storable(response), f"{key}:gzip": gzipped(response)}
             try:
-                _cache().set(key, storable(response), timeout=settings.PAGE_CACHE_SECONDS)
+                _cache().set_many(copies, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("Page cache unavailable; page not stored", exc_info=True)
             response["X-Page-Cache"] = "miss"
