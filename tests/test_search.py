@@ -467,3 +467,38 @@ def test_like_wildcards_in_a_query_are_literal(world):
 
     assert results.company_count == 0
     assert "Alibaba Group" not in names(results.companies)
+
+
+def test_coverage_past_the_ranking_cap_is_counted_as_more_than_it(client, world, monkeypatch):
+    """A common word is counted and ranked up to COVERAGE_RANKED matches; the page says
+    "more than" that many rather than a number it did not count."""
+    monkeypatch.setattr(search_module, "COVERAGE_RANKED", 3)
+    for number in range(5):
+        make_article(f"Capped story {number}")
+
+    results = search("capped")
+    page = get_search(client, "capped").content.decode()
+
+    assert (results.article_count, results.more_articles) == (3, True)
+    assert len(results.articles) == 3
+    assert 'Coverage <span class="count">(more than 3)</span>' in page
+    assert "more than 3 articles of coverage" in page
+    assert len(search_module.search_selection("capped").article_ids) == 5  # downloads: all
+
+
+def test_coverage_up_to_the_cap_is_counted_exactly(world, monkeypatch):
+    monkeypatch.setattr(search_module, "COVERAGE_RANKED", 3)
+    for number in range(3):
+        make_article(f"Capped story {number}")
+
+    results = search("capped")
+
+    assert (results.article_count, results.more_articles) == (3, False)
+
+
+def test_only_the_first_markets_carry_a_timeline_strip(client, world, monkeypatch):
+    monkeypatch.setattr(search_module, "STRIPS_SHOWN", 1)
+    page = get_search(client, "alibaba").content.decode()
+
+    assert page.count('class="strip"') == 1
+    assert "The first 1 show their listing timeline" in page
