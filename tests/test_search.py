@@ -139,7 +139,7 @@ def test_results_page_groups_results_with_counts(client, world):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "1 company" in page and "2 markets" in page and "0 articles of coverage" in page
+    assert "1 company" in page and "2 markets" in page and "1 article of coverage" in page
     assert page.index('id="companies"') < page.index('id="markets"') < page.index('id="coverage"')
     assert world["aliexpress"].get_absolute_url() in page
     assert world["taobao"].get_absolute_url() in page
@@ -502,3 +502,40 @@ def test_only_the_first_markets_carry_a_timeline_strip(client, world, monkeypatc
 
     assert page.count('class="strip"') == 1
     assert "The first 1 show their listing timeline" in page
+
+
+# --- Outlets, and the coverage a name brings ------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["epoch", "大紀元", "Da Ji"])
+def test_outlet_name_or_alias_finds_the_outlet_and_its_coverage(client, world, query):
+    outlet = make_outlet("Da Ji Yuan", aliases="大紀元\nThe Epoch Times (Chinese edition)")
+    own = make_article("Market raid report", outlet=outlet)
+    citing = make_article("Review names platforms")
+    citing.cited_outlets.add(outlet)
+    make_outlet("Hidden Epoch Draft", is_published=False)
+
+    results = search(query)
+    page = get_search(client, query).content.decode()
+
+    assert names(results.outlets) == ["Da Ji Yuan"]
+    assert set(names(results.articles)) == {own.headline, citing.headline}
+    assert 'id="outlets-heading"' in page and "Da Ji Yuan" in page
+
+
+def test_company_name_brings_coverage_of_it_its_subsidiaries_and_their_markets(client, world):
+    about_taobao = make_article("A story on a marketplace", markets=[world["taobao"]])
+    about_company = make_article("A story on a holding", companies=[world["subsidiary"]])
+    make_article("A story on another marketplace", markets=[world["pinduoduo"]])
+
+    results = search("alibaba")
+    page = get_search(client, "alibaba").content.decode()
+
+    assert set(names(results.articles)) == {
+        world["article"].headline,  # about AliExpress, run by Alibaba Group
+        about_taobao.headline,  # about Taobao, run by its subsidiary
+        about_company.headline,
+    }
+    assert results.article_count == 3
+    assert 'Coverage <span class="count">(3)</span>' in page
+    assert len(search_module.search_selection("alibaba").article_ids) == 3

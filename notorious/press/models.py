@@ -63,7 +63,11 @@ class ArticleQuerySet(PublishableQuerySet):
     def about_company(self, company):
         """Coverage of the company, its published subsidiaries, or any published market
         they operate (a draft market's operator is not yet a fact readers may see)."""
-        ids = company.family_ids()
+        return self.about_companies(company.family_ids())
+
+    def about_companies(self, ids):
+        """Coverage of any of the companies `ids` (a family from `family_ids`: the rule of
+        `about_company`) or of any published market one of them operates."""
         # The article ids first, from the two narrow link tables, then the articles: no join
         # of every link row to every article and no DISTINCT over whole rows (2.0 s at
         # 200,000 articles, against milliseconds).
@@ -73,6 +77,20 @@ class ArticleQuerySet(PublishableQuerySet):
         )
         return self.filter(
             pk__in=about_companies.values("article_id").union(about_markets.values("article_id"))
+        )
+
+    def from_outlets(self, outlet_ids):
+        """Coverage an outlet in `outlet_ids` published, republished or is cited in: what
+        its page lists."""
+        return self.filter(
+            pk__in=Article.objects.filter(outlet__in=outlet_ids)
+            .values("pk")
+            .union(Article.objects.filter(republishes__in=outlet_ids).values("pk"))
+            .union(
+                Article.cited_outlets.through.objects.filter(outlet__in=outlet_ids).values(
+                    "article_id"
+                )
+            )
         )
 
     def newest_first(self):
