@@ -45,7 +45,13 @@ from django.db.models import (
 from django.db.models.functions import Greatest
 
 from notorious.companies.models import Company
-from notorious.core.search import SEARCH_CONFIG, NamesOnly, contains_ignoring_case
+from notorious.core.search import (
+    SEARCH_CONFIG,
+    NamesOnly,
+    contains_ignoring_case,
+    first_found,
+    ids_in_order,
+)
 from notorious.markets.models import Market
 from notorious.press.models import Article, Outlet
 from notorious.search_markets import MarketMatches, first_markets
@@ -392,24 +398,3 @@ class Search:
         else:
             article.snippet_html = snippet(article.summary, self.highlight_terms())
         return article
-
-
-# --- Helpers ------------------------------------------------------------------------------
-
-
-def first_found(queryset, limit):
-    """The keys of the first `limit` rows of `queryset` in whatever order PostgreSQL finds
-    them (no ORDER BY, not even the model's default): it stops there, however many match
-    (18 ms against 395 ms to count all 38,831 articles matching "counterfeit")."""
-    return queryset.order_by().values("pk")[:limit]
-
-
-def ids_in_order(queryset):
-    """The primary keys of a ranked queryset, in its order.
-
-    Its annotations are selected too: an annotation left out of the SELECT is written into
-    ORDER BY as it is, and one that folds to a constant (`via_company` when the query names
-    no company) is then a constant PostgreSQL refuses to order by.
-    """
-    names = list(queryset.query.annotations)
-    return [row[0] for row in queryset.values_list("pk", *names)]

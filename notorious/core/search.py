@@ -67,3 +67,24 @@ class NamesOnly(Func):
     function = "ts_filter"
     template = "%(function)s(%(expressions)s, '{a}')"
     output_field = SearchVectorField()
+
+
+# --- Taking keys from a search's querysets --------------------------------------------------
+
+
+def first_found(queryset, limit):
+    """The keys of the first `limit` rows of `queryset` in whatever order PostgreSQL finds
+    them (no ORDER BY, not even the model's default): it stops there, however many match
+    (18 ms against 395 ms to count all 38,831 articles matching "counterfeit")."""
+    return queryset.order_by().values("pk")[:limit]
+
+
+def ids_in_order(queryset):
+    """The primary keys of a ranked queryset, in its order.
+
+    Its annotations are selected too: an annotation left out of the SELECT is written into
+    ORDER BY as it is, and one that folds to a constant (`via_company` when the query names
+    no company) is then a constant PostgreSQL refuses to order by.
+    """
+    names = list(queryset.query.annotations)
+    return [row[0] for row in queryset.values_list("pk", *names)]

@@ -8,6 +8,7 @@ from django_countries.fields import CountryField
 
 from notorious.companies.models import Company
 from notorious.core.edit_history import EditHistory
+from notorious.core.languages import in_language, language_of, validate_language_tag
 from notorious.core.models import Aliased, Publishable, PublishableQuerySet, unique_name_constraint
 from notorious.core.search import search_vector_field, search_vector_index
 from notorious.markets.models import Market
@@ -18,6 +19,14 @@ class Outlet(Aliased, Publishable):
     """A news organisation whose coverage the site records, e.g. TSF or Da Ji Yuan (大紀元)."""
 
     name = models.CharField(max_length=200)
+    name_language = models.CharField(
+        "language of the name",
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text="A BCP 47 tag (e.g. zh, pt) for the name. Blank: guessed from its script "
+        "(Chinese characters: zh).",
+    )
     slug = models.SlugField(max_length=200, unique=True)
     country = CountryField(blank=True)
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
@@ -36,6 +45,11 @@ class Outlet(Aliased, Publishable):
 
     def get_absolute_url(self):
         return reverse("press:outlet", kwargs={"slug": self.slug})
+
+    @property
+    def name_html(self):
+        """The name, marked with its language (`lang`) when it is not the page's."""
+        return in_language(self.name, language_of(self.name, self.name_language))
 
     def clean(self):
         self.clean_aliases()
@@ -219,6 +233,12 @@ class Article(Publishable):
 
     def get_absolute_url(self):
         return reverse("press:article", kwargs={"slug": self.slug})
+
+    @property
+    def text_language(self):
+        """The language of the headline and summary: the one recorded, else the headline's
+        script's (`language_of`)."""
+        return language_of(self.headline, self.language)
 
     def clean(self):
         self.headline = " ".join(self.headline.split())
