@@ -49,11 +49,18 @@ from notorious.core.search import (
     SEARCH_CONFIG,
     NamesOnly,
     contains_ignoring_case,
-    first_found,
+    first_keys,
     ids_in_order,
 )
 from notorious.markets.models import Market
-from notorious.press.models import Article, Outlet
+from notorious.press.models import (
+    Article,
+    Outlet,
+    article_ids,
+    company_link_keys,
+    outlet_link_keys,
+    union_of,
+)
 from notorious.search_markets import MarketMatches, first_markets
 from notorious.search_text import (
     MARK_END,
@@ -186,11 +193,10 @@ class Search:
         """The results page's groups: the first RESULTS_PER_GROUP of each, and counts."""
         self.tune_planner()
         companies, markets, articles = self.selections()
-        # The keys of the first COVERAGE_RANKED + 1 matches found, in one index scan: they
-        # are the count (capped) and the candidates ranked, not every match. As a list,
-        # they are a small set the planner probes the articles with, rather than a join
-        # it would price as a walk of every article (188 ms for "alibaba").
-        found = list(first_found(articles, COVERAGE_RANKED + 1).values_list("pk", flat=True))
+        # The first COVERAGE_RANKED + 1 keys found are the count (capped) and the candidates
+        # ranked; as a list, a small set the planner probes articles with (not a join it
+        # would price as a walk of every article: 188 ms for "alibaba").
+        found = first_keys([article_ids(keys) for keys in articles], COVERAGE_RANKED + 1)
         article_count = min(len(found), COVERAGE_RANKED)
         more_articles = len(found) > COVERAGE_RANKED
         articles = Article.objects.filter(pk__in=found[:COVERAGE_RANKED])
@@ -217,7 +223,7 @@ class Search:
         return (
             ids_in_order(self.rank_companies(companies)),
             [pk for pk, *_ in markets.ranked()],
-            ids_in_order(self.order_articles(Article.objects.filter(pk__in=articles))),
+            ids_in_order(self.order_articles(Article.objects.filter(pk__in=union_of(articles)))),
         )
 
     def tune_planner(self):
@@ -257,22 +263,16 @@ class Search:
         return Outlet.objects.published().filter(self.name_filter())
 
     def matching_articles(self, family, outlet_ids):
-        """The keys (unordered) of published coverage matching the query's words, and of
-        coverage linked to a company of `family` (or a market it runs) or from an outlet of
-        `outlet_ids`: a reader who names a company or an outlet is looking for its coverage.
-
-        The extra coverage joins as keys in a UNION, never as an OR beside the full-text
-        condition, which no index answers; a query naming no company or outlet reads
-        the full-text index alone."""
-        published = Article.objects.published()
-        keys = published.filter(self.article_filter()).order_by().values("pk")
-        linked = []
+        """Unordered querysets of the keys of published coverage matching the query's
+        words, and of coverage linked to a company of `family` (or a market it runs) or
+        from an outlet of `outlet_ids`: a reader who names a company or an outlet is looking
+        for its coverage. Each is read alone (`first_keys`), never as an OR beside the
+        full-text condition, which no index answers."""
+        keys = [Article.objects.published().filter(self.article_filter())]
         if family:
-            linked.append(published.about_companies(family))
+            keys += company_link_keys(family, published_articles=True)
         if outlet_ids:
-            linked.append(published.from_outlets(outlet_ids))
-        for articles in linked:
-            keys = keys.union(articles.order_by().values("pk"))
+            keys += outlet_link_keys(outlet_ids, published_articles=True)
         return keys
 
     def matching_markets(self, family):

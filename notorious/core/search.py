@@ -69,14 +69,7 @@ class NamesOnly(Func):
     output_field = SearchVectorField()
 
 
-# --- Taking keys from a search's querysets --------------------------------------------------
-
-
-def first_found(queryset, limit):
-    """The keys of the first `limit` rows of `queryset` in whatever order PostgreSQL finds
-    them (no ORDER BY, not even the model's default): it stops there, however many match
-    (18 ms against 395 ms to count all 38,831 articles matching "counterfeit")."""
-    return queryset.order_by().values("pk")[:limit]
+# --- Reading keys from a ranked queryset --------------------------------------------------
 
 
 def ids_in_order(queryset):
@@ -88,3 +81,14 @@ def ids_in_order(queryset):
     """
     names = list(queryset.query.annotations)
     return [row[0] for row in queryset.values_list("pk", *names)]
+
+
+def first_keys(key_querysets, limit):
+    """The distinct keys among the first `limit` rows of each of `key_querysets` (unordered
+    one-column querysets), in one UNION ALL of LIMITed scans: each stops at `limit` however
+    many rows match ("synthetic" names 2,500 companies, linked to nearly every article), and
+    more than `limit` distinct keys means more than `limit` match. 18 ms against 395 ms to
+    count all 38,831 articles matching "counterfeit"."""
+    scans = [keys[:limit] for keys in key_querysets]
+    union = scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
+    return sorted({value for row in union for value in row.values()})

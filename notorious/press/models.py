@@ -85,27 +85,12 @@ class ArticleQuerySet(PublishableQuerySet):
         # The article ids first, from the two narrow link tables, then the articles: no join
         # of every link row to every article and no DISTINCT over whole rows (2.0 s at
         # 200,000 articles, against milliseconds).
-        about_companies = Article.companies.through.objects.filter(company__in=ids)
-        about_markets = Article.markets.through.objects.filter(
-            market__operator__in=ids, market__is_published=True
-        )
-        return self.filter(
-            pk__in=about_companies.values("article_id").union(about_markets.values("article_id"))
-        )
+        return self.filter(pk__in=union_of(company_link_keys(ids)))
 
     def from_outlets(self, outlet_ids):
         """Coverage an outlet in `outlet_ids` published, republished or is cited in: what
         its page lists."""
-        return self.filter(
-            pk__in=Article.objects.filter(outlet__in=outlet_ids)
-            .values("pk")
-            .union(Article.objects.filter(republishes__in=outlet_ids).values("pk"))
-            .union(
-                Article.cited_outlets.through.objects.filter(outlet__in=outlet_ids).values(
-                    "article_id"
-                )
-            )
-        )
+        return self.filter(pk__in=union_of(outlet_link_keys(outlet_ids)))
 
     def newest_first(self):
         """Newest first, undated last; served by the index `article_newest_first`."""
@@ -145,6 +130,42 @@ class ArticleQuerySet(PublishableQuerySet):
             models.Prefetch("companies", queryset=Company.objects.published()),
             models.Prefetch("reports", queryset=Report.objects.published()),
         )
+
+
+def company_link_keys(ids, published_articles=False):
+    """The ids of articles about a company of `ids` and of articles about a published market
+    one of them operates: two unordered `article_id` querysets (see `about_companies`),
+    of published articles only with `published_articles`."""
+    about = {"article__is_published": True} if published_articles else {}
+    return [
+        Article.companies.through.objects.filter(company__in=ids, **about),
+        Article.markets.through.objects.filter(
+            market__operator__in=ids, market__is_published=True, **about
+        ),
+    ]
+
+
+def outlet_link_keys(outlet_ids, published_articles=False):
+    """The ids of articles an outlet of `outlet_ids` published, republished or is cited in:
+    three unordered `article_id` querysets (see `from_outlets`)."""
+    published = {"is_published": True} if published_articles else {}
+    linked = {"article__is_published": True} if published_articles else {}
+    return [
+        Article.objects.filter(outlet__in=outlet_ids, **published),
+        Article.objects.filter(republishes__in=outlet_ids, **published),
+        Article.cited_outlets.through.objects.filter(outlet__in=outlet_ids, **linked),
+    ]
+
+
+def article_ids(queryset):
+    """An article-id column of a link-table or article queryset, unordered."""
+    column = "pk" if queryset.model is Article else "article_id"
+    return queryset.order_by().values(column)
+
+
+def union_of(key_querysets):
+    keys = [article_ids(queryset) for queryset in key_querysets]
+    return keys[0].union(*keys[1:])
 
 
 class Article(Publishable):
