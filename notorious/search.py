@@ -328,10 +328,10 @@ class Search:
     def article_filter(self):
         condition = Q(search_vector=self.tsquery)
         if is_unspaced_script(self.query):
-            # 'simple' keeps a CJK run as one word; find it inside longer runs too.
-            condition |= Q(contains_ignoring_case("headline", self.query)) | Q(
-                contains_ignoring_case("summary", self.query)
-            )
+            # 'simple' keeps a CJK run as one word; find it inside longer runs too. As
+            # icontains (UPPER ... LIKE), which the coverage list's trigram indexes serve
+            # (617 -> 6 ms for "大紀元" at 200,000 articles; ILIKE read every article).
+            condition |= Q(headline__icontains=self.query) | Q(summary__icontains=self.query)
         return condition
 
     def name_score(self):
