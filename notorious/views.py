@@ -56,6 +56,7 @@ class SearchView(SearchDownloadMixin, TemplateView):
             asked=bool(raw_query.strip()),
             max_query_length=search_text.MAX_QUERY_LENGTH,
             results_per_group=search.RESULTS_PER_GROUP,
+            strips_shown=search.STRIPS_SHOWN,
             **kwargs,
         )
 

@@ -224,3 +224,29 @@ def test_figures_say_what_they_are_about_and_appear_only_there(client):
     assert "About the economy (United States of America)" in edition_page
     article_page = text_of(client.get(seized.source_article.get_absolute_url()))
     assert "75% Share of the value" in article_page and "About China" in article_page
+
+
+@pytest.mark.parametrize(
+    "native, market",
+    [
+        ("淘宝", "Taobao"),
+        ("拼多多", "Pinduoduo"),
+        ("百度网盘", "Baidu Wangpan"),
+        ("速卖通", "AliExpress"),
+        ("微信", "WeChat"),
+    ],
+)
+def test_native_names_from_the_seed_notes_find_their_markets(client, native, market):
+    load()
+    page = client.get(reverse("search"), {"q": native}).content.decode()
+
+    assert f">{market}</a>" in page
+
+
+@pytest.mark.parametrize("query", ["epoch", "大紀元"])
+def test_the_demo_outlet_is_found_with_the_coverage_citing_it(client, query):
+    load()
+    page = client.get(reverse("search"), {"q": query}).content.decode()
+
+    assert ">Da Ji Yuan</a>" in page
+    assert 'Coverage <span class="count">(1)</span>' in page

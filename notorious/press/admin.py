@@ -17,7 +17,17 @@ class OutletAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("name", "slug", "aliases", "is_published")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("name", "name_language"),
+                    "slug",
+                    ("aliases", "aliases_language"),
+                    "is_published",
+                )
+            },
+        ),
         ("Details", {"fields": (("country", "language"), "website", "description")}),
         RECORD_FIELDSET,
     )
