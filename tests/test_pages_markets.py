@@ -219,7 +219,7 @@ def test_pagination_keeps_the_filters_in_the_links(client, db):
         ("kind=banana", "banana is not one of the available choices"),
         ("year=abc", "Select a valid choice"),
         ("year=1999", "Select a valid choice"),
-        ("company=no-such-company", "Select a valid choice"),
+        ("company=no-such-company", "Company: No published company has the name or slug"),
         ("status=maybe", "maybe is not one of the available choices"),
         ("latest=perhaps", "perhaps is not one of the available choices"),
         ("sort=evil", "evil is not one of the available choices"),

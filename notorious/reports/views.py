@@ -6,6 +6,7 @@ from django.views.generic import ListView, TemplateView
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
+from notorious.core.filters import applied_filters, filter_problems
 from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
 from notorious.core.views import PublishedDetailView
 from notorious.markets.history import history_of_listings
@@ -161,10 +162,7 @@ class TimelineView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = TimelineFilterForm(request.GET)
-        problems = [
-            f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        ]
+        problems = filter_problems(form)
         context = {"form": form, "timeline": None}
         if form.is_valid():
             timeline = build_timeline(**form.timeline_arguments())
@@ -180,6 +178,7 @@ class TimelineView(TemplateView):
             **context,
             filtered=any(request.GET.get(name) for name in form.fields),
             filter_problems=problems,
+            applied_filters=applied_filters(form),
         )
         return self.render_to_response(context, status=400 if problems else 200)
 
