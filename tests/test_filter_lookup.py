@@ -72,10 +72,10 @@ def test_no_company_or_market_is_listed_in_the_forms(client, alibaba):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("Hidden Holdings", "no published company has the name or slug “Hidden Holdings”"),
-        ("hidden-holdings", "no published company has the name or slug “hidden-holdings”"),
-        ("Nobody Ltd", "no published company has the name or slug “Nobody Ltd”"),
-        ("x" * 300, "no published company has the name or slug “" + "x" * 60 + "…”"),
+        ("Hidden Holdings", "No published company has the name or slug “Hidden Holdings”"),
+        ("hidden-holdings", "No published company has the name or slug “hidden-holdings”"),
+        ("Nobody Ltd", "No published company has the name or slug “Nobody Ltd”"),
+        ("x" * 300, "No published company has the name or slug “" + "x" * 60 + "…”"),
         ("a\x00b", "Null characters are not allowed"),
     ],
 )
@@ -105,7 +105,7 @@ def test_the_api_takes_a_name_too_and_refuses_what_it_cannot_resolve(client, ali
     assert [m["slug"] for m in by_name.json()["results"]] == ["taobao"]
     refused = client.get("/api/markets/", {"company": "Hidden Holdings"})
     assert refused.status_code == 400
-    assert "Select a valid choice" in refused.content.decode()
+    assert "No published company has the name or slug “Hidden Holdings”" in refused.content.decode()
 
 
 def suggest(client, kind, typed, status=200):

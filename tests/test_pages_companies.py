@@ -131,7 +131,7 @@ def test_companies_list_filters_and_bad_values(client, alibaba):
     ]
     bad = client.get("/companies/?parent=nobody")
     assert bad.status_code == 400
-    assert "Select a valid choice" in text_of(bad)
+    assert "Owned by: No published company has the name or slug “nobody”." in text_of(bad)
     assert client.get("/companies/?page=50").status_code == 400
 
 

@@ -219,7 +219,7 @@ def test_pagination_keeps_the_filters_in_the_links(client, db):
         ("kind=banana", "banana is not one of the available choices"),
         ("year=abc", "Select a valid choice"),
         ("year=1999", "Select a valid choice"),
-        ("company=no-such-company", "Select a valid choice"),
+        ("company=no-such-company", "Company: No published company has the name or slug"),
         ("status=maybe", "maybe is not one of the available choices"),
         ("latest=perhaps", "perhaps is not one of the available choices"),
         ("sort=evil", "evil is not one of the available choices"),
@@ -239,6 +239,33 @@ def test_unknown_values_give_a_400_with_a_message(client, markets, query, messag
     assert "Some of this address was not understood" in text
     assert message in text
     assert response.context["rows"] == []
+
+
+def test_a_filter_error_is_the_description_of_its_box(client, markets):
+    """The box with the bad value is described by its error (an id in the page), labelled
+    by its own name; nothing points at help text the page does not show."""
+    response = client.get(LIST, {"kind": "banana", "company": "nobody"})
+    html = response.content.decode()
+    for name in ("kind", "company"):
+        assert f'aria-describedby="id_{name}_error"' in html
+        assert f'<p class="field-error" id="id_{name}_error">' in html
+    assert "_helptext" not in html
+    problems = response.context["filter_problems"]
+    assert problems == [
+        "Kind: Select a valid choice. banana is not one of the available choices.",
+        "Company: No published company has the name or slug “nobody”.",
+    ]
+
+
+def test_a_filter_problem_is_named_by_a_label_never_none():
+    from django import forms
+
+    from notorious.core.filters import filter_problems
+
+    class Form(forms.Form):
+        per_page = forms.IntegerField()
+
+    assert filter_problems(Form({"per_page": "x"})) == ["Per page: Enter a whole number."]
 
 
 def test_a_very_long_name_query_is_an_empty_result_not_an_error(client, markets):

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django_countries import countries
 
-from notorious.core.filters import ChoiceFilter, PublishedLookupFilter
+from notorious.core.filters import ChoiceFilter, FilterForm, PublishedLookupFilter
 
 from .models import Company
 
@@ -27,6 +27,7 @@ class CompanyFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Company
         fields = ["q", "country", "parent"]
 

@@ -22,6 +22,7 @@ import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model
+from django.forms.boundfield import BoundField
 from django.forms.widgets import Script
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -29,6 +30,86 @@ from django.utils.safestring import mark_safe
 
 # How many entries a message lists when a name matches several.
 AMBIGUOUS_SHOWN = 5
+
+
+class FilterBoundField(BoundField):
+    """A filter box described by its error alone.
+
+    The filters' help texts document the API's parameters (`prefix '-' to reverse`) and
+    are not shown on the pages; Django would still point `aria-describedby` at an
+    `id_<name>_helptext` element, which is not in the page. The error is there, with the id
+    Django gives it (`id_<name>_error`, see templates/includes/filter_form.html).
+    """
+
+    @property
+    def aria_describedby(self):
+        if self.auto_id and not self.is_hidden and self.errors:
+            return f"{self.auto_id}_error"
+        return None
+
+
+class FilterForm(forms.Form):
+    """The form of every filter a public page shows (a FilterSet's `Meta.form`)."""
+
+    bound_field_class = FilterBoundField
+
+
+def applied_filters(form):
+    """The filters a list was narrowed by, as (label, value) in the words the form shows:
+    ("Kind", "Online"), ("Company", "Alibaba Group"). A printed list states them, its form
+    being left off the paper. Values the form could not read are given as sent."""
+    if not form.is_bound:
+        return []
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    applied = []
+    for name, field in form.fields.items():
+        raw = form.data.get(name)
+        if raw is None or str(raw).strip() == "":
+            continue
+        value = cleaned.get(name, raw)
+        # A model choice's value is its entry (named without running the choices' query).
+        choices = (
+            None if isinstance(field, forms.ModelChoiceField) else getattr(field, "choices", None)
+        )
+        labels = {} if choices is None else dict(flat_choices(choices))
+        # A sort's cleaned value is a list of its parts.
+        values = value if isinstance(value, (list, tuple)) else [value]
+        shown = ", ".join(shown_value(part, labels, raw) for part in values)
+        applied.append((field.label or name.capitalize(), shown))
+    return applied
+
+
+def shown_value(value, labels, raw):
+    """One filter value in the words its form shows: an entry's name, a choice's label, a
+    date; else what was sent."""
+    if isinstance(value, Model):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if str(value) in labels:
+        return str(labels[str(value)])
+    return str(value) if value is not None else str(raw)
+
+
+def flat_choices(choices):
+    """(value, label) pairs of a field's choices, groups opened."""
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from flat_choices(label)
+        else:
+            yield str(value), label
+
+
+def filter_problems(form):
+    """What a list page says about each filter it could not read: "Kind: …", by the
+    label the reader sees beside the box (a filter without one by its parameter's name,
+    never "None")."""
+    problems = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label if field is not None else None) or name.replace("_", " ").capitalize()
+        problems.append(f"{label}: {' '.join(errors)}")
+    return problems
 
 
 def html_attributes(attrs):
@@ -202,7 +283,7 @@ class PublishedLookupField(forms.Field):
         shown = typed if len(typed) <= 60 else typed[:60] + "…"
         if not matches:
             raise forms.ValidationError(
-                f"Select a valid choice: no published {what} has the name or slug “{shown}”.",
+                f"No published {what} has the name or slug “{shown}”.",
                 code="invalid_choice",
             )
         named = [m for m in matches if str(m).casefold() == typed.casefold()]
@@ -212,7 +293,7 @@ class PublishedLookupField(forms.Field):
             names = ", ".join(f"{m} ({m.slug})" for m in matches[:AMBIGUOUS_SHOWN])
             more = " and others" if len(matches) > AMBIGUOUS_SHOWN else ""
             raise forms.ValidationError(
-                f"Select a valid choice: “{shown}” names several {plural}: {names}{more}. "
+                f"“{shown}” names several {plural}: {names}{more}. "
                 "Type the slug of the one you mean.",
                 code="ambiguous",
             )

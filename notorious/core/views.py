@@ -4,6 +4,7 @@ preview as drafts."""
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from .filters import applied_filters, filter_problems
 from .paging import InvalidPage, page_problem, requested_page
 from .sharing import normalised_query, with_query
 
@@ -29,11 +30,7 @@ class FilteredListView(ListView):
             self.request.GET, queryset=self.get_base_queryset(), request=self.request
         )
         if not self.filterset.is_valid():
-            form = self.filterset.form
-            self.filter_problems = [
-                f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
-                for name, errors in form.errors.items()
-            ]
+            self.filter_problems = filter_problems(self.filterset.form)
             return self.filterset.queryset.none()
         return self.filterset.qs
 
@@ -51,6 +48,7 @@ class FilteredListView(ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["filter_problems"] = self.filter_problems
+        context["applied_filters"] = applied_filters(self.filterset.form)
         # Only the filters count: a parameter no page reads changes nothing.
         context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.form.fields)
         # A filtered list or a later page is a page of its own, canonical to itself; the

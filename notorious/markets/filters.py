@@ -7,7 +7,12 @@ from django.db.models import F, Q
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
+from notorious.core.filters import (
+    ChoiceFilter,
+    FilterForm,
+    PublishedChoiceFilter,
+    PublishedLookupFilter,
+)
 from notorious.reports.models import Report
 
 from .history import LISTED, STATUS_CHOICES
@@ -127,6 +132,7 @@ class MarketFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Market
         fields = [
             "q",

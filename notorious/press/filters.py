@@ -8,7 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from notorious.companies.models import Company
-from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
+from notorious.core.filters import (
+    ChoiceFilter,
+    FilterForm,
+    PublishedChoiceFilter,
+    PublishedLookupFilter,
+)
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -67,6 +72,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Article
         fields = [
             "q",
@@ -114,6 +120,7 @@ class OutletFilter(django_filters.FilterSet):
     language = ChoiceFilter(choices=settings.LANGUAGES)
 
     class Meta:
+        form = FilterForm
         model = Outlet
         fields = ["q", "country", "language"]
 

@@ -1,13 +1,13 @@
 from django import forms
 
 from notorious.companies.models import Company
-from notorious.core.filters import PublishedLookupField
+from notorious.core.filters import FilterForm, PublishedLookupField
 from notorious.core.numbers import parse_number
 from notorious.markets.models import Market
 from notorious.press.models import Article
 
 
-class TimelineFilterForm(forms.Form):
+class TimelineFilterForm(FilterForm):
     """The timeline's filters, read from the query string (all optional)."""
 
     company = PublishedLookupField(

@@ -6,6 +6,7 @@ from django.views.generic import ListView, TemplateView
 
 from notorious.api import views as api
 from notorious.api.downloads import DownloadMixin
+from notorious.core.filters import applied_filters, filter_problems
 from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_problem, requested_page
 from notorious.core.sharing import normalised_query, with_query
 from notorious.core.views import PublishedDetailView
@@ -167,10 +168,7 @@ class TimelineView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = TimelineFilterForm(request.GET)
-        problems = [
-            f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        ]
+        problems = filter_problems(form)
         context = {"form": form, "timeline": None}
         if form.is_valid():
             timeline = build_timeline(**form.timeline_arguments())
@@ -189,6 +187,7 @@ class TimelineView(TemplateView):
             canonical_path=with_query(
                 request.path, normalised_query(request.GET, [*form.fields, "page"])
             ),
+            applied_filters=applied_filters(form),
         )
         return self.render_to_response(context, status=400 if problems else 200)
 
