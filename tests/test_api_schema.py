@@ -5,6 +5,7 @@ schemas, invalid requests refused, valid ones accepted, ...). It must find nothi
 A sample of real answers is also validated against the schema with openapi-schema-validator's
 engine (jsonschema, OpenAPI 3.0 dialect), and the errors are checked as a client sees them."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -12,10 +13,12 @@ import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import load_all_checks
 from schemathesis.generation import GenerationMode
 
+from notorious.core import errors
 from notorious.wsgi import application
 from tests.factories import make_article, make_figure, make_market, make_outlet
 
@@ -105,3 +108,59 @@ def test_every_operation_answers_as_its_schema_says(api, label, mode):
         case.call_and_validate(checks=ALL_CHECKS)
 
     check()
+
+
+def problem_of(response, status):
+    """The JSON problem (RFC 9457) an API error answers with."""
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    problem = json.loads(response.content)
+    assert problem["status"] == status and problem["type"] == "about:blank"
+    assert problem["title"] and problem["detail"]
+    return problem
+
+
+@pytest.mark.django_db
+def test_api_errors_are_json_problems_for_a_json_client(client):
+    json_client = {"HTTP_ACCEPT": "application/json"}
+    # No route takes "abc" as a year: Django's 404, not DRF's, was the HTML page.
+    problem_of(client.get("/api/reports/abc/", **json_client), 404)
+    problem_of(client.get("/api/no-such-list/"), 404)  # curl's */* is not asking for HTML
+    problem_of(client.get("/api/markets/no-such-market/", **json_client), 404)
+    problem_of(client.get("/api/outlets/", {"page": "9"}, **json_client), 404)
+    bad = problem_of(client.get("/api/reports/", {"since": "1999", "page_size": "0"}), 400)
+    assert set(bad["errors"]) == {"since"}  # the filters are read first
+    bad = problem_of(client.get("/api/outlets/", {"page_size": "-3"}), 400)
+    assert set(bad["errors"]) == {"page_size"}
+    refused = client.post("/api/markets/", **json_client)
+    problem_of(refused, 405)
+    assert refused["Allow"] == "GET, HEAD, OPTIONS"
+    # A browser asking for an unknown API address gets the site's page, in HTML.
+    page = client.get("/api/no-such-list/", HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_an_api_crash_is_a_json_problem_without_its_detail():
+    request = RequestFactory().get("/api/markets/", HTTP_ACCEPT="application/json")
+    problem = problem_of(errors.server_error(request), 500)
+    assert "Traceback" not in problem["detail"]
+    page = errors.server_error(RequestFactory().get("/markets/"))
+    assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_optional_addresses_are_null_or_an_absolute_uri(client):
+    make_api_data()
+    found = {None: 0, "uri": 0}
+    for path, field in [
+        ("/api/markets/", "website"),
+        ("/api/companies/", "website"),
+        ("/api/outlets/", "website"),
+        ("/api/articles/", "url"),
+        ("/api/reports/", "source_url"),
+    ]:
+        for entry in client.get(path, {"page_size": "200"}).json()["results"]:
+            value = entry[field]
+            assert value is None or value.startswith(("https://", "http://")), (path, value)
+            found[None if value is None else "uri"] += 1
+    assert found[None] and found["uri"]  # both forms were met

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from notorious.core.admin import (
     RECORD_FIELDSET,
     GuardedInlineMixin,
+    LabelledRowsInlineMixin,
     PublishableAdmin,
     unpublish,
 )
@@ -28,7 +29,7 @@ from .publishing import PublishPlan
 NOT_SAVED = "Shown once the edition is saved."
 
 
-class MarketListingInline(GuardedInlineMixin, admin.TabularInline):
+class MarketListingInline(LabelledRowsInlineMixin, GuardedInlineMixin, admin.TabularInline):
     """On a market's page: the editions that name it, picked by autocomplete. A market is
     listed at most once per edition, so this stays a few dozen rows (an edition's own page
     links to its listings instead: it may have hundreds). Each row refuses to save over a
