@@ -24,17 +24,16 @@ class Pagination(PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
-            parameter["allowEmptyValue"] = True
+            parameter["allowEmptyValue"] = True  # an empty page is the first, as no page
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"anyOf": [parameter["schema"], {"enum": ["last"]}]}
+                parameter["description"] = "A page number from 1, or `last`."
             if parameter["name"] == self.page_size_query_param:
                 parameter["description"] = (
                     f"Results per page: {self.page_size} unless asked, {self.max_page_size} "
                     "at most (a larger number gives that many)."
                 )
         return parameters
-
-    def get_page_number(self, request, paginator):
-        # An empty value (a form's empty field) is the first page, like no value.
-        return request.query_params.get(self.page_query_param) or 1
 
 
 class FromEitherEndPaginator(Paginator):

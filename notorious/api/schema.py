@@ -106,12 +106,9 @@ def filter_value_schema(filter_field, schema):
         }
     else:
         return schema
-    if values:
+    if values:  # none when nothing is published yet: then the type alone
         schema.pop("pattern", None)
-        schema["enum"] = values
-    elif "pattern" not in schema:
-        # No value is taken (nothing is published to choose yet): only an empty one.
-        schema = {"type": "string", "maxLength": 0}
+        schema["enum"] = sorted(values, key=str)
     return schema
 
 

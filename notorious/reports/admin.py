@@ -12,11 +12,11 @@ from django.utils.http import urlencode
 from notorious.core.admin import (
     RECORD_FIELDSET,
     GuardedInlineMixin,
-    LabelledRowsInlineMixin,
     PublishableAdmin,
     unpublish,
 )
 from notorious.core.admin import publish as publish_entries
+from notorious.core.admin_rows import LabelledRowsInlineMixin
 from notorious.core.numbers import parse_number
 from notorious.markets.models import Kind
 
