@@ -1,9 +1,10 @@
 """The API against its own OpenAPI schema: schemathesis sends generated requests, valid and
 invalid, to every operation of the live schema and checks every answer with all its checks
 (no server error, only documented statuses and content types, bodies that match their
-schemas, invalid requests refused, valid ones accepted, ...). It must find nothing.
-A sample of real answers is also validated against the schema with openapi-schema-validator's
-engine (jsonschema, OpenAPI 3.0 dialect), and the errors are checked as a client sees them."""
+schemas, invalid requests refused, valid ones accepted, ...). It must find nothing: every
+real answer it gets is validated against the schema (response_schema_conformance, with the
+URI and date formats checked). The errors and the optional addresses are also checked here
+as a client sees them."""
 
 import json
 from io import StringIO
