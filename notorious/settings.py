@@ -252,7 +252,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "notorious.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "notorious.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "notorious.api.errors.exception_handler",  # errors as JSON problems
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Notorious API",
@@ -270,8 +271,9 @@ SPECTACULAR_SETTINGS = {
     # The documentation page's assets come from drf-spectacular-sidecar, served by the site.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # No validator badge: it would send the schema's address to swagger.io.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No validator badge: it would send the schema's address to swagger.io. No deep links:
+    # they put a link inside each operation's button (nested controls, WCAG 4.1.2).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 

@@ -36,7 +36,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
 ]
 
-# Static error pages with the security headers, safe to render whatever the request holds
-# (notorious/core/errors.py).
+# Static error pages with the security headers, safe to render whatever the request holds, and
+# JSON problems under /api/ (notorious/core/errors.py).
 handler400 = "notorious.core.errors.bad_request"
+handler404 = "notorious.core.errors.page_not_found"
 handler500 = "notorious.core.errors.server_error"

@@ -322,15 +322,19 @@ def test_year_and_other_filters(client):
 )
 def test_bad_filter_values_are_a_400_naming_the_filter(client, endpoint, params, field):
     make_report(2021)
-    data = get_json(client, endpoint, expect=400, **params)
-    assert field in data
-    assert data[field][0]  # a message a person can read
+    response = client.get(endpoint, params, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400 and problem["title"] == "Bad Request"
+    assert field in problem["detail"]
+    assert problem["errors"][field][0]  # a message a person can read
 
 
 def test_drafts_cannot_be_used_as_filter_values(client):
     make_company("Hidden", is_published=False)
     data = get_json(client, "/api/markets/", expect=400, company="hidden")
-    assert "company" in data
+    assert "company" in data["errors"]
 
 
 def test_pagination(client):

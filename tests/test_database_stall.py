@@ -93,7 +93,7 @@ def test_a_readers_slow_query_is_cancelled_at_the_time_limit_but_staffs_is_not(
 def test_the_api_answers_a_slow_query_with_a_json_503(slow_site):
     response = Client(raise_request_exception=False).get("/api/slow/?seconds=2")
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert "briefly unavailable" in response.json()["detail"]
     assert response["Retry-After"] == "5"
 

@@ -27,9 +27,12 @@ def test_a_disallowed_host_gets_a_plain_400_with_the_security_headers(production
     response = client.get(path, HTTP_HOST="attacker.example")
     assert response.status_code == 400
     assert_security_headers(response)
-    html = response.content.decode()
-    assert "Error 400" in html
-    assert "attacker.example" not in html
+    body = response.content.decode()
+    if path.startswith("/api/"):  # the API's clients get a JSON problem
+        assert response["Content-Type"] == "application/problem+json"
+    else:
+        assert "Error 400" in body
+    assert "attacker.example" not in body
 
 
 def test_an_allowed_host_is_served(production):

@@ -16,7 +16,13 @@ from notorious.markets.history import LISTED, NO_EDITION, NOT_ENTERED, NOT_LISTE
 from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
-from .serializers import AliasesMixin, CountryMixin, PageUrlField, PublishedSlugField
+from .serializers import (
+    AliasesMixin,
+    CountryMixin,
+    ModelSerializer,
+    PageUrlField,
+    PublishedSlugField,
+)
 
 STATE_CHOICES = [
     (LISTED, "Listed: a listing is entered"),
@@ -94,7 +100,7 @@ def latest_edition_answer(history):
     return False if state == NOT_LISTED else None
 
 
-class MarketSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
+class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
     """A market with what its published listings say, against the editions on record.
 
     The view passes `edition_record` (the editions and their completeness, once per request)
@@ -233,7 +239,7 @@ def market_history(market, context):
     return market._api_history
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     """An edition, with how complete each of its sections is here (the view annotates the
     entered counts with `ReportQuerySet.with_entered_counts`)."""
 
@@ -303,7 +309,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class ListingSerializer(serializers.ModelSerializer):
+class ListingSerializer(ModelSerializer):
     """One market named in one edition.
 
     The view prefetches each market's published listings and passes `edition_record`, so

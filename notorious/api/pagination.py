@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -8,6 +9,31 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """The page size asked for, at most `max_page_size`; one that is not a whole number
+        of at least 1 is a 400 (DRF would quietly give the default), as the schema says."""
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value == "":  # not asked, or an empty form field: the default
+            return self.page_size
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
+            raise ValidationError({self.page_size_query_param: ["A whole number from 1."]})
+        return min(int(value), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            parameter["allowEmptyValue"] = True  # an empty page is the first, as no page
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"anyOf": [parameter["schema"], {"enum": ["last"]}]}
+                parameter["description"] = "A page number from 1, or `last`."
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} unless asked, {self.max_page_size} "
+                    "at most (a larger number gives that many)."
+                )
+        return parameters
 
 
 class FromEitherEndPaginator(Paginator):

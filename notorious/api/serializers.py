@@ -5,6 +5,7 @@ when published: a draft operator, outlet or edition is never named. Markets, edi
 listings, whose fields rest on the listing histories, are in `history_serializers`.
 """
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,6 +15,29 @@ from notorious.companies.models import Company
 from notorious.core.models import if_published
 from notorious.figures.models import Figure
 from notorious.press.models import Article, Outlet
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class OptionalURLField(serializers.URLField):
+    """A web address, or null when none is recorded: one form for "none", never an empty
+    string (which no URI validator takes)."""
+
+    def __init__(self, **kwargs):
+        # The API only reads: a blank field is output as null, so it is never "" either.
+        kwargs.update(allow_blank=False, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's, giving a model's optional URL fields as `OptionalURLField`."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: OptionalURLField,
+    }
 
 
 class PublishedManyRelatedField(serializers.ManyRelatedField):
@@ -76,7 +100,7 @@ class AliasesMixin(serializers.Serializer):
     )
 
 
-class CompanySerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
+class CompanySerializer(CountryMixin, AliasesMixin, ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:company-detail", lookup_field="slug"
     )
@@ -106,7 +130,7 @@ class CompanySerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer)
         ]
 
 
-class OutletSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
+class OutletSerializer(CountryMixin, AliasesMixin, ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:outlet-detail", lookup_field="slug"
     )
@@ -129,7 +153,7 @@ class OutletSerializer(CountryMixin, AliasesMixin, serializers.ModelSerializer):
         ]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:article-detail", lookup_field="slug"
     )
@@ -166,7 +190,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         extra_kwargs = {"url": {"help_text": "Where the article was published."}}
 
 
-class FigureSerializer(serializers.ModelSerializer):
+class FigureSerializer(ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:figure-detail", lookup_field="slug"
     )

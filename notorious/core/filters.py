@@ -194,6 +194,12 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A number filter taking whole numbers (years): 2021.5 is refused, not compared."""
+
+    field_class = forms.IntegerField
+
+
 class PublishedChoiceFilter(django_filters.ModelChoiceFilter):
     """A FilterSet's choice of one published `model` entry, by slug (or `to_field_name`),
     from a `<select>`: for short lists only (see the module's docstring)."""

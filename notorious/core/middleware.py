@@ -3,10 +3,12 @@
 import logging
 
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from psycopg.errors import QueryCanceled
+
+from notorious.core.errors import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +70,9 @@ UNAVAILABLE_MESSAGE = "Notorious is briefly unavailable. Please try again in a f
 
 
 def unavailable_response(request):
-    """The 503 page (for the API, a JSON error), with Retry-After and no caching."""
+    """The 503 page (for the API, a JSON problem), with Retry-After and no caching."""
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
+        response = problem_response(503, UNAVAILABLE_MESSAGE)
     else:
         response = HttpResponse(*unavailable_page(request), status=503)
     response["Retry-After"] = str(RETRY_AFTER)

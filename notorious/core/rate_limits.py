@@ -23,7 +23,6 @@ must not be what takes it down.
 """
 
 import ipaddress
-import json
 import logging
 
 from django.conf import settings
@@ -32,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit.core import get_usage
 
+from notorious.core.errors import problem_response
 from notorious.core.security import client_ip
 
 logger = logging.getLogger(__name__)
@@ -120,16 +120,11 @@ def too_many_requests(request, group, retry_after):
     short page in the site's style; never cached, with Retry-After."""
     limit = describe_limit(group)
     if group in ("api", "lookup") or request.GET.get("format") == "json":
-        problem = {
-            "type": "about:blank",
-            "title": "Too Many Requests",
-            "status": 429,
-            "detail": f"This client is limited to {limit}. "
+        response = problem_response(
+            429,
+            f"This client is limited to {limit}. "
             f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}.",
-            "retry_after": retry_after,
-        }
-        response = HttpResponse(
-            json.dumps(problem), status=429, content_type="application/problem+json"
+            retry_after=retry_after,
         )
     else:
         page = render_to_string("429.html", {"limit": limit, "retry_after": retry_after})

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter
+from notorious.core.filters import PublishedChoiceFilter, PublishedLookupFilter, WholeNumberFilter
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import FIRST_YEAR, LAST_YEAR, Report
@@ -13,7 +13,7 @@ from .models import Figure
 class FigureFilter(django_filters.FilterSet):
     """Figures by the year they are about, their source, and the market they are about."""
 
-    year = django_filters.NumberFilter(
+    year = WholeNumberFilter(
         min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="The year a figure is about."
     )
     report = PublishedChoiceFilter(

@@ -16,6 +16,7 @@ from notorious.core.admin import (
     unpublish,
 )
 from notorious.core.admin import publish as publish_entries
+from notorious.core.admin_rows import LabelledRowsInlineMixin
 from notorious.core.numbers import parse_number
 from notorious.markets.models import Kind
 
@@ -28,7 +29,7 @@ from .publishing import PublishPlan
 NOT_SAVED = "Shown once the edition is saved."
 
 
-class MarketListingInline(GuardedInlineMixin, admin.TabularInline):
+class MarketListingInline(LabelledRowsInlineMixin, GuardedInlineMixin, admin.TabularInline):
     """On a market's page: the editions that name it, picked by autocomplete. A market is
     listed at most once per edition, so this stays a few dozen rows (an edition's own page
     links to its listings instead: it may have hundreds). Each row refuses to save over a

@@ -4,7 +4,12 @@ import django_filters
 from django_countries import countries
 
 from notorious.companies.models import Company
-from notorious.core.filters import ChoiceFilter, PublishedChoiceFilter, PublishedLookupFilter
+from notorious.core.filters import (
+    ChoiceFilter,
+    PublishedChoiceFilter,
+    PublishedLookupFilter,
+    WholeNumberFilter,
+)
 from notorious.markets.models import Category, Kind, Market
 
 from .models import FIRST_YEAR, LAST_YEAR, Listing, Report
@@ -13,7 +18,7 @@ from .models import FIRST_YEAR, LAST_YEAR, Listing, Report
 class ReportFilter(django_filters.FilterSet):
     """Editions by the years they review."""
 
-    since = django_filters.NumberFilter(
+    since = WholeNumberFilter(
         field_name="year",
         lookup_expr="gte",
         label="From year",
@@ -21,7 +26,7 @@ class ReportFilter(django_filters.FilterSet):
         max_value=LAST_YEAR,
         help_text="Editions reviewing this year or later.",
     )
-    until = django_filters.NumberFilter(
+    until = WholeNumberFilter(
         field_name="year",
         lookup_expr="lte",
         label="To year",
