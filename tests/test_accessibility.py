@@ -33,7 +33,7 @@ PASSWORD = "correct-horse-battery"
 
 def violations(axe, page, options=None):
     """One line per rule broken, with the first few elements that break it."""
-    response = axe.run(page, options=options).response
+    response = (axe.run(page, options=options) if options else axe.run(page)).response
     return [
         f"{v['id']} ({v['impact']}): {v['help']}: "
         + "; ".join(" ".join(node["target"]) for node in v["nodes"][:4])
