@@ -15,6 +15,7 @@ from .changes import compare_editions, edition_turns
 from .forms import CompareEditionsForm, TimelineFilterForm
 from .models import Listing, Report
 from .timeline import build_timeline, with_articles
+from .timeline_editions import edition_rows
 
 # An edition's page shows this many listings of each section at a time (`?page=`).
 LISTINGS_PER_PAGE = 100
@@ -155,7 +156,30 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
 
 
 class TimelineView(TemplateView):
-    """`/timeline/`: editions, markets' turns and coverage in date order, filterable."""
+    """`/timeline/`: one row per edition (its date, listings, turns and that month's
+    coverage), each opening to its details; filterable like the full list of events."""
+
+    template_name = "reports/timeline_editions.html"
+
+    def get(self, request, *args, **kwargs):
+        form = TimelineFilterForm(request.GET)
+        problems = [
+            f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        ]
+        rows = edition_rows(**form.timeline_arguments()) if form.is_valid() else None
+        context = self.get_context_data(
+            form=form,
+            rows=rows,
+            filtered=any(request.GET.get(name) for name in form.fields),
+            filter_problems=problems,
+        )
+        return self.render_to_response(context, status=400 if problems else 200)
+
+
+class TimelineEventsView(TemplateView):
+    """`/timeline/events/`: every event (editions, markets' turns and coverage) in date
+    order, a page at a time, filterable: the facts behind `/timeline/`'s rows."""
 
     template_name = "reports/timeline.html"
 
