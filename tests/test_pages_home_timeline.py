@@ -317,7 +317,7 @@ def test_timeline_events_download_as_csv(client, site):
 def rows(response):
     return {
         row.year: (row.new, row.returning, row.dropped, row.unconfirmed, row.coverage)
-        for row in response.context["rows"]
+        for row in response.context["edition_rows"]
     }
 
 
@@ -347,7 +347,7 @@ def test_timeline_is_one_row_per_edition_with_its_counts(client, site):
 
 def test_timeline_rows_filtered_newest_first_and_gaps(client, site):
     response = client.get("/timeline/?company=alibaba-group&order=newest")
-    assert [row.year for row in response.context["rows"]] == [2021, 2020, 2019]
+    assert [row.year for row in response.context["edition_rows"]] == [2021, 2020, 2019]
     # Alibaba's markets: AliExpress first listed in 2021, Taobao in 2019.
     assert rows(response)[2021][:3] == (1, 0, 0)
     assert rows(response)[2019][:3] == (1, 0, 0)

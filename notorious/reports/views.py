@@ -171,7 +171,7 @@ class TimelineView(TemplateView):
         rows = edition_rows(**form.timeline_arguments()) if form.is_valid() else None
         context = self.get_context_data(
             form=form,
-            rows=rows,
+            edition_rows=rows,
             filtered=any(request.GET.get(name) for name in form.fields),
             filter_problems=problems,
         )
