@@ -21,6 +21,7 @@ LIST_PAGES = [
     "companies:list",
     "press:list",
     "timeline",
+    "timeline_events",
     "press:outlets",
 ]
 

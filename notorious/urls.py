@@ -6,13 +6,14 @@ from notorious import feeds
 from notorious.core.health import healthz
 from notorious.dataset.admin_views import DataChecksView
 from notorious.lookup import lookup
-from notorious.reports.views import CompareEditionsView, TimelineView
+from notorious.reports.views import CompareEditionsView, TimelineEventsView, TimelineView
 from notorious.sitemaps import SITEMAPS
 from notorious.views import HomeView, RobotsTxtView, SearchView, favicon
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
+    path("timeline/events/", TimelineEventsView.as_view(), name="timeline_events"),
     path("compare/", CompareEditionsView.as_view(), name="compare"),
     # Before admin.site.urls, whose catch-all would otherwise take it for an app's page.
     path(

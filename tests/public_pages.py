@@ -29,6 +29,8 @@ PUBLIC_PAGES = [
     ("timeline", "/timeline/", 200),
     ("timeline, filtered", "/timeline/?company=alibaba-group", 200),
     ("timeline, an unknown market", "/timeline/?market=nowhere", 400),
+    ("every event", "/timeline/events/", 200),
+    ("every event, filtered", "/timeline/events/?company=alibaba-group", 200),
     ("coverage list", "/coverage/", 200),
     ("coverage list, a bad date", "/coverage/?since=someday", 400),
     ("article", "/coverage/us-accuses-owners-of-aliexpress-and-wechat/", 200),

@@ -59,6 +59,7 @@ def test_public_pages_and_api_docs_trip_no_policy(live_server, browser):
         "/coverage/",
         Article.objects.first().get_absolute_url(),
         "/timeline/",
+        "/timeline/events/",
         "/search/?q=alibaba",
         "/admin/login/",
         "/api/docs/",

@@ -90,7 +90,7 @@ def test_without_javascript_the_box_takes_a_typed_name(browser, live_server, nam
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server.url + "/timeline/")
+        page.goto(live_server.url + "/timeline/events/")
         box = page.get_by_label("Company (with its subsidiaries)")
         expect(box).not_to_have_attribute("role", "combobox")  # a plain text box
         box.fill("alibaba group")

@@ -79,7 +79,7 @@ def what_each_surface_shows(client):
         "company page": page(client, "/companies/alibaba-group/"),
         "markets filter": page(client, "/markets/?company=alibaba-group"),
         "coverage filter": page(client, "/coverage/?company=alibaba-group"),
-        "timeline filter": page(client, "/timeline/?company=alibaba-group"),
+        "timeline filter": page(client, "/timeline/events/?company=alibaba-group"),
         "API markets": " ".join(api_results(client, "/api/markets/?company=alibaba-group")),
         "API listings": " ".join(
             api_results(client, "/api/listings/?company=alibaba-group", key="market_name")

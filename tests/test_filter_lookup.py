@@ -14,7 +14,7 @@ from tests.page_helpers import text_of
 pytestmark = pytest.mark.django_db
 
 # Every list page with a company box, and where it sends its results.
-COMPANY_BOXES = ["/markets/", "/coverage/", "/timeline/", "/companies/"]
+COMPANY_BOXES = ["/markets/", "/coverage/", "/timeline/", "/timeline/events/", "/companies/"]
 
 
 @pytest.fixture
@@ -34,6 +34,8 @@ def parameter(url):
 
 def results(response):
     context = response.context
+    if "edition_rows" in context:  # the timeline's rows: each edition's turns
+        return [(row.year, row.turns, row.coverage) for row in context["edition_rows"]]
     return list(context["object_list"]) if "object_list" in context else context["events"]
 
 

@@ -144,8 +144,15 @@ def events(response):
     ]
 
 
+def labelled_events(response):
+    return [
+        (event.kind, event.date_display, event.market.name if event.market else "", event.label)
+        for event in response.context["timeline"].events
+    ]
+
+
 def test_timeline_in_date_order(client, site):
-    response = client.get("/timeline/")
+    response = client.get("/timeline/events/")
     assert response.status_code == 200
     shown = events(response)
     assert shown[:8] == [
@@ -170,7 +177,7 @@ def test_timeline_in_date_order(client, site):
 
 
 def test_timeline_newest_first(client, site):
-    shown = events(client.get("/timeline/?order=newest"))
+    shown = events(client.get("/timeline/events/?order=newest"))
     assert shown[0] == ("article", "7 March 2022", "")
     assert shown[-4:] == [
         ("edition", "30 January 2020", ""),
@@ -181,22 +188,22 @@ def test_timeline_newest_first(client, site):
 
 
 def test_timeline_filtered_by_company_and_market(client, site):
-    by_company = events(client.get("/timeline/?company=alibaba-group"))
+    by_company = events(client.get("/timeline/events/?company=alibaba-group"))
     assert {name for kind, _date, name in by_company if name} == {"AliExpress", "Taobao"}
     assert sum(kind == "article" for kind, *_ in by_company) == 4  # odd days: about Alibaba
     assert sum(kind == "edition" for kind, *_ in by_company) == 3
-    by_market = events(client.get("/timeline/?market=wechat"))
+    by_market = events(client.get("/timeline/events/?market=wechat"))
     assert [(kind, name) for kind, _date, name in by_market if name] == [
         ("first_listed", "WeChat"),
         ("dropped", "WeChat"),
         ("returned", "WeChat"),
     ]
-    both = events(client.get("/timeline/?company=alibaba-group&market=wechat"))
+    both = events(client.get("/timeline/events/?company=alibaba-group&market=wechat"))
     assert [kind for kind, *_ in both] == ["edition", "edition", "edition"]
 
 
 def test_timeline_text_for_each_kind_of_event(client, site):
-    text = text_of(client.get("/timeline/?market=wechat"))
+    text = text_of(client.get("/timeline/events/?market=wechat"))
     assert (
         "Edition published 2019 review published, in the Review of Notorious Markets for "
         "Counterfeiting and Piracy."
@@ -204,7 +211,7 @@ def test_timeline_text_for_each_kind_of_event(client, site):
     assert "First listed WeChat named for the first time, in the 2019 review." in text
     assert "Dropped WeChat left out of the 2020 review." in text
     assert "Listed again WeChat back on the list in the 2021 review." in text
-    gone = text_of(client.get("/timeline/?market=gone-market"))
+    gone = text_of(client.get("/timeline/events/?market=gone-market"))
     assert (
         "Not entered (not confirmed) Gone Market, named the year before, is not among the "
         "listings entered for the 2021 review (the 2021 review: 3 of 42 online markets "
@@ -216,7 +223,7 @@ def test_timeline_undated_editions_and_articles_are_labelled_not_guessed(client,
     make_report(2018)
     list_market(make_market("Early"), 2018)
     make_article("No date here")
-    response = client.get("/timeline/")
+    response = client.get("/timeline/events/")
     groups = {event.group for event in response.context["timeline"].events}
     assert groups == {"2018 review: publication date not recorded"}
     text = text_of(response)
@@ -227,18 +234,20 @@ def test_timeline_undated_editions_and_articles_are_labelled_not_guessed(client,
 @pytest.mark.parametrize(
     "query", ["company=nobody", "market=nowhere", "order=sideways", "company=%00"]
 )
-def test_timeline_unknown_values_give_a_400_with_a_message(client, site, query):
-    response = client.get(f"/timeline/?{query}")
+@pytest.mark.parametrize("path", ["/timeline/", "/timeline/events/"])
+def test_timeline_unknown_values_give_a_400_with_a_message(client, site, path, query):
+    response = client.get(f"{path}?{query}")
     assert response.status_code == 400
     assert "Some of this address was not understood" in text_of(response)
 
 
+@pytest.mark.parametrize("path", ["/timeline/", "/timeline/events/"])
 @pytest.mark.parametrize("query", ["", "?company=scale-group", "?market=anchor&order=newest"])
-def test_timeline_query_count_does_not_grow_with_data(client, db, query):
+def test_timeline_query_count_does_not_grow_with_data(client, db, path, query):
     grow(2)
-    small = queries_for(client, f"/timeline/{query}")
+    small = queries_for(client, f"{path}{query}")
     grow(18, start=2)
-    assert queries_for(client, f"/timeline/{query}") == small
+    assert queries_for(client, f"{path}{query}") == small
 
 
 def test_timeline_is_paginated(client, site, monkeypatch):
@@ -246,10 +255,10 @@ def test_timeline_is_paginated(client, site, monkeypatch):
     number of events a page, the count still the whole timeline's."""
     from notorious.reports import views
 
-    everything = events(client.get("/timeline/"))
+    everything = events(client.get("/timeline/events/"))
     monkeypatch.setattr(views, "EVENTS_PER_PAGE", 5)
     make_article("Undated story")
-    first = client.get("/timeline/")
+    first = client.get("/timeline/events/")
     assert first.context["paginator"].count == len(everything) == 17
     shown = [
         (e.kind, e.date_display, e.market.name if e.market else "") for e in first.context["events"]
@@ -259,12 +268,13 @@ def test_timeline_is_paginated(client, site, monkeypatch):
     assert "17 events, 5 a page" in text and "Page 1 of 4" in text
     assert 'href="?page=2" rel="next"' in first.content.decode()
     assert "Undated story" not in text  # coverage without a date is on the last page
-    last = client.get("/timeline/", {"page": "last"})
+    last = client.get("/timeline/events/", {"page": "last"})
     assert len(last.context["events"]) == 2
     assert "Story 7" in text_of(last) and "Undated story" in text_of(last)
-    assert text_of(client.get("/timeline/", {"page": "4", "order": "newest"})).count("Story") == 0
+    newest_last = client.get("/timeline/events/", {"page": "4", "order": "newest"})
+    assert text_of(newest_last).count("Story") == 0
     for page in ("0", "5", "abc", "²", "-1"):
-        response = client.get("/timeline/", {"page": page})
+        response = client.get("/timeline/events/", {"page": page})
         assert response.status_code == 400, page
         assert "the results fill 4 pages" in text_of(response)
 
@@ -276,12 +286,82 @@ def test_timeline_pages_run_the_same_queries(client, site, monkeypatch):
     # Two queries fetch a page's markets' turns (the slice, then their markets), two its
     # articles (the slice's ids and dates, then the articles); the last page adds two for
     # undated coverage. Pages 1 and 2 hold turns and no article, page 3 articles only.
-    most = queries_for(client, "/timeline/?page=4")
-    assert [queries_for(client, f"/timeline/?page={n}") for n in (1, 2, 3)] == [
+    most = queries_for(client, "/timeline/events/?page=4")
+    assert [queries_for(client, f"/timeline/events/?page={n}") for n in (1, 2, 3)] == [
         most - 2,
         most - 2,
         most - 2,
     ]
+
+
+def test_timeline_events_download_as_csv(client, site):
+    import csv
+    import io
+
+    response = client.get("/timeline/events/?company=alibaba-group&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    shown = labelled_events(client.get("/timeline/events/?company=alibaba-group"))
+    assert [(row["event"], row["market"]) for row in rows] == [
+        (label, market) for _kind, _date, market, label in shown
+    ]
+    assert {row["date"] for row in rows if row["event"] == "Edition published"} >= {"2022-02-01"}
+    assert client.get("/timeline/events/?format=xls").status_code == 400
+    assert client.get("/timeline/events/?format=csv&page=9").status_code == 400
+
+
+# --- timeline: one row per edition -----------------------------------------------------
+
+
+def rows(response):
+    return {
+        row.year: (row.new, row.returning, row.dropped, row.unconfirmed, row.coverage)
+        for row in response.context["edition_rows"]
+    }
+
+
+def test_timeline_is_one_row_per_edition_with_its_counts(client, site):
+    make_article("February story", published_on=datetime.date(2022, 2, 20))
+    make_article("Draft February", published_on=datetime.date(2022, 2, 21), is_published=False)
+    response = client.get("/timeline/")
+    assert response.status_code == 200
+    # (new, returning, dropped, (first entered, entered again, not entered), coverage)
+    assert rows(response) == {
+        2019: (3, 0, 0, (0, 0, 0), 0),
+        2020: (0, 0, 1, (0, 0, 0), 0),
+        2021: (1, 1, 0, (0, 0, 1), 1),
+    }
+    text = text_of(response)
+    assert "2021 review · February 2022 · 3 listings entered" in text
+    # 2021 is incomplete: its counts are of what is entered, and Gone Market's absence is
+    # not a drop.
+    assert "1 new, 1 returning, 0 dropped among the listings entered (incomplete)" in text
+    assert "1 not entered (may still be listed)" in text
+    assert "1 article published in February 2022" in text
+    page = response.content.decode()
+    assert page.count("<details>") == 3
+    assert 'href="/reports/2021/changes/"' in page
+    assert 'href="/timeline/events/"' in page  # every event stays reachable
+
+
+def test_timeline_rows_filtered_newest_first_and_gaps(client, site):
+    response = client.get("/timeline/?company=alibaba-group&order=newest")
+    assert [row.year for row in response.context["edition_rows"]] == [2021, 2020, 2019]
+    # Alibaba's markets: AliExpress first listed in 2021, Taobao in 2019.
+    assert rows(response)[2021][:3] == (1, 0, 0)
+    assert rows(response)[2019][:3] == (1, 0, 0)
+    Report.objects.filter(year=2020).delete()
+    text = text_of(client.get("/timeline/"))
+    assert "2020 review: no edition on record, so what it listed is not known." in text
+
+
+def test_timeline_row_of_an_undated_edition_states_no_date(client, db):
+    make_report(2019, published_on=None)
+    text = text_of(client.get("/timeline/"))
+    assert "2019 review · date not recorded" in text
+    assert "articles that month" not in text and "published in" not in text
 
 
 # --- every page ----------------------------------------------------------------------
@@ -303,6 +383,7 @@ def every_page(site):
         "/coverage/outlets/",
         "/coverage/outlets/tsf/",
         "/timeline/",
+        "/timeline/events/",
         f"/figures/{figure.slug}/",
     ]
 

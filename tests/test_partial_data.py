@@ -166,7 +166,7 @@ def test_changes_and_compare_with_incomplete_editions(client, record):
 
 
 def test_timeline_marks_unconfirmed_turns_and_shows_the_gap(client, record):
-    response = client.get("/timeline/")
+    response = client.get("/timeline/events/")
     events = {
         (
             event.kind,

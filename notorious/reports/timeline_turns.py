@@ -25,6 +25,7 @@ from .market_turns import (  # noqa: F401 (the kinds, for the timeline)
     NOT_ENTERED,
     RETURNED,
     TURN_KINDS_SQL,
+    turn_kinds,
     turn_kinds_params,
 )
 
@@ -34,6 +35,15 @@ SELECT t.year, count(*)
 FROM reports_market_turns t
 WHERE t.market_id IN ({markets})
 GROUP BY t.year
+"""
+# Per edition year, section and shape: the turns of the markets `{markets}` selects (each
+# shape's kind is known before the query: `turn_kinds`).
+_SHAPE_COUNTS = """
+SELECT t.year, m.kind, t.dropped, t.earlier, t.said_first, count(*)
+FROM reports_market_turns t
+JOIN markets_market m ON m.id = t.market_id
+WHERE t.market_id IN ({markets})
+GROUP BY 1, 2, 3, 4, 5
 """
 # The turns made by the editions `%s`, each of its kind, in timeline order (see
 # `MarketTurns.slice`).
@@ -76,6 +86,22 @@ class MarketTurns:
             # Only the record's editions (a turn stored meanwhile for another is left out).
             self._counts = {year: count for year, count in rows if year in self.dates}
         return self._counts
+
+    def counts_by_kind(self):
+        """{edition year: {turn kind: how many}}: one query, for the timeline's rows."""
+        if self.markets is None:
+            return {}
+        years = [year for year in self.record.years if year in self.dates]
+        kinds = {tuple(row[:5]): row[5] for row in turn_kinds(self.record, years)}
+        with connection.cursor() as cursor:
+            cursor.execute(_SHAPE_COUNTS.format(markets=self.markets[0]), self.markets[1])
+            rows = cursor.fetchall()
+        counts = defaultdict(lambda: defaultdict(int))
+        for *shape, count in rows:
+            kind = kinds.get(tuple(shape))
+            if kind:  # only the record's editions (as `counts`)
+                counts[shape[0]][kind] += count
+        return {year: dict(kinds) for year, kinds in counts.items()}
 
     def slice(self, offset, limit):
         """The turns from `offset` (in timeline order), at most `limit`: [(market id, year,

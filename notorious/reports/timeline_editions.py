@@ -1,0 +1,140 @@
+"""`/timeline/` as one row per edition: its date, its listings entered, the turns it made
+(first listed, listed again, dropped, and the turns the record cannot confirm, counted
+apart) and the coverage published in its month. Three queries however large the record:
+the editions (`edition_record`), the turns counted by edition and kind from the stored
+turns (`MarketTurns.counts_by_kind`), and the coverage of the editions' months (one
+range count each, read from the articles' date index). A year with no edition on record
+is a row of its own, stating that nothing is known of it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from notorious.markets.models import Market
+from notorious.press.models import Article
+
+from .models import Report
+from .timeline import edition_date, edition_events
+from .timeline_turns import (
+    DROPPED,
+    ENTERED_AGAIN,
+    FIRST_ENTERED,
+    FIRST_LISTED,
+    NOT_ENTERED,
+    RETURNED,
+    MarketTurns,
+)
+
+
+def month_bounds(day):
+    """The first day of `day`'s month and of the next."""
+    start = day.replace(day=1)
+    following = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+@dataclass(frozen=True)
+class EditionRow:
+    """One edition (or one year with no edition on record: `report` None) on the timeline."""
+
+    year: int
+    date: datetime.date  # for ordering; see `date_known`
+    date_known: bool
+    date_display: str
+    report: Report | None = None
+    turns: dict = field(default_factory=dict)  # {turn kind: how many}
+    coverage: int | None = None  # articles published that month; None when undated
+
+    @property
+    def is_gap(self):
+        return self.report is None
+
+    @property
+    def sections(self):
+        return self.report.sections if self.report else []
+
+    @property
+    def entered(self):
+        return sum(section.entered for section in self.sections)
+
+    def count(self, kind):
+        return self.turns.get(kind, 0)
+
+    @property
+    def new(self):
+        return self.count(FIRST_LISTED)
+
+    @property
+    def returning(self):
+        return self.count(RETURNED)
+
+    @property
+    def dropped(self):
+        return self.count(DROPPED)
+
+    @property
+    def unconfirmed(self):
+        """Turns the record cannot confirm, by kind: (first entered, entered again, not
+        entered). Never added to the confirmed counts."""
+        return self.count(FIRST_ENTERED), self.count(ENTERED_AGAIN), self.count(NOT_ENTERED)
+
+    @property
+    def any_unconfirmed(self):
+        return any(self.unconfirmed)
+
+    @property
+    def month(self):
+        return self.date if self.date_known else None
+
+
+def edition_rows(markets=None, articles=None, newest_first=False):
+    """Each edition's row and each gap's, in date order: three queries."""
+    record = Report.objects.edition_record()
+    markets = Market.objects.published() if markets is None else markets
+    articles = Article.objects.published() if articles is None else articles
+    dates = {report.year: edition_date(report)[0] for report in record.editions}
+    turns = MarketTurns(markets, record, dates).counts_by_kind()
+    months = sorted({report.published_on for report in record.editions if report.published_on})
+    coverage = coverage_by_month(articles, months)
+    rows = []
+    for report in record.editions:
+        edition = edition_events(report)
+        month = month_bounds(report.published_on)[0] if report.published_on else None
+        rows.append(
+            EditionRow(
+                report.year,
+                edition.date,
+                edition.date_known,
+                edition.date_display,
+                report=report,
+                turns=turns.get(report.year, {}),
+                coverage=coverage.get(month) if month else None,
+            )
+        )
+    for year in record.span:
+        if not record.has_edition(year):
+            rows.append(
+                EditionRow(year, datetime.date(year + 1, 1, 1), False, "No edition on record")
+            )
+    rows.sort(key=lambda row: (row.date, row.year), reverse=newest_first)
+    return rows
+
+
+def coverage_by_month(articles, days):
+    """{first day of the month: articles published in it} for the months of `days`: one
+    query, reading only those months' articles (a range each, on the date index)."""
+    months = sorted({month_bounds(day) for day in days})
+    if not months:
+        return {}
+    ranges = [Q(published_on__gte=start, published_on__lt=end) for start, end in months]
+    within = ranges[0]
+    for more in ranges[1:]:
+        within |= more
+    counts = (
+        articles.order_by()
+        .filter(within)
+        .aggregate(**{f"m{index}": Count("pk", filter=q) for index, q in enumerate(ranges)})
+    )
+    return {start: counts[f"m{index}"] for index, (start, _) in enumerate(months)}
