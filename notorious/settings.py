@@ -17,6 +17,9 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from notorious import environment
+
+# The read-only public API's settings (Django REST framework, drf-spectacular).
+from notorious.api.configuration import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
 from notorious.environment import env_bool, env_list, env_rate, replica_databases, stall_options
 from notorious.local_database import embedded_database_url
 
@@ -240,42 +243,6 @@ STORAGES = {
 }
 # Serve straight from the app and project static folders when collectstatic has not run.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
-
-# The read-only public API (notorious/api): published entries only, so no authentication.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "notorious.api.renderers.BrowsableAPIRenderer",
-    ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "notorious.api.pagination.Pagination",
-    "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "notorious.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "notorious.api.errors.exception_handler",  # errors as JSON problems
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Notorious API",
-    "DESCRIPTION": "Read-only data on USTR's Review of Notorious Markets for Counterfeiting and "
-    "Piracy: editions, markets, companies, listings, press coverage and sourced figures. "
-    "Published entries only; entities are identified by slug (editions by year).",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # A market's kind and a listing's section share one set of choices; so do a timeline
-    # year's state and a market's latest_state.
-    "ENUM_NAME_OVERRIDES": {
-        "KindEnum": "notorious.markets.models.Kind",
-        "StateEnum": "notorious.api.history_serializers.STATE_CHOICES",
-    },
-    # The documentation page's assets come from drf-spectacular-sidecar, served by the site.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # No validator badge: it would send the schema's address to swagger.io. No deep links:
-    # they put a link inside each operation's button (nested controls, WCAG 4.1.2).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
-    "REDOC_DIST": "SIDECAR",
-}
 
 # --- Security: HTTPS, cookies, headers, login throttling. See docs/deployment.md, "Security".
 # The site is served over HTTPS (directly or behind a TLS-terminating proxy): on unless debug.

@@ -6,7 +6,8 @@ from notorious import feeds
 from notorious.core.health import healthz
 from notorious.dataset.admin_views import DataChecksView
 from notorious.lookup import lookup
-from notorious.reports.views import CompareEditionsView, TimelineEventsView, TimelineView
+from notorious.reports.timeline_views import TimelineEventsView, TimelineView
+from notorious.reports.views import CompareEditionsView
 from notorious.sitemaps import SITEMAPS
 from notorious.views import HomeView, RobotsTxtView, SearchView, favicon
 

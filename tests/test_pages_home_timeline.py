@@ -253,7 +253,7 @@ def test_timeline_query_count_does_not_grow_with_data(client, db, path, query):
 def test_timeline_is_paginated(client, site, monkeypatch):
     """The whole timeline was one page (4.2 MB with the synthetic dataset): now a fixed
     number of events a page, the count still the whole timeline's."""
-    from notorious.reports import views
+    from notorious.reports import timeline_views as views
 
     everything = events(client.get("/timeline/events/"))
     monkeypatch.setattr(views, "EVENTS_PER_PAGE", 5)
@@ -280,7 +280,7 @@ def test_timeline_is_paginated(client, site, monkeypatch):
 
 
 def test_timeline_pages_run_the_same_queries(client, site, monkeypatch):
-    from notorious.reports import views
+    from notorious.reports import timeline_views as views
 
     monkeypatch.setattr(views, "EVENTS_PER_PAGE", 5)
     # Two queries fetch a page's markets' turns (the slice, then their markets), two its

@@ -115,17 +115,20 @@ class MarketViewSet(PageOfIdsFirstMixin, EditionRecordMixin, viewsets.ReadOnlyMo
             self._context = super().get_serializer_context()
         return self._context
 
+    @staticmethod
+    def prepared_rows(markets, context):
+        """The markets ready for the serializer: with their histories (the downloads call
+        this too, a chunk of rows at a time)."""
+        return with_histories(markets, context["edition_record"])
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is None:
             return None
-        record = self.get_serializer_context()["edition_record"]
-        return with_histories(page, record)
+        return self.prepared_rows(page, self.get_serializer_context())
 
     def get_object(self):
-        market = super().get_object()
-        record = self.get_serializer_context()["edition_record"]
-        return with_histories([market], record)[0]
+        return self.prepared_rows([super().get_object()], self.get_serializer_context())[0]
 
 
 @extend_schema_view(
