@@ -12,6 +12,7 @@ testing against it (schemathesis, in tests/test_api_schema.py), meets no surpris
   send it.
 """
 
+from django.db import DatabaseError
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -74,9 +75,26 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
-def published_values(queryset, field):
-    """The published entries' identifiers (slugs, or years), sorted."""
-    return sorted(queryset.order_by().values_list(field, flat=True).distinct())
+def from_database(read):
+    """`read()`, or nothing where the database cannot be read: the schema is also built where
+    there is none (`manage.py check --deploy` at build time), and then gives a filter's type
+    and pattern without its values."""
+    try:
+        return read()
+    except DatabaseError:
+        return []
+
+
+def published_values(queryset, field, limit=None):
+    """The published entries' identifiers (slugs, or years), sorted; none if more than
+    `limit`, or if the database cannot be read."""
+
+    def read():
+        if limit is not None and queryset.count() > limit:
+            return []
+        return sorted(queryset.order_by().values_list(field, flat=True).distinct())
+
+    return from_database(read)
 
 
 def filter_value_schema(filter_field, schema):
@@ -87,10 +105,11 @@ def filter_value_schema(filter_field, schema):
         schema = {"type": "integer" if field == "year" else "string"}
     elif isinstance(filter_field, PublishedLookupFilter):
         queryset = filter_field.extra["model"].objects.published()
-        values = published_values(queryset, "slug") if queryset.count() <= ENUM_LIMIT else []
+        values = published_values(queryset, "slug", limit=ENUM_LIMIT)
         schema = {"type": "string", "pattern": SLUG_PATTERN}
     elif isinstance(filter_field, filters.ChoiceFilter) and schema.get("type") != "array":
-        values = [value for value, _label in filter_field.field.choices if value not in ("", None)]
+        choices = from_database(lambda: list(filter_field.field.choices))
+        values = [value for value, _label in choices if value not in ("", None)]
         if values and all(str(value).isdigit() for value in values):  # years, as text or not
             values = [int(value) for value in values]
             schema = {"type": "integer"}
