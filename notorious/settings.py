@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notorious.reports",
     "notorious.press",
     "notorious.figures",
+    "notorious.charts",
     # Above every content app: dataset export and import, demo and synthetic data, checks.
     "notorious.dataset",
 ]
@@ -192,6 +193,9 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("DJANGO_PAGE_CACHE_WAIT_SECONDS", "5"))
 PAGE_CACHE_ALIAS = "default"
+# Figures derived from the whole record (charts) kept in the same cache under the content
+# generation, whether or not pages are cached; off, they are computed on every request.
+DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", True)
 # Pages larger than this many bytes are not stored (a streamed download never is), so one
 # huge page cannot fill Redis.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))

@@ -22,6 +22,7 @@ LIST_PAGES = [
     "press:list",
     "timeline",
     "timeline_events",
+    "charts",
     "press:outlets",
 ]
 

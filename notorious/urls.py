@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("notorious.reports.urls")),
     path("coverage/", include("notorious.press.urls")),
     path("figures/", include("notorious.figures.urls")),
+    path("charts/", include("notorious.charts.urls")),
     path("api/", include("notorious.api.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("lookup/<slug:kind>/", lookup, name="lookup"),  # filter forms' name suggestions

@@ -29,6 +29,7 @@ class HomeView(TemplateView):
         if latest:
             context["turns"] = edition_turns(latest, record)
         context.update(
+            record=record,
             latest=latest,
             latest_coverage=Article.objects.published()
             .newest_first()

@@ -40,6 +40,7 @@ PUBLIC_PAGES = [
     ("search with none", "/search/?q=zzyzx", 200),
     ("search, nothing asked", "/search/", 200),
     ("figure", "/figures/us-cost-of-global-counterfeiting/", 200),
+    ("charts", "/charts/", 200),
     ("not found", "/no-such-page/", 404),
 ]
 

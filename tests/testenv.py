@@ -21,6 +21,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Pages are rendered afresh for each request: tests that change data between requests, or
 # count queries, must see them render. tests/test_page_cache.py turns the cache on.
 os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
+os.environ.setdefault("DJANGO_DERIVED_CACHE", "0")
 # The suite makes thousands of requests from one address (127.0.0.1): limits far above
 # that keep them counted but never refused. tests/test_rate_limits.py sets small ones.
 for _group in ("SEARCH", "DOWNLOADS", "API", "LOOKUP"):

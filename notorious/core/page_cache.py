@@ -136,6 +136,18 @@ def current_generation():
     return _last_generation.get(alias)
 
 
+def cached_for_generation(key, compute):
+    """What `compute()` returns, kept in the page cache under `key` and the content
+    generation: figures derived from the whole record (a chart's counts) are computed once
+    per change of content, never served stale. Computed afresh when there is no generation,
+    or when `DERIVED_CACHE` is off (as in tests, where a change is seen before any commit)."""
+    number = current_generation() if settings.DERIVED_CACHE else None
+    if number is None:
+        return compute()
+    # An hour: the key names the generation, so the time only bounds what old entries cost.
+    return _cache().get_or_set(f"derived:{number}:{key}", compute, timeout=3600)
+
+
 def page_key(uri):
     """The cache key of the page at `uri` (bytes) now, or None if there is no generation."""
     number = current_generation()
