@@ -2,6 +2,7 @@
 the images themselves, and the pages that show them."""
 
 import io
+import re
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -197,3 +198,73 @@ def test_a_cached_chart_changes_with_the_next_commit(settings):
     assert column(data.countries_chart(), "China") == {2021: 1}
     make_listing(make_market("Second", country="CN"), report)  # committed: a new generation
     assert column(data.countries_chart(), "China") == {2021: 2}
+
+
+# Share images (notorious/charts/share_images.py)
+
+
+def share_tags(html):
+    return dict(
+        re.findall(r'<meta (?:property|name)="((?:og|twitter):[\w:]+)" content="([^"]*)"', html)
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "image"),
+    [
+        ("/markets/shop/", "/charts/share/markets/shop.png"),
+        ("/companies/group/", "/charts/share/companies/group.png"),
+        ("/reports/2021/", "/charts/share/reports/2021.png"),
+    ],
+)
+def test_a_market_company_or_edition_page_shares_its_own_image(record, page, image):
+    tags = share_tags(Client().get(page).content.decode())
+    assert tags["og:image"] == f"https://notorious.example{image}"
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    assert tags["og:image:alt"]
+    assert tags["twitter:card"] == "summary_large_image"
+    response = Client().get(image)
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+
+
+def test_other_pages_have_no_share_image(record):
+    tags = share_tags(Client().get("/markets/").content.decode())
+    assert "og:image" not in tags
+    assert tags["twitter:card"] == "summary"
+
+
+def test_a_drafts_share_image_is_not_found_and_its_preview_names_none(record, editor_client):
+    draft = make_market("Draft Shop", is_published=False)
+    assert Client().get(f"/charts/share/markets/{draft.slug}.png").status_code == 404
+    assert Client().get("/charts/share/reports/2022.png").status_code == 404
+    preview = editor_client.get(f"/markets/{draft.slug}/").content.decode()
+    assert "og:image" not in share_tags(preview)
+
+
+def test_a_markets_card_says_what_its_page_says(record):
+    from notorious.charts import share_images
+    from notorious.markets.models import Market
+    from notorious.reports.models import Report
+
+    record_ = Report.objects.edition_record()
+    shop = Market.objects.get(slug="shop")
+    card = share_images.market_card(shop, shop.listing_history(record_), record_.latest_edition)
+    assert card.lines == [
+        "Listed in the 2021 review, the latest edition.",
+        "First entered from the 2020 review; listed in at least 2 editions.",
+    ]
+    assert [cell.year for cell in card.cells][-2:] == [2020, 2021]
+    page = text_of(Client().get("/markets/shop/"))
+    assert "Listed in the 2021 review" in page
+
+
+def test_an_editions_card_gives_its_sections_as_its_page_does(record):
+    from notorious.charts import share_images
+    from notorious.reports.models import Report
+
+    report = Report.objects.with_entered_counts().get(year=2021)
+    assert share_images.edition_card(report).lines == [
+        "Online markets: 2 of 4 entered.",
+        "Physical markets: 1 of 2 entered.",
+    ]

@@ -5,6 +5,7 @@ request came by."""
 
 import datetime
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -119,9 +120,15 @@ def test_every_page_has_opengraph_and_a_twitter_card(client, record):
         assert page.meta["og:site_name"] == "Notorious"
         kind = "article" if url.startswith("/coverage/taobao") else "website"
         assert page.meta["og:type"] == kind, url
-        assert page.meta["twitter:card"] == "summary"
-        # The site has no picture to share: it names none.
-        assert "og:image" not in page.meta and "twitter:image" not in page.meta, url
+        # Markets, companies and editions share a picture of themselves (tests/test_charts.py);
+        # other pages have none to give, and name none.
+        if re.match(r"^/(markets|companies|reports)/[\w-]+/$", url):
+            assert page.meta["twitter:card"] == "summary_large_image", url
+            assert page.meta["og:image"] == page.meta["twitter:image"], url
+            assert page.meta["og:image"].startswith(f"{SITE}/charts/share/"), url
+        else:
+            assert page.meta["twitter:card"] == "summary", url
+            assert "og:image" not in page.meta and "twitter:image" not in page.meta, url
 
 
 def test_addresses_do_not_follow_the_requests_host_or_scheme(client, record, settings):

@@ -1,6 +1,9 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 
 from notorious.charts import data
+from notorious.core.sharing import absolute_url
 
 register = template.Library()
 
@@ -16,3 +19,33 @@ def chart(name, record=None, heading_level=2, open=False):
 def company_chart(company, heading_level=2):
     """A company's markets in each edition, with its table, notes and downloads."""
     return {"chart": data.company_chart(company), "heading_level": heading_level}
+
+
+# What each kind of share image shows, for its alt text.
+SHARE_ALT = {
+    "market": "{}: its status in the latest edition and its listing timeline",
+    "company": "{}: its markets on record and how many the latest edition names",
+    "edition": "The {} review: each section's stated and entered counts",
+}
+
+
+@register.simple_tag
+def share_image(kind, key, name):
+    """The OpenGraph and Twitter tags for a page's share image: `kind` "market", "company" or
+    "edition", `key` its slug or year, `name` what the alt text calls it."""
+    url = absolute_url(reverse(f"share-{kind}", args=[key]))
+    alt = SHARE_ALT[kind].format(name)
+    return format_html(
+        '<meta property="og:image" content="{}">\n'
+        '  <meta property="og:image:type" content="image/png">\n'
+        '  <meta property="og:image:width" content="1200">\n'
+        '  <meta property="og:image:height" content="630">\n'
+        '  <meta property="og:image:alt" content="{}">\n'
+        '  <meta name="twitter:card" content="summary_large_image">\n'
+        '  <meta name="twitter:image" content="{}">\n'
+        '  <meta name="twitter:image:alt" content="{}">',
+        url,
+        alt,
+        url,
+        alt,
+    )

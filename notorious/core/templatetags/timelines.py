@@ -43,11 +43,16 @@ def cell_classes(cell, prefix):
     return f"{prefix}--no-edition"
 
 
+def cell_mark(cell):
+    """A strip cell's letter: its status's initial when listed, else its state's mark."""
+    return cell.label[0].upper() if cell.listed else UNLISTED_MARKS.get(cell.state, NO_EDITION_MARK)
+
+
 @lru_cache(maxsize=4096)
 def strip_cell(cell):
     """One year of a strip: the year's last two digits and a letter, shown; the year and
     its words, for the title and for screen readers."""
-    mark = cell.label[0].upper() if cell.listed else UNLISTED_MARKS.get(cell.state, NO_EDITION_MARK)
+    mark = cell_mark(cell)
     said = escape(f"{cell.year}: {cell_words(cell)}")
     return (
         f'<li class="strip-cell {cell_classes(cell, "strip-cell")}" title="{said}">'
