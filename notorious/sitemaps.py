@@ -23,6 +23,7 @@ LIST_PAGES = [
     "timeline",
     "timeline_events",
     "charts",
+    "grid",
     "press:outlets",
 ]
 

@@ -6,6 +6,7 @@ from notorious import feeds
 from notorious.core.health import healthz
 from notorious.dataset.admin_views import DataChecksView
 from notorious.lookup import lookup
+from notorious.markets.views import MarketGridView
 from notorious.reports.timeline_views import TimelineEventsView, TimelineView
 from notorious.reports.views import CompareEditionsView
 from notorious.sitemaps import SITEMAPS
@@ -29,6 +30,8 @@ urlpatterns = [
     path("coverage/", include("notorious.press.urls")),
     path("figures/", include("notorious.figures.urls")),
     path("charts/", include("notorious.charts.urls")),
+    # Not under /markets/, where "grid" could be a market's slug.
+    path("grid/", MarketGridView.as_view(), name="grid"),
     path("api/", include("notorious.api.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("lookup/<slug:kind>/", lookup, name="lookup"),  # filter forms' name suggestions

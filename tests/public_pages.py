@@ -41,6 +41,8 @@ PUBLIC_PAGES = [
     ("search, nothing asked", "/search/", 200),
     ("figure", "/figures/us-cost-of-global-counterfeiting/", 200),
     ("charts", "/charts/", 200),
+    ("grid", "/grid/", 200),
+    ("grid, filtered and sorted", "/grid/?company=alibaba-group&sort=-years_listed", 200),
     ("not found", "/no-such-page/", 404),
 ]
 

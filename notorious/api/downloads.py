@@ -215,11 +215,17 @@ class DownloadMixin:
         # dict.fromkeys: the page's order, without the repeats a join can bring.
         page_pks = list(dict.fromkeys(pks[page.start : page.end]))
         context = serializer_context(request)
-        viewset = self.download_viewset
-        rows = serialized_rows(viewset, page_pks, context)
+        rows = self.get_download_rows(page_pks, context)
         return download_response(
-            rows, columns_of(viewset, context), self.get_download_filename(), fmt, page
+            rows, self.get_download_columns(context), self.get_download_filename(), fmt, page
         )
+
+    def get_download_rows(self, pks, context):
+        """The entries with these keys, in this order, as rows (dicts) of the download."""
+        return serialized_rows(self.download_viewset, pks, context)
+
+    def get_download_columns(self, context):
+        return columns_of(self.download_viewset, context)
 
     def get_download_filename(self):
         return self.download_filename

@@ -96,3 +96,50 @@ class MarketDetailView(PublishedDetailView):
             citation=Citation.for_page(self.request, market, last_changed),
         )
         return context
+
+
+class MarketGridView(MarketListView):
+    """`/grid/`: the whole record at a glance, every market (rows, filtered and sorted as on
+    `/markets/`) against every year of the record (columns), each cell the market's state in
+    that edition by the history's rules. `?format=csv|json` gives the same grid, every row
+    the filters select."""
+
+    template_name = "markets/market_grid.html"
+    download_filename = "notorious-grid"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.filterset.edition_record
+        context["years"] = [(year, record.has_edition(year)) for year in record.span]
+        return context
+
+    def get_download_columns(self, context):
+        years = [str(year) for year in self.filterset.edition_record.span]
+        return [*GRID_COLUMNS, *years]
+
+    def get_download_rows(self, pks, context):
+        record = self.filterset.edition_record
+        for start in range(0, len(pks), GRID_CHUNK):
+            chunk = pks[start : start + GRID_CHUNK]
+            found = self.get_base_queryset().in_bulk(chunk)
+            for market in (found[pk] for pk in chunk if pk in found):
+                yield grid_row(market, market.listing_history(record))
+
+
+GRID_COLUMNS = ["market", "slug", "kind", "category", "country", "operator"]
+GRID_CHUNK = 500  # markets read at once for a download, with their listings
+
+
+def grid_row(market, history):
+    """One market's row of the grid download: what it is, then each year's state in the
+    words of the page (`Cell.label`: "New", "Not listed", "Not entered"...)."""
+    operator = if_published(market.operator)
+    return {
+        "market": market.name,
+        "slug": market.slug,
+        "kind": market.get_kind_display(),
+        "category": market.category_label,
+        "country": market.country.name if market.country else "",
+        "operator": operator.name if operator else "",
+        **{str(cell.year): cell.label for cell in history.cells()},
+    }

@@ -48,17 +48,17 @@ def cell_mark(cell):
     return cell.label[0].upper() if cell.listed else UNLISTED_MARKS.get(cell.state, NO_EDITION_MARK)
 
 
-@lru_cache(maxsize=4096)
-def strip_cell(cell):
-    """One year of a strip: the year's last two digits and a letter, shown; the year and
-    its words, for the title and for screen readers."""
+@lru_cache(maxsize=8192)
+def strip_cell(cell, tag="li"):
+    """One year of a strip, as a `tag` element: the year's last two digits and a letter,
+    shown; the year and its words, for the title and for screen readers."""
     mark = cell_mark(cell)
     said = escape(f"{cell.year}: {cell_words(cell)}")
     return (
-        f'<li class="strip-cell {cell_classes(cell, "strip-cell")}" title="{said}">'
+        f'<{tag} class="strip-cell {cell_classes(cell, "strip-cell")}" title="{said}">'
         f'<span aria-hidden="true"><span class="strip-year">{str(cell.year)[2:]}</span>'
         f'<span class="strip-mark">{escape(mark)}</span></span> '
-        f'<span class="visually-hidden">{said}</span></li>'
+        f'<span class="visually-hidden">{said}</span></{tag}>'
     )
 
 
@@ -68,6 +68,16 @@ def timeline_strip(history, label="Listing timeline"):
     the latest, in an ordered list named by `label`. The legend is timeline_legend.html."""
     cells = "".join(strip_cell(cell) for cell in history.cells())
     return mark_safe(f'<ol class="strip" aria-label="{escape(label)}">{cells}</ol>')
+
+
+@register.simple_tag
+def grid_cells(history):
+    """A row of the grid (`/grid/`): one table cell per year of the record, each holding
+    the strip's cell for that year (the same letters, borders and words)."""
+    cells = "".join(
+        f'<td class="grid-cell">{strip_cell(cell, "span")}</td>' for cell in history.cells()
+    )
+    return mark_safe(cells)
 
 
 @lru_cache(maxsize=4096)
