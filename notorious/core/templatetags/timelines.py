@@ -48,17 +48,29 @@ def cell_mark(cell):
     return cell.label[0].upper() if cell.listed else UNLISTED_MARKS.get(cell.state, NO_EDITION_MARK)
 
 
-@lru_cache(maxsize=8192)
-def strip_cell(cell, tag="li"):
-    """One year of a strip, as a `tag` element: the year's last two digits and a letter,
-    shown; the year and its words, for the title and for screen readers."""
+@lru_cache(maxsize=4096)
+def strip_cell(cell):
+    """One year of a strip: the year's last two digits and a letter, shown; the year and
+    its words, for the title and for screen readers."""
     mark = cell_mark(cell)
     said = escape(f"{cell.year}: {cell_words(cell)}")
     return (
-        f'<{tag} class="strip-cell {cell_classes(cell, "strip-cell")}" title="{said}">'
+        f'<li class="strip-cell {cell_classes(cell, "strip-cell")}" title="{said}">'
         f'<span aria-hidden="true"><span class="strip-year">{str(cell.year)[2:]}</span>'
         f'<span class="strip-mark">{escape(mark)}</span></span> '
-        f'<span class="visually-hidden">{said}</span></{tag}>'
+        f'<span class="visually-hidden">{said}</span></li>'
+    )
+
+
+@lru_cache(maxsize=4096)
+def grid_cell(cell):
+    """One year of a grid row: the strip's letter in the strip's border, shown; the year
+    and its words for screen readers. Leaner than a strip cell (no title, no digits: the
+    column names the year), since a page of the grid has a thousand of them."""
+    return (
+        f'<td class="grid-cell"><span class="strip-cell {cell_classes(cell, "strip-cell")}" '
+        f'aria-hidden="true">{escape(cell_mark(cell))}</span>'
+        f'<span class="visually-hidden">{cell.year}: {escape(cell_words(cell))}</span></td>'
     )
 
 
@@ -73,11 +85,8 @@ def timeline_strip(history, label="Listing timeline"):
 @register.simple_tag
 def grid_cells(history):
     """A row of the grid (`/grid/`): one table cell per year of the record, each holding
-    the strip's cell for that year (the same letters, borders and words)."""
-    cells = "".join(
-        f'<td class="grid-cell">{strip_cell(cell, "span")}</td>' for cell in history.cells()
-    )
-    return mark_safe(cells)
+    the strip's letter, border and words for that year (`grid_cell`)."""
+    return mark_safe("".join(grid_cell(cell) for cell in history.cells()))
 
 
 @lru_cache(maxsize=4096)
