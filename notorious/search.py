@@ -48,6 +48,7 @@ from notorious.companies.models import Company
 from notorious.core.search import (
     SEARCH_CONFIG,
     NamesOnly,
+    any_of,
     contains_ignoring_case,
     first_keys,
     ids_in_order,
@@ -67,12 +68,10 @@ from notorious.search_text import (
     MARK_START,
     MIN_FUZZY_LENGTH,
     clean_query,
-    highlight,
     is_unspaced_script,
-    marked_to_html,
     prefix_tsquery,
-    snippet,
     uses_search_operators,
+    with_marked_text,
 )
 
 # Each group shows at most this many results; its count is the full number, except
@@ -83,12 +82,20 @@ RESULTS_PER_GROUP = 50
 # ranking every one reads them all (0.4-0.6 s). Past it the page says "more than 1,000" and
 # ranks the first 1,000 matches found; downloads still give every match, ranked.
 COVERAGE_RANKED = 1000
+# The market group lists at most this many, each with its listing history in words (the
+# count is the full number; the downloads hold every match). Fifty took a third of the
+# page's time at 10,000 markets ("counterfeit" matches 1,292) and most of its 121 KB.
+MARKETS_SHOWN = 20
 # Only this many market results carry a timeline strip (about 6 KB of HTML each); the rest
 # state their listing history in words, and each market's page has its strip.
 STRIPS_SHOWN = 10
 # word_similarity above which a name counts as a typo of the query. pg_trgm's default
 # (0.6) misses "alibba" (0.57 against "Alibaba") and "tencnet" (0.5 against "Tencent").
 WORD_SIMILARITY_THRESHOLD = 0.45
+# The planner's price of running an operator on a row during a search (see tune_planner).
+SEARCH_CPU_OPERATOR_COST = 0.05
+# The columns a reader's query is looked for in as a name (substring or near-miss).
+NAME_COLUMNS = ("name", "aliases")
 # The planner's price of a random page read during a search (see Search.tune_planner).
 SEARCH_RANDOM_PAGE_COST = 1.1
 
@@ -100,8 +107,8 @@ SEARCH_RANDOM_PAGE_COST = 1.1
 class SearchResults:
     """One search: the cleaned query, a message for the reader, and three ranked groups.
 
-    Each group holds at most RESULTS_PER_GROUP entries; the `*_count` fields give the full
-    number of matches.
+    Each group holds at most RESULTS_PER_GROUP entries (markets: MARKETS_SHOWN); the
+    `*_count` fields give the full number of matches.
     """
 
     query: str = ""
@@ -124,7 +131,12 @@ class SearchResults:
     @property
     def truncated(self):
         counts = (self.company_count, self.market_count, self.article_count, self.outlet_count)
-        return max(counts) > RESULTS_PER_GROUP
+        return max(counts) > RESULTS_PER_GROUP or self.more_markets
+
+    @property
+    def more_markets(self):
+        """Whether more markets match than the group lists (MARKETS_SHOWN)."""
+        return self.market_count > MARKETS_SHOWN
 
 
 def search(raw_query):
@@ -206,7 +218,7 @@ class Search:
                 self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
             ),
             company_count=companies.count(),
-            markets=first_markets(markets.ranked(), RESULTS_PER_GROUP),
+            markets=first_markets(markets.ranked(), MARKETS_SHOWN),
             market_count=markets.count(),
             articles=self.first_articles(articles),
             article_count=article_count,
@@ -236,8 +248,13 @@ class Search:
             # are, it combines the indexes instead (figures in docs/benchmarks.md).
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
-                "set_config('random_page_cost', %s, true)",
-                [str(WORD_SIMILARITY_THRESHOLD), str(SEARCH_RANDOM_PAGE_COST)],
+                "set_config('random_page_cost', %s, true), "
+                "set_config('cpu_operator_cost', %s, true)",
+                [
+                    str(WORD_SIMILARITY_THRESHOLD),
+                    str(SEARCH_RANDOM_PAGE_COST),
+                    str(SEARCH_CPU_OPERATOR_COST),
+                ],
             )
 
     def selections(self):
@@ -260,7 +277,7 @@ class Search:
 
     def matching_outlets(self):
         """Published outlets whose name or an alias contains the query (or nearly does)."""
-        return Outlet.objects.published().filter(self.name_filter())
+        return any_of(Outlet.objects.published(), self.name_conditions())
 
     def matching_articles(self, family, outlet_ids):
         """Unordered querysets of the keys of published coverage matching the query's
@@ -291,7 +308,7 @@ class Search:
             via_company=Value(True), score=self.name_score()
         )
         by_text = (
-            published.filter(self.market_filter())
+            any_of(published, self.text_conditions())
             .exclude(operator_id__in=family)
             .annotate(via_company=Value(False), score=self.name_score())
         )
@@ -301,29 +318,31 @@ class Search:
     def rank_companies(self, companies):
         return companies.annotate(score=self.name_score()).order_by("-score", "name")
 
-    def name_filter(self):
-        """The name or an alias contains the query, or (for typos) nearly does."""
-        condition = Q(contains_ignoring_case("name", self.query)) | Q(
-            contains_ignoring_case("aliases", self.query)
-        )
+    def name_conditions(self):
+        """The name or an alias contains the query, or (for typos) nearly does: one
+        condition per column and operator, for `any_of`, each a scan of that column's
+        trigram GIN index (even an OR of two on one index is priced above reading every
+        row). `%>` is word similarity at the threshold set in `tune_planner`."""
+        conditions = [Q(contains_ignoring_case(column, self.query)) for column in NAME_COLUMNS]
         if self.fuzzy:
-            # `%>` is served by the trigram GIN indexes, at the threshold set in `run`.
-            condition |= Q(name__trigram_word_similar=self.query) | Q(
-                aliases__trigram_word_similar=self.query
-            )
-        return condition
+            conditions += [
+                Q(**{f"{column}__trigram_word_similar": self.query}) for column in NAME_COLUMNS
+            ]
+        return conditions
+
+    def text_conditions(self):
+        """The stored vector matches the query, or a name does (`name_conditions`)."""
+        return [Q(search_vector=self.tsquery), *self.name_conditions()]
 
     def matching_companies(self, companies):
-        return companies.filter(Q(search_vector=self.tsquery) | self.name_filter())
+        return any_of(companies, self.text_conditions())
 
     def companies_named(self, companies):
         # The whole vector first, so its GIN index narrows the rows ts_filter looks at.
-        return companies.annotate(names_vector=NamesOnly("search_vector")).filter(
-            Q(search_vector=self.tsquery, names_vector=self.tsquery) | self.name_filter()
+        return any_of(
+            companies.annotate(names_vector=NamesOnly("search_vector")),
+            [Q(search_vector=self.tsquery, names_vector=self.tsquery), *self.name_conditions()],
         )
-
-    def market_filter(self):
-        return Q(search_vector=self.tsquery) | self.name_filter()
 
     def article_filter(self):
         condition = Q(search_vector=self.tsquery)
@@ -359,7 +378,8 @@ class Search:
         """
         page = self.order_articles(articles).values("pk")[:RESULTS_PER_GROUP]
         ranked = self.rank_articles(Article.objects.filter(pk__in=page))
-        return [self.add_snippet(a) for a in ranked.select_related("outlet", "republishes")]
+        articles = ranked.select_related("outlet", "republishes")
+        return [with_marked_text(article, self.query) for article in articles]
 
     def order_articles(self, articles):
         return articles.annotate(score=SearchRank(F("search_vector"), self.tsquery)).order_by(
@@ -383,18 +403,3 @@ class Search:
             stop_sel=MARK_END,
             **options,
         )
-
-    def highlight_terms(self):
-        # Python marks only what full-text cannot see: a CJK run inside a longer one.
-        return [self.query] if is_unspaced_script(self.query) else []
-
-    def add_snippet(self, article):
-        if MARK_START in article.headline_marked:
-            article.headline_html = marked_to_html(article.headline_marked)
-        else:
-            article.headline_html = highlight(article.headline, self.highlight_terms())
-        if MARK_START in article.summary_marked:
-            article.snippet_html = marked_to_html(article.summary_marked)
-        else:
-            article.snippet_html = snippet(article.summary, self.highlight_terms())
-        return article

@@ -406,17 +406,36 @@ def test_markets_through_the_company_come_first_then_text_matches_each_once(worl
     assert search_module.search_selection("quokka").market_ids == [m.pk for m in results.markets]
 
 
-def test_markets_found_through_the_company_and_by_text_are_counted_past_the_cap(world, monkeypatch):
-    monkeypatch.setattr(search_module, "RESULTS_PER_GROUP", 2)
+def test_markets_found_through_the_company_and_by_text_are_counted_past_the_cap(
+    client, world, monkeypatch
+):
+    """The market group lists the first MARKETS_SHOWN, states how many match in all, and
+    links to a download of every one."""
+    monkeypatch.setattr(search_module, "MARKETS_SHOWN", 2)
     owner = make_company("Quokka Owner")
     for number in range(3):
         make_market(f"Owned {number}", operator=owner)
         make_market(f"Quokka Stall {number}")
 
     results = search("quokka")
+    page = get_search(client, "quokka").content.decode()
+    download = client.get(reverse("search"), {"q": "quokka", "format": "csv", "group": "markets"})
 
     assert names(results.markets) == ["Owned 0", "Owned 1"]
     assert results.market_count == 6
+    assert 'Markets <span class="count">(6)</span>' in page
+    assert "The first 2 of 6 are listed here" in page
+    assert "(markets: 2)" in page
+    assert b"".join(download.streaming_content).count(b"Quokka Stall") == 3  # every match
+
+
+def test_market_group_up_to_its_cap_says_nothing_is_left_out(client, world, monkeypatch):
+    monkeypatch.setattr(search_module, "MARKETS_SHOWN", 2)
+
+    page = get_search(client, "alibaba").content.decode()
+
+    assert names(search("alibaba").markets) == ["AliExpress", "Taobao"]
+    assert "are listed here" not in page
 
 
 def test_coverage_ties_keep_their_order_on_the_page_and_in_downloads(world, monkeypatch):

@@ -69,6 +69,21 @@ class NamesOnly(Func):
     output_field = SearchVectorField()
 
 
+def any_of(queryset, conditions):
+    """`queryset` narrowed to the rows that meet any of `conditions` (Q objects), as
+    `pk IN (one scan per condition, UNION ALL)`.
+
+    Written as one OR, the conditions are never answered from their indexes: PostgreSQL
+    prices the trigram GIN indexes so high that it would rather read the whole table and
+    run ILIKE and word_similarity on every row (36 ms for 10,000 markets, 11 ms for 2,500
+    companies), while each condition alone is a bitmap scan of its own index (1-3 ms).
+    Each scan is a plain filter of `queryset`, so its rules (published, annotations a
+    condition names) hold inside as well as outside.
+    """
+    scans = [queryset.filter(condition).order_by().values("pk") for condition in conditions]
+    return queryset.filter(pk__in=scans[0].union(*scans[1:], all=True))
+
+
 # --- Reading keys from a ranked queryset --------------------------------------------------
 
 
