@@ -28,7 +28,6 @@ results' text, by `search_text.py`.
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramWordSimilarity,
@@ -52,6 +51,7 @@ from notorious.core.search import (
     contains_ignoring_case,
     first_keys,
     ids_in_order,
+    key_array,
 )
 from notorious.markets.models import Market
 from notorious.press.models import (
@@ -62,16 +62,14 @@ from notorious.press.models import (
     outlet_link_keys,
     union_of,
 )
+from notorious.search_coverage import CoverageRanking
 from notorious.search_markets import MarketMatches, first_markets
 from notorious.search_text import (
-    MARK_END,
-    MARK_START,
     MIN_FUZZY_LENGTH,
     clean_query,
     is_unspaced_script,
     prefix_tsquery,
     uses_search_operators,
-    with_marked_text,
 )
 
 # Each group shows at most this many results; its count is the full number, except
@@ -86,6 +84,9 @@ COVERAGE_RANKED = 1000
 # count is the full number; the downloads hold every match). Fifty took a third of the
 # page's time at 10,000 markets ("counterfeit" matches 1,292) and most of its 121 KB.
 MARKETS_SHOWN = 20
+# Markets are counted up to this many and ranked among at most this many, as coverage is
+# (COVERAGE_RANKED): "market" matches nearly all 10,000, and each is scored to be ranked.
+MARKETS_RANKED = 2000
 # Only this many market results carry a timeline strip (about 6 KB of HTML each); the rest
 # state their listing history in words, and each market's page has its strip.
 STRIPS_SHOWN = 10
@@ -123,6 +124,8 @@ class SearchResults:
     outlet_count: int = 0
     # True when more coverage matches than `article_count` (= COVERAGE_RANKED) says.
     more_articles: bool = False
+    # True when more markets match than `market_count` (= MARKETS_RANKED) says.
+    more_markets: bool = False
 
     @property
     def total(self):
@@ -131,12 +134,17 @@ class SearchResults:
     @property
     def truncated(self):
         counts = (self.company_count, self.market_count, self.article_count, self.outlet_count)
-        return max(counts) > RESULTS_PER_GROUP or self.more_markets
+        return max(counts) > RESULTS_PER_GROUP or self.markets_left_out
 
     @property
-    def more_markets(self):
+    def markets_left_out(self):
         """Whether more markets match than the group lists (MARKETS_SHOWN)."""
         return self.market_count > MARKETS_SHOWN
+
+    @property
+    def more_than_total(self):
+        """Whether `total` is a lower bound (a group counted only up to its cap)."""
+        return self.more_articles or self.more_markets
 
 
 def search(raw_query):
@@ -200,6 +208,7 @@ class Search:
             )
         # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
         self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
+        self.coverage = CoverageRanking(query, self.tsquery)
 
     def run(self):
         """The results page's groups: the first RESULTS_PER_GROUP of each, and counts."""
@@ -211,16 +220,19 @@ class Search:
         found = first_keys([article_ids(keys) for keys in articles], COVERAGE_RANKED + 1)
         article_count = min(len(found), COVERAGE_RANKED)
         more_articles = len(found) > COVERAGE_RANKED
-        articles = Article.objects.filter(pk__in=found[:COVERAGE_RANKED])
+        articles = Article.objects.filter(pk__in=key_array(found[:COVERAGE_RANKED]))
+        # Markets likewise: "market" matches nearly all 10,000, each scored to be ranked.
+        found_markets = markets.found(MARKETS_RANKED + 1)
         return SearchResults(
             query=self.query,
             companies=list(
                 self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
             ),
             company_count=companies.count(),
-            markets=first_markets(markets.ranked(), MARKETS_SHOWN),
-            market_count=markets.count(),
-            articles=self.first_articles(articles),
+            markets=first_markets(markets.ranked(found_markets[:MARKETS_RANKED]), MARKETS_SHOWN),
+            market_count=min(len(found_markets), MARKETS_RANKED),
+            more_markets=len(found_markets) > MARKETS_RANKED,
+            articles=self.coverage.first(articles, RESULTS_PER_GROUP),
             article_count=article_count,
             more_articles=more_articles,
             outlets=list(self.matching_outlets().order_by("name")[:RESULTS_PER_GROUP]),
@@ -234,8 +246,8 @@ class Search:
         companies, markets, articles = self.selections()
         return (
             ids_in_order(self.rank_companies(companies)),
-            [pk for pk, *_ in markets.ranked()],
-            ids_in_order(self.order_articles(Article.objects.filter(pk__in=union_of(articles)))),
+            [pk for pk, *_ in markets.ranked(markets.found())],
+            ids_in_order(self.coverage.ordered(Article.objects.filter(pk__in=union_of(articles)))),
         )
 
     def tune_planner(self):
@@ -293,27 +305,19 @@ class Search:
         return keys
 
     def matching_markets(self, family):
-        """Published markets run by a company in `family`, then those matching the query
+        """Published markets run by a company in `family`, and those matching the query
         otherwise (`MarketMatches`).
 
-        Two queries in one UNION ALL rather than one with an OR: "operator in family OR
-        text matches" cannot be answered from the indexes, so PostgreSQL read every market
-        and ran the trigram operators on each (162 ms at 10,000 markets); each half alone
-        uses its indexes (the operator's B-tree; the full-text and trigram GIN indexes).
+        Two scans rather than one query with an OR: "operator in family OR text matches"
+        cannot be answered from the indexes, so PostgreSQL read every market and ran the
+        trigram operators on each (162 ms at 10,000 markets); each alone uses its indexes
+        (the operator's B-tree; the full-text and trigram GIN indexes, `any_of`).
         """
-        published = Market.objects.published()
-        # Markets found through their operator come first: searching for a company is
-        # searching for what it runs.
-        through_operator = published.filter(operator_id__in=family).annotate(
-            via_company=Value(True), score=self.name_score()
-        )
-        by_text = (
-            any_of(published, self.text_conditions())
-            .exclude(operator_id__in=family)
-            .annotate(via_company=Value(False), score=self.name_score())
-        )
-        # Each half unordered (no default ordering): only the union's ORDER BY counts.
-        return MarketMatches(through_operator.order_by(), by_text.order_by())
+        published = Market.objects.published().order_by()
+        scans = [any_of(published, self.text_conditions()).values("pk")]
+        if family:
+            scans.insert(0, published.filter(operator_id__in=family).values("pk"))
+        return MarketMatches(scans, self.name_score(), family)
 
     def rank_companies(self, companies):
         return companies.annotate(score=self.name_score()).order_by("-score", "name")
@@ -368,38 +372,3 @@ class Search:
                 TrigramWordSimilarity(self.query, "aliases"),
             )
         return score
-
-    def first_articles(self, articles):
-        """The first RESULTS_PER_GROUP matches in rank order, with their text marked.
-
-        The page is ranked on the narrow rows first, in a subquery; only its articles are
-        then read whole, with their outlets and highlighted text. Ranking whole rows joined
-        to their outlets took nearly twice as long with 38,831 matches.
-        """
-        page = self.order_articles(articles).values("pk")[:RESULTS_PER_GROUP]
-        ranked = self.rank_articles(Article.objects.filter(pk__in=page))
-        articles = ranked.select_related("outlet", "republishes")
-        return [with_marked_text(article, self.query) for article in articles]
-
-    def order_articles(self, articles):
-        return articles.annotate(score=SearchRank(F("search_vector"), self.tsquery)).order_by(
-            "-score", F("published_on").desc(nulls_last=True), "headline"
-        )
-
-    def rank_articles(self, articles):
-        return self.order_articles(articles).annotate(
-            headline_marked=self.headline("headline", highlight_all=True),
-            summary_marked=self.headline(
-                "summary", max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … "
-            ),
-        )
-
-    def headline(self, field_name, **options):
-        return SearchHeadline(
-            field_name,
-            self.tsquery,
-            config=SEARCH_CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_END,
-            **options,
-        )

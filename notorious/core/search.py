@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Lookup
+from django.db.models.expressions import RawSQL
 
 # 'simple' rather than 'english': names such as Pinduoduo or 微信 must not be stemmed.
 SEARCH_CONFIG = "simple"
@@ -107,3 +108,11 @@ def first_keys(key_querysets, limit):
     scans = [keys[:limit] for keys in key_querysets]
     union = scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
     return sorted({value for row in union for value in row.values()})
+
+
+def key_array(keys):
+    """`keys` (primary keys read earlier, e.g. by `first_keys`) as the right-hand side of a
+    `pk__in`: one array parameter, unnested. As a list, Django prepares and binds each key
+    on its own (13 ms of Python for the 2,300 keys of one "counterfeit" search) and
+    PostgreSQL tests each row against the whole list; unnested, it probes the primary key."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(keys)])
