@@ -34,7 +34,9 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
+    ExpressionWrapper,
     F,
     FloatField,
     Q,
@@ -273,11 +275,13 @@ class Search:
         """The three selections: published companies matching the query (unordered),
         published markets matching it or run by a company it names (`MarketMatches`), and
         the keys of the coverage it finds (`matching_articles`)."""
-        companies = self.matching_companies(Company.objects.published())
-        # Only a match on a company's name or alias brings in its markets: a company
-        # whose description happens to mention a word is not what the reader named.
-        named = self.companies_named(Company.objects.published())
-        family = Company.objects.family_ids(named.values_list("pk", flat=True))
+        # One read of the matching companies' keys, each marked whether it is named; the
+        # conditions then run once, not again for the count and the names.
+        matched = self.matching_companies(Company.objects.published()).values_list("pk", "named")
+        companies = Company.objects.published().filter(
+            pk__in=key_array([pk for pk, _named in matched])
+        )
+        family = Company.objects.family_ids([pk for pk, named in matched if named])
         return (
             companies,
             self.matching_markets(family),
@@ -339,13 +343,16 @@ class Search:
         return [Q(search_vector=self.tsquery), *self.name_conditions()]
 
     def matching_companies(self, companies):
-        return any_of(companies, self.text_conditions())
-
-    def companies_named(self, companies):
-        # The whole vector first, so its GIN index narrows the rows ts_filter looks at.
-        return any_of(
-            companies.annotate(names_vector=NamesOnly("search_vector")),
-            [Q(search_vector=self.tsquery, names_vector=self.tsquery), *self.name_conditions()],
+        """`companies` matching the query, annotated with whether each is `named`: its
+        name or an alias matches. Only a named company brings in its markets and their
+        coverage: one whose description happens to mention a word is not what the
+        reader named."""
+        names = Q(names_vector=self.tsquery)
+        for condition in self.name_conditions():
+            names |= condition
+        return any_of(companies, self.text_conditions()).annotate(
+            names_vector=NamesOnly("search_vector"),
+            named=ExpressionWrapper(names, output_field=BooleanField()),
         )
 
     def article_filter(self):
