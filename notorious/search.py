@@ -28,14 +28,15 @@ results' text, by `search_text.py`.
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
+    ExpressionWrapper,
     F,
     FloatField,
     Q,
@@ -48,9 +49,11 @@ from notorious.companies.models import Company
 from notorious.core.search import (
     SEARCH_CONFIG,
     NamesOnly,
+    any_of,
     contains_ignoring_case,
     first_keys,
     ids_in_order,
+    key_array,
 )
 from notorious.markets.models import Market
 from notorious.press.models import (
@@ -61,17 +64,13 @@ from notorious.press.models import (
     outlet_link_keys,
     union_of,
 )
+from notorious.search_coverage import CoverageRanking
 from notorious.search_markets import MarketMatches, first_markets
 from notorious.search_text import (
-    MARK_END,
-    MARK_START,
     MIN_FUZZY_LENGTH,
     clean_query,
-    highlight,
     is_unspaced_script,
-    marked_to_html,
     prefix_tsquery,
-    snippet,
     uses_search_operators,
 )
 
@@ -83,12 +82,23 @@ RESULTS_PER_GROUP = 50
 # ranking every one reads them all (0.4-0.6 s). Past it the page says "more than 1,000" and
 # ranks the first 1,000 matches found; downloads still give every match, ranked.
 COVERAGE_RANKED = 1000
+# The market group lists at most this many, each with its listing history in words (the
+# count is the full number; the downloads hold every match). Fifty took a third of the
+# page's time at 10,000 markets ("counterfeit" matches 1,292) and most of its 121 KB.
+MARKETS_SHOWN = 20
+# Markets are counted up to this many and ranked among at most this many, as coverage is
+# (COVERAGE_RANKED): "market" matches nearly all 10,000, and each is scored to be ranked.
+MARKETS_RANKED = 2000
 # Only this many market results carry a timeline strip (about 6 KB of HTML each); the rest
 # state their listing history in words, and each market's page has its strip.
 STRIPS_SHOWN = 10
 # word_similarity above which a name counts as a typo of the query. pg_trgm's default
 # (0.6) misses "alibba" (0.57 against "Alibaba") and "tencnet" (0.5 against "Tencent").
 WORD_SIMILARITY_THRESHOLD = 0.45
+# The planner's price of running an operator on a row during a search (see tune_planner).
+SEARCH_CPU_OPERATOR_COST = 0.05
+# The columns a reader's query is looked for in as a name (substring or near-miss).
+NAME_COLUMNS = ("name", "aliases")
 # The planner's price of a random page read during a search (see Search.tune_planner).
 SEARCH_RANDOM_PAGE_COST = 1.1
 
@@ -100,8 +110,8 @@ SEARCH_RANDOM_PAGE_COST = 1.1
 class SearchResults:
     """One search: the cleaned query, a message for the reader, and three ranked groups.
 
-    Each group holds at most RESULTS_PER_GROUP entries; the `*_count` fields give the full
-    number of matches.
+    Each group holds at most RESULTS_PER_GROUP entries (markets: MARKETS_SHOWN); the
+    `*_count` fields give the full number of matches.
     """
 
     query: str = ""
@@ -116,6 +126,8 @@ class SearchResults:
     outlet_count: int = 0
     # True when more coverage matches than `article_count` (= COVERAGE_RANKED) says.
     more_articles: bool = False
+    # True when more markets match than `market_count` (= MARKETS_RANKED) says.
+    more_markets: bool = False
 
     @property
     def total(self):
@@ -124,7 +136,17 @@ class SearchResults:
     @property
     def truncated(self):
         counts = (self.company_count, self.market_count, self.article_count, self.outlet_count)
-        return max(counts) > RESULTS_PER_GROUP
+        return max(counts) > RESULTS_PER_GROUP or self.markets_left_out
+
+    @property
+    def markets_left_out(self):
+        """Whether more markets match than the group lists (MARKETS_SHOWN)."""
+        return self.market_count > MARKETS_SHOWN
+
+    @property
+    def more_than_total(self):
+        """Whether `total` is a lower bound (a group counted only up to its cap)."""
+        return self.more_articles or self.more_markets
 
 
 def search(raw_query):
@@ -188,6 +210,7 @@ class Search:
             )
         # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
         self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
+        self.coverage = CoverageRanking(query, self.tsquery)
 
     def run(self):
         """The results page's groups: the first RESULTS_PER_GROUP of each, and counts."""
@@ -199,16 +222,19 @@ class Search:
         found = first_keys([article_ids(keys) for keys in articles], COVERAGE_RANKED + 1)
         article_count = min(len(found), COVERAGE_RANKED)
         more_articles = len(found) > COVERAGE_RANKED
-        articles = Article.objects.filter(pk__in=found[:COVERAGE_RANKED])
+        articles = Article.objects.filter(pk__in=key_array(found[:COVERAGE_RANKED]))
+        # Markets likewise: "market" matches nearly all 10,000, each scored to be ranked.
+        found_markets = markets.found(MARKETS_RANKED + 1)
         return SearchResults(
             query=self.query,
             companies=list(
                 self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
             ),
             company_count=companies.count(),
-            markets=first_markets(markets.ranked(), RESULTS_PER_GROUP),
-            market_count=markets.count(),
-            articles=self.first_articles(articles),
+            markets=first_markets(markets.ranked(found_markets[:MARKETS_RANKED]), MARKETS_SHOWN),
+            market_count=min(len(found_markets), MARKETS_RANKED),
+            more_markets=len(found_markets) > MARKETS_RANKED,
+            articles=self.coverage.first(articles, RESULTS_PER_GROUP),
             article_count=article_count,
             more_articles=more_articles,
             outlets=list(self.matching_outlets().order_by("name")[:RESULTS_PER_GROUP]),
@@ -222,8 +248,8 @@ class Search:
         companies, markets, articles = self.selections()
         return (
             ids_in_order(self.rank_companies(companies)),
-            [pk for pk, *_ in markets.ranked()],
-            ids_in_order(self.order_articles(Article.objects.filter(pk__in=union_of(articles)))),
+            [pk for pk, *_ in markets.ranked(markets.found())],
+            ids_in_order(self.coverage.ordered(Article.objects.filter(pk__in=union_of(articles)))),
         )
 
     def tune_planner(self):
@@ -236,19 +262,26 @@ class Search:
             # are, it combines the indexes instead (figures in docs/benchmarks.md).
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
-                "set_config('random_page_cost', %s, true)",
-                [str(WORD_SIMILARITY_THRESHOLD), str(SEARCH_RANDOM_PAGE_COST)],
+                "set_config('random_page_cost', %s, true), "
+                "set_config('cpu_operator_cost', %s, true)",
+                [
+                    str(WORD_SIMILARITY_THRESHOLD),
+                    str(SEARCH_RANDOM_PAGE_COST),
+                    str(SEARCH_CPU_OPERATOR_COST),
+                ],
             )
 
     def selections(self):
         """The three selections: published companies matching the query (unordered),
         published markets matching it or run by a company it names (`MarketMatches`), and
         the keys of the coverage it finds (`matching_articles`)."""
-        companies = self.matching_companies(Company.objects.published())
-        # Only a match on a company's name or alias brings in its markets: a company
-        # whose description happens to mention a word is not what the reader named.
-        named = self.companies_named(Company.objects.published())
-        family = Company.objects.family_ids(named.values_list("pk", flat=True))
+        # One read of the matching companies' keys, each marked whether it is named; the
+        # conditions then run once, not again for the count and the names.
+        matched = self.matching_companies(Company.objects.published()).values_list("pk", "named")
+        companies = Company.objects.published().filter(
+            pk__in=key_array([pk for pk, _named in matched])
+        )
+        family = Company.objects.family_ids([pk for pk, named in matched if named])
         return (
             companies,
             self.matching_markets(family),
@@ -260,7 +293,7 @@ class Search:
 
     def matching_outlets(self):
         """Published outlets whose name or an alias contains the query (or nearly does)."""
-        return Outlet.objects.published().filter(self.name_filter())
+        return any_of(Outlet.objects.published(), self.name_conditions())
 
     def matching_articles(self, family, outlet_ids):
         """Unordered querysets of the keys of published coverage matching the query's
@@ -276,54 +309,53 @@ class Search:
         return keys
 
     def matching_markets(self, family):
-        """Published markets run by a company in `family`, then those matching the query
+        """Published markets run by a company in `family`, and those matching the query
         otherwise (`MarketMatches`).
 
-        Two queries in one UNION ALL rather than one with an OR: "operator in family OR
-        text matches" cannot be answered from the indexes, so PostgreSQL read every market
-        and ran the trigram operators on each (162 ms at 10,000 markets); each half alone
-        uses its indexes (the operator's B-tree; the full-text and trigram GIN indexes).
+        Separate scans rather than one query with an OR: "operator in family OR text
+        matches" cannot be answered from the indexes, so PostgreSQL read every market and
+        ran the trigram operators on each (162 ms at 10,000 markets); each alone uses its
+        index (the operator's B-tree; the full-text and trigram GIN indexes, as `any_of`).
         """
-        published = Market.objects.published()
-        # Markets found through their operator come first: searching for a company is
-        # searching for what it runs.
-        through_operator = published.filter(operator_id__in=family).annotate(
-            via_company=Value(True), score=self.name_score()
-        )
-        by_text = (
-            published.filter(self.market_filter())
-            .exclude(operator_id__in=family)
-            .annotate(via_company=Value(False), score=self.name_score())
-        )
-        # Each half unordered (no default ordering): only the union's ORDER BY counts.
-        return MarketMatches(through_operator.order_by(), by_text.order_by())
+        published = Market.objects.published().order_by()
+        # One scan per condition, each LIMITed by `first_keys` on its own: a name matching
+        # nearly every market stops at the cap instead of running every condition in full.
+        scans = [published.filter(condition).values("pk") for condition in self.text_conditions()]
+        if family:
+            scans.insert(0, published.filter(operator_id__in=family).values("pk"))
+        return MarketMatches(scans, self.name_score(), family)
 
     def rank_companies(self, companies):
         return companies.annotate(score=self.name_score()).order_by("-score", "name")
 
-    def name_filter(self):
-        """The name or an alias contains the query, or (for typos) nearly does."""
-        condition = Q(contains_ignoring_case("name", self.query)) | Q(
-            contains_ignoring_case("aliases", self.query)
-        )
+    def name_conditions(self):
+        """The name or an alias contains the query, or (for typos) nearly does: one
+        condition per column and operator, for `any_of`, each a scan of that column's
+        trigram GIN index (even an OR of two on one index is priced above reading every
+        row). `%>` is word similarity at the threshold set in `tune_planner`."""
+        conditions = [Q(contains_ignoring_case(column, self.query)) for column in NAME_COLUMNS]
         if self.fuzzy:
-            # `%>` is served by the trigram GIN indexes, at the threshold set in `run`.
-            condition |= Q(name__trigram_word_similar=self.query) | Q(
-                aliases__trigram_word_similar=self.query
-            )
-        return condition
+            conditions += [
+                Q(**{f"{column}__trigram_word_similar": self.query}) for column in NAME_COLUMNS
+            ]
+        return conditions
+
+    def text_conditions(self):
+        """The stored vector matches the query, or a name does (`name_conditions`)."""
+        return [Q(search_vector=self.tsquery), *self.name_conditions()]
 
     def matching_companies(self, companies):
-        return companies.filter(Q(search_vector=self.tsquery) | self.name_filter())
-
-    def companies_named(self, companies):
-        # The whole vector first, so its GIN index narrows the rows ts_filter looks at.
-        return companies.annotate(names_vector=NamesOnly("search_vector")).filter(
-            Q(search_vector=self.tsquery, names_vector=self.tsquery) | self.name_filter()
+        """`companies` matching the query, annotated with whether each is `named`: its
+        name or an alias matches. Only a named company brings in its markets and their
+        coverage: one whose description happens to mention a word is not what the
+        reader named."""
+        names = Q(names_vector=self.tsquery)
+        for condition in self.name_conditions():
+            names |= condition
+        return any_of(companies, self.text_conditions()).annotate(
+            names_vector=NamesOnly("search_vector"),
+            named=ExpressionWrapper(names, output_field=BooleanField()),
         )
-
-    def market_filter(self):
-        return Q(search_vector=self.tsquery) | self.name_filter()
 
     def article_filter(self):
         condition = Q(search_vector=self.tsquery)
@@ -349,52 +381,3 @@ class Search:
                 TrigramWordSimilarity(self.query, "aliases"),
             )
         return score
-
-    def first_articles(self, articles):
-        """The first RESULTS_PER_GROUP matches in rank order, with their text marked.
-
-        The page is ranked on the narrow rows first, in a subquery; only its articles are
-        then read whole, with their outlets and highlighted text. Ranking whole rows joined
-        to their outlets took nearly twice as long with 38,831 matches.
-        """
-        page = self.order_articles(articles).values("pk")[:RESULTS_PER_GROUP]
-        ranked = self.rank_articles(Article.objects.filter(pk__in=page))
-        return [self.add_snippet(a) for a in ranked.select_related("outlet", "republishes")]
-
-    def order_articles(self, articles):
-        return articles.annotate(score=SearchRank(F("search_vector"), self.tsquery)).order_by(
-            "-score", F("published_on").desc(nulls_last=True), "headline"
-        )
-
-    def rank_articles(self, articles):
-        return self.order_articles(articles).annotate(
-            headline_marked=self.headline("headline", highlight_all=True),
-            summary_marked=self.headline(
-                "summary", max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … "
-            ),
-        )
-
-    def headline(self, field_name, **options):
-        return SearchHeadline(
-            field_name,
-            self.tsquery,
-            config=SEARCH_CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_END,
-            **options,
-        )
-
-    def highlight_terms(self):
-        # Python marks only what full-text cannot see: a CJK run inside a longer one.
-        return [self.query] if is_unspaced_script(self.query) else []
-
-    def add_snippet(self, article):
-        if MARK_START in article.headline_marked:
-            article.headline_html = marked_to_html(article.headline_marked)
-        else:
-            article.headline_html = highlight(article.headline, self.highlight_terms())
-        if MARK_START in article.summary_marked:
-            article.snippet_html = marked_to_html(article.summary_marked)
-        else:
-            article.snippet_html = snippet(article.summary, self.highlight_terms())
-        return article

@@ -2,10 +2,11 @@
 names and those matching it otherwise, ranked, counted, and the first of them loaded with
 their details and listing histories."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, Value
 
+from notorious.core.search import first_keys, key_array
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -15,23 +16,39 @@ MARKET_COLUMNS = ("pk", "via_company", "score", "name")
 
 @dataclass
 class MarketMatches:
-    """The markets a search finds: those run by the companies it names (`via_company`) and
-    the others matching it, as two querysets annotated with `via_company` and `score`."""
+    """The markets a search finds: those run by a company it names (of `family`) and those
+    matching it otherwise, as unordered key querysets (`scans`), and the expression that
+    scores a market against the query (`score`)."""
 
-    through_operator: QuerySet
-    by_text: QuerySet
+    scans: list
+    score: Expression
+    family: set = field(default_factory=set)
 
-    def ranked(self):
-        """Rows of MARKET_COLUMNS: through the operator first, then by score and name."""
+    def found(self, limit=None):
+        """The distinct keys of the first `limit` matches of each scan (every match without
+        a limit), sorted by key (`first_keys`)."""
+        return first_keys(self.scans, limit)
+
+    def ranked(self, keys):
+        """Rows of MARKET_COLUMNS for the published markets of `keys`: those through the
+        operator first (searching for a company is searching for what it runs), then by
+        score and name. Reading the keys first and ranking only them keeps the matching
+        conditions out of the ranking query: each is evaluated once, in `found`."""
+        via_company = Value(False)
+        if self.family:
+            # Never NULL (a market with no operator is not found through one), so it
+            # sorts as false.
+            via_company = ExpressionWrapper(
+                Q(operator_id__in=self.family, operator_id__isnull=False),
+                output_field=BooleanField(),
+            )
         return (
-            self.through_operator.values_list(*MARKET_COLUMNS)
-            .union(self.by_text.values_list(*MARKET_COLUMNS), all=True)
+            Market.objects.published()
+            .filter(pk__in=key_array(keys))
+            .annotate(via_company=via_company, score=self.score)
             .order_by("-via_company", "-score", "name")
+            .values_list(*MARKET_COLUMNS)
         )
-
-    def count(self):
-        # The keys alone: counting the ranked rows would compute every score.
-        return self.through_operator.values("pk").union(self.by_text.values("pk"), all=True).count()
 
 
 def first_markets(markets, limit):

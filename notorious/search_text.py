@@ -128,3 +128,19 @@ def snippet(text, terms, length=SNIPPET_LENGTH):
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + length < len(text) else ""
     return highlight(prefix + excerpt + suffix, terms)
+
+
+def with_marked_text(article, query):
+    """`article` (a search result annotated with ts_headline's `headline_marked` and
+    `summary_marked`) with `headline_html` and `snippet_html` to show, matches marked.
+    Python marks only what full-text cannot see: a CJK run inside a longer one."""
+    terms = [query] if is_unspaced_script(query) else []
+    if MARK_START in article.headline_marked:
+        article.headline_html = marked_to_html(article.headline_marked)
+    else:
+        article.headline_html = highlight(article.headline, terms)
+    if MARK_START in article.summary_marked:
+        article.snippet_html = marked_to_html(article.summary_marked)
+    else:
+        article.snippet_html = snippet(article.summary, terms)
+    return article

@@ -58,6 +58,7 @@ class SearchView(SearchDownloadMixin, TemplateView):
             max_query_length=search_text.MAX_QUERY_LENGTH,
             results_per_group=search.RESULTS_PER_GROUP,
             strips_shown=search.STRIPS_SHOWN,
+            markets_shown=search.MARKETS_SHOWN,
             **kwargs,
         )
 

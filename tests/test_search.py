@@ -406,17 +406,58 @@ def test_markets_through_the_company_come_first_then_text_matches_each_once(worl
     assert search_module.search_selection("quokka").market_ids == [m.pk for m in results.markets]
 
 
-def test_markets_found_through_the_company_and_by_text_are_counted_past_the_cap(world, monkeypatch):
-    monkeypatch.setattr(search_module, "RESULTS_PER_GROUP", 2)
+def test_markets_found_through_the_company_and_by_text_are_counted_past_the_cap(
+    client, world, monkeypatch
+):
+    """The market group lists the first MARKETS_SHOWN, states how many match in all, and
+    links to a download of every one."""
+    monkeypatch.setattr(search_module, "MARKETS_SHOWN", 2)
     owner = make_company("Quokka Owner")
     for number in range(3):
         make_market(f"Owned {number}", operator=owner)
         make_market(f"Quokka Stall {number}")
 
     results = search("quokka")
+    page = get_search(client, "quokka").content.decode()
+    download = client.get(reverse("search"), {"q": "quokka", "format": "csv", "group": "markets"})
 
     assert names(results.markets) == ["Owned 0", "Owned 1"]
     assert results.market_count == 6
+    assert 'Markets <span class="count">(6)</span>' in page
+    assert "The first 2 of 6 are listed here" in page
+    assert "(markets: 2)" in page  # of the first 50 the other groups show
+    assert b"".join(download.streaming_content).count(b"Quokka Stall") == 3  # every match
+
+
+def test_markets_past_the_ranking_cap_are_counted_as_more_than_it(client, world, monkeypatch):
+    """Markets are counted and ranked up to MARKETS_RANKED matches, as coverage is; the
+    company's own markets still come first, and downloads rank every match."""
+    monkeypatch.setattr(search_module, "MARKETS_RANKED", 3)
+    monkeypatch.setattr(search_module, "MARKETS_SHOWN", 2)
+    owner = make_company("Quokka Owner")
+    make_market("Owned", operator=owner)
+    for number in range(4):
+        make_market(f"Quokka Stall {number}")
+
+    results = search("quokka")
+    page = get_search(client, "quokka").content.decode()
+
+    assert (results.market_count, results.more_markets) == (3, True)
+    assert names(results.markets)[0] == "Owned"
+    assert 'Markets <span class="count">(more than 3)</span>' in page
+    assert "more than 3 markets" in page
+    assert "The first 2 of more than 3 are listed here" in page
+    assert "the most relevant of the first 3 found" in page
+    assert len(search_module.search_selection("quokka").market_ids) == 5  # downloads: all
+
+
+def test_market_group_up_to_its_cap_says_nothing_is_left_out(client, world, monkeypatch):
+    monkeypatch.setattr(search_module, "MARKETS_SHOWN", 2)
+
+    page = get_search(client, "alibaba").content.decode()
+
+    assert names(search("alibaba").markets) == ["AliExpress", "Taobao"]
+    assert "are listed here" not in page
 
 
 def test_coverage_ties_keep_their_order_on_the_page_and_in_downloads(world, monkeypatch):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from notorious.search import RESULTS_PER_GROUP
+from notorious.search import MARKETS_SHOWN
 from tests.factories import list_market, make_article, make_company, make_market, make_outlet
 
 pytestmark = pytest.mark.django_db
@@ -95,14 +95,14 @@ def test_csv_download_of_one_group(client, alibaba):
 
 
 def test_download_holds_every_match_not_only_the_first_page(client):
-    for n in range(RESULTS_PER_GROUP + 7):
+    for n in range(MARKETS_SHOWN + 7):
         make_market(f"Replica market {n:02}")
     page = get(client, q="replica").context["results"]
-    assert len(page.markets) == RESULTS_PER_GROUP
-    assert page.market_count == RESULTS_PER_GROUP + 7
+    assert len(page.markets) == MARKETS_SHOWN
+    assert page.market_count == MARKETS_SHOWN + 7
     rows = csv_rows(get(client, q="replica", format="csv", group="markets"))
-    assert len(rows) == RESULTS_PER_GROUP + 7
-    assert [row["slug"] for row in rows[:RESULTS_PER_GROUP]] == [m.slug for m in page.markets]
+    assert len(rows) == MARKETS_SHOWN + 7
+    assert [row["slug"] for row in rows[:MARKETS_SHOWN]] == [m.slug for m in page.markets]
 
 
 @pytest.mark.parametrize(
