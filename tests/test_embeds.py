@@ -69,7 +69,7 @@ def test_a_market_card_says_what_its_page_says(client, wechat):
     assert 'href="https://ustr.example/2021.pdf"' in html
     # Every link leaves the frame for the reader's whole window; the card links back.
     assert '<base target="_top">' in html
-    assert f'<a href="{SITE}/markets/wechat/">WeChat</a>' in html
+    assert '<a href="/markets/wechat/">WeChat</a>' in html
     assert f'<link rel="canonical" href="{SITE}/markets/wechat/">' in html
     # No site navigation or search form in the card.
     assert "<nav" not in html and "<form" not in html
@@ -206,7 +206,8 @@ def test_oembed_gives_a_rich_response_by_the_spec(client, wechat):
     assert isinstance(data["width"], int) and isinstance(data["height"], int)
     assert data["html"] == (
         f'<iframe src="{SITE}/markets/wechat/embed/" width="{data["width"]}" '
-        f'height="{data["height"]}" title="WeChat on Notorious" loading="lazy"></iframe>'
+        f'height="{data["height"]}" title="WeChat on Notorious" loading="lazy" '
+        'style="max-width: 100%; border: 0"></iframe>'
     )
     # The card's address and a company's page work too; format may be left out.
     assert oembed(client, f"{SITE}/markets/wechat/embed/").json()["title"] == "WeChat"
