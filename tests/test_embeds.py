@@ -305,3 +305,22 @@ def test_cards_and_oembed_cost_the_same_queries_whatever_the_data(client, db):
     grow(18, start=2)
     assert [queries_for(client, url) for url in urls] == small
     assert small[0] <= 4 and small[1] <= 6 and small[2] <= 2
+
+
+def test_the_page_cache_keeps_each_oembed_answer_and_cards_framing_apart(client, settings, wechat):
+    """The cache keys oEmbed answers by their address and limits (they are parameters the
+    site reads), and keeps a card's framing headers, and only a card's."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    make_market("Taobao")
+    for visit in ("miss", "hit"):
+        assert oembed(client, f"{SITE}/markets/wechat/").json()["title"] == "WeChat"
+        assert oembed(client, f"{SITE}/markets/taobao/").json()["title"] == "Taobao"
+        assert oembed(client, f"{SITE}/markets/wechat/", maxwidth=320).json()["width"] == 320
+        card, page = client.get("/markets/wechat/embed/"), client.get("/markets/wechat/")
+        assert card["X-Page-Cache"] == page["X-Page-Cache"] == visit
+        assert "X-Frame-Options" not in card and page["X-Frame-Options"] == "DENY"
+        assert csp_directives(card)["frame-ancestors"] == ["*"]
+        assert csp_directives(page)["frame-ancestors"] == ["'none'"]
