@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from notorious.companies.models import Company
@@ -124,6 +125,7 @@ def entry_at(url):
     return model.objects.published().filter(slug=match.kwargs.get("slug")).first()
 
 
+@require_safe
 def oembed(request):
     """`/oembed/?url=<a market's or company's page>&format=json[&maxwidth=…&maxheight=…]`:
     the card as an oEmbed "rich" response. 400 for parameters it cannot read, 404 for an
