@@ -279,6 +279,13 @@ def test_oembed_answers_400_for_input_it_cannot_read(client, wechat, query):
     assert "error" in json.loads(response.content)
 
 
+def test_oembed_only_answers_reads(client, wechat):
+    url = "/oembed/?url=" + quote(f"{SITE}/markets/wechat/")
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code in (403, 405)  # refused, by CSRF or by method
+    assert client.put(url).status_code == 405
+
+
 def test_oembed_never_fails_on_odd_addresses(client, wechat):
     for url in (
         f"{SITE}/markets/wechat/embed/embed/",
