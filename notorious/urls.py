@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from notorious import feeds
+from notorious import embeds, feeds
 from notorious.core.health import healthz
 from notorious.dataset.admin_views import DataChecksView
 from notorious.lookup import lookup
@@ -24,6 +24,10 @@ urlpatterns = [
         name="admin_data_checks",
     ),
     path("admin/", admin.site.urls),
+    # The cards other sites may frame (notorious/embeds.py), beside their pages.
+    path("markets/<slug:slug>/embed/", embeds.MarketEmbedView.as_view(), name="market_embed"),
+    path("companies/<slug:slug>/embed/", embeds.CompanyEmbedView.as_view(), name="company_embed"),
+    path("oembed/", embeds.oembed, name="oembed"),
     path("markets/", include("notorious.markets.urls")),
     path("companies/", include("notorious.companies.urls")),
     path("reports/", include("notorious.reports.urls")),

@@ -21,6 +21,8 @@ PUBLIC_PAGES = [
     ("market profile with aliases", "/markets/wechat/", 200),
     ("companies list", "/companies/", 200),
     ("company", "/companies/alibaba-group/", 200),
+    ("market's embedded card", "/markets/aliexpress/embed/", 200),
+    ("company's embedded card", "/companies/alibaba-group/embed/", 200),
     ("reports list", "/reports/", 200),
     ("edition", "/reports/2021/", 200),
     ("edition's changes", "/reports/2021/changes/", 200),

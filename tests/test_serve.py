@@ -54,6 +54,29 @@ def test_pages_are_served_with_debug_off_and_the_security_headers(served):
     assert b"DEBUG = True" not in body  # Django's debug 404 page would say so
 
 
+def test_through_nginx_a_card_alone_may_be_framed(served):
+    """nginx adds X-Frame-Options: DENY to what gunicorn sends without it, but not to a page
+    whose own policy lets any site frame it: the embeddable cards."""
+    key = (served["tmp"] / "secret_key").read_text().strip()  # the one serve generated
+    loaded = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "load_demo"],
+        cwd=ROOT,
+        env={**served["env"], "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": key},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    status, headers, body = fetch(f"{served['base']}/markets/aliexpress/embed/")
+    assert status == 200
+    assert headers["X-Frame-Options"] is None
+    assert "frame-ancestors *" in headers["Content-Security-Policy"]
+    status, headers, body = fetch(f"{served['base']}/markets/aliexpress/")
+    assert status == 200
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
 def get_from(base, source, headers, path="/"):
     """GET `base``path` from the address `source`: (status, headers, body text)."""
     connection = http.client.HTTPConnection(

@@ -98,6 +98,8 @@ QUERY_PARAMETERS = frozenset(
         "order", "from", "to",
         # pages (the API's `page_size` too), downloads and search
         "page", "page_size", "p", "format", "group",
+        # the oEmbed endpoint (notorious/embeds.py)
+        "url", "maxwidth", "maxheight",
     }
 )  # fmt: skip
 
