@@ -61,7 +61,8 @@ would: a cached page is the same for every reader and holds no token or cookie.)
 If the database cannot be reached, the last generation this process read is used, so
 pages cached before an outage are still served during it.
 
-A cache that fails (Redis down) is skipped: pages are rendered as if nothing were cached.
+A cache that fails (Redis down) is skipped: pages are rendered as if nothing were cached,
+except that each process still serves its own copies of the pages it kept.
 """
 
 import hashlib
@@ -125,7 +126,7 @@ def _cache_here():
     """This process's own copy of the pages it served lately, in front of the shared cache;
     None when the page cache is this process's memory already (no Redis)."""
     alias = settings.PAGE_CACHE_LOCAL_ALIAS
-    return caches[alias] if alias else None
+    return caches[alias] if alias in settings.CACHES else None
 
 
 # The generation each database alias last gave, for when it cannot be reached.
