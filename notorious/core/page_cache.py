@@ -36,8 +36,9 @@ its data.
 Where pages are kept: with REDIS_URL, in Redis, shared by every process of every server,
 and each process also keeps the pages it served lately in its own memory
 (PAGE_CACHE_LOCAL_ALIAS, bounded in bytes): a hit on a busy page is then answered without
-the round trip to Redis, which cost about a third of a hit's time in the app server (the
-generation's query stays: it is what keeps the page fresh). A page kept here is as fresh
+the round trip to Redis, which cost gunicorn 0.1 to 0.4 ms of CPU a hit at 10,000 markets,
+the larger for a page's plain copy (docs/benchmarks.md; the generation's query stays: it is
+what keeps the page fresh). A page kept here is as fresh
 as one in Redis, since its key holds the generation. Without REDIS_URL, pages are kept in
 each process's own memory only (locmem): freshness does not need a shared cache any more,
 since the key's generation is shared, so each process only renders a page once per

@@ -34,7 +34,7 @@ def page_feeds(request):
 
 def request_feeds(request):
     """`page_feeds`, worked out once per request: the head and the footer both list them
-    (three URL reversals each, on every page)."""
+    (two or three URL reversals each, on every page)."""
     if request is None:
         return page_feeds(request)
     if not hasattr(request, "page_feeds"):
