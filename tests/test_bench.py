@@ -113,7 +113,7 @@ def test_a_page_slower_than_the_run_is_counted_by_what_the_server_served(tmp_pat
     log = tmp_path / "server.log"
     log.write_text("")
 
-    def slow_wrk(url, connections, seconds, timeout):
+    def slow_wrk(url, connections, seconds, timeout, headers=()):
         with log.open("a") as file:  # two served, one failed, one served after wrk left
             file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b1\n')
             file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b2\n')

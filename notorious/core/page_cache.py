@@ -33,11 +33,17 @@ The number is read from the database the page renders from (a replica's number c
 with its data), before the page renders: a page is never stored under a number newer than
 its data.
 
-Where pages are kept: with REDIS_URL, in Redis, shared by every process of every server.
-Without it, in each process's own memory (locmem): freshness does not need a shared cache
-any more, since the key's generation is shared, so each process only renders a page once
-per generation for itself. That costs a render per worker, not a stale page; sharing
-pages between servers is what Redis is for.
+Where pages are kept: with REDIS_URL, in Redis, shared by every process of every server,
+and each process also keeps the pages it served lately in its own memory
+(PAGE_CACHE_LOCAL_ALIAS, bounded in bytes): a hit on a busy page is then answered without
+the round trip to Redis, which cost gunicorn 0.1 to 0.4 ms of CPU a hit at 10,000 markets,
+the larger for a page's plain copy (docs/benchmarks.md; the generation's query stays: it is
+what keeps the page fresh). A page kept here is as fresh
+as one in Redis, since its key holds the generation. Without REDIS_URL, pages are kept in
+each process's own memory only (locmem): freshness does not need a shared cache any more,
+since the key's generation is shared, so each process only renders a page once per
+generation for itself. That costs a render per worker, not a stale page; sharing pages
+between servers is what Redis is for.
 
 Stampedes: on a miss, one request renders while the others asking for the same page (the
 same key, so the same generation) wait for it, up to DJANGO_PAGE_CACHE_WAIT_SECONDS,
@@ -56,7 +62,8 @@ would: a cached page is the same for every reader and holds no token or cookie.)
 If the database cannot be reached, the last generation this process read is used, so
 pages cached before an outage are still served during it.
 
-A cache that fails (Redis down) is skipped: pages are rendered as if nothing were cached.
+A cache that fails (Redis down) is skipped: pages are rendered as if nothing were cached,
+except that each process still serves its own copies of the pages it kept.
 """
 
 import hashlib
@@ -116,6 +123,13 @@ def bypass_cookies():
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _cache_here():
+    """This process's own copy of the pages it served lately, in front of the shared cache;
+    None when the page cache is this process's memory already (no Redis)."""
+    alias = settings.PAGE_CACHE_LOCAL_ALIAS
+    return caches[alias] if alias in settings.CACHES else None
 
 
 # The generation each database alias last gave, for when it cannot be reached.
@@ -274,11 +288,19 @@ def wait_for_page(key, copy):
 
 
 def cached_page(key):
+    """The page stored under `key`: this process's copy, else the shared cache's (then kept
+    here too); None if neither has it."""
+    here = _cache_here()
+    if here is not None and (page := here.get(key)) is not None:
+        return page
     try:
-        return _cache().get(key)
+        page = _cache().get(key)
     except Exception:
         logger.warning("Page cache unavailable; rendering without it", exc_info=True)
         return None
+    if here is not None and page is not None:
+        here.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+    return page
 
 
 class ReaderPageCacheMiddleware:
@@ -332,6 +354,8 @@ class ReaderPageCacheMiddleware:
         if is_cacheable_response(response):
             patch_vary_headers(response, ["Accept-Encoding"])
             copies = {key: storable(response), f"{key}:gzip": gzipped(response)}
+            if (here := _cache_here()) is not None:
+                here.set_many(copies, timeout=settings.PAGE_CACHE_SECONDS)
             try:
                 _cache().set_many(copies, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:

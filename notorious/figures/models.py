@@ -29,16 +29,18 @@ class FigureQuerySet(PublishableQuerySet):
     def published(self):
         """Figures readers may see: published, with a published source. A figure whose
         only sources are drafts has no source readers can check, so it is not shown."""
+        # One filter, not a filter and two excludes: the same SQL, with two fewer clones of
+        # the query (a market's page pays for this list whether it has figures or not).
         return (
             super()
             .published()
             .filter(
                 models.Q(source_report__is_published=True)
-                | models.Q(source_article__is_published=True)
+                | models.Q(source_article__is_published=True),
+                # A figure about a draft market or company would make the draft public.
+                ~models.Q(about=About.MARKET, market__is_published=False),
+                ~models.Q(about=About.COMPANY, company__is_published=False),
             )
-            # A figure about a draft market or company would make the draft public.
-            .exclude(about=About.MARKET, market__is_published=False)
-            .exclude(about=About.COMPANY, company__is_published=False)
         )
 
     def for_market(self, market):

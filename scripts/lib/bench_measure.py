@@ -8,7 +8,9 @@ Phases:
   uncached   every page of issue 11's table: requests/s with --connections connections, then
              the server's own time per request (gunicorn's access log, --log) with one
              connection, so that no request waits for another;
-  cached     every page, each run alternated with a static file through the same server;
+  cached     every page, each run alternated with a static file through the same server,
+             both asked for as a browser asks (`BROWSER_HEADERS`: compressed if the server
+             can), so that both are measured as readers get them;
   datasette  each equivalent page, Notorious (uncached, --base) and Datasette (--datasette)
              alternated (A B A B ...), so that the machine's load falls on both alike.
 
@@ -38,6 +40,11 @@ GUNICORN_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms "')
 ABANDONED_LINE = re.compile(r'"GET \S+ HTTP/[\d.]+" 499 \d+ \S+ upstream=\S+ (\w+)$', re.MULTILINE)
 SERVED_ID = re.compile(r'\d+ms "[^"]*" (\w+)$', re.MULTILINE)
 STATIC_FILE = re.compile(r'href="(/static/[^"]+\.css)"')
+# What every browser says it accepts. The cached phase sends it for the pages and the static
+# file alike: the page cache then answers with its gzipped copy and WhiteNoise with the
+# stylesheet's, as they answer readers. (wrk sends no Accept-Encoding of its own, which
+# measured the 120-350 KB plain copies no browser asks for.)
+BROWSER_HEADERS = ("Accept-Encoding: gzip, deflate, br",)
 
 
 def pages(env):
@@ -107,18 +114,20 @@ def get(url, timeout):
         return 0, time.monotonic() - started, b""
 
 
-def page_cache_state(url, timeout):
+def page_cache_state(url, timeout, headers=()):
     """What the page cache says of `url` (its X-Page-Cache header: hit or miss), or "none"
     for a response it does not handle (the API, static files)."""
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.headers.get("X-Page-Cache", "none")
     except OSError:
         return "none"
 
 
-def wrk(url, connections, seconds, timeout):
-    """One wrk run over `url`: its WRK_RESULT (scripts/lib/wrk-rotate.lua), plus req_s."""
+def wrk(url, connections, seconds, timeout, headers=()):
+    """One wrk run over `url`, each request with `headers` ("Name: value" strings): its
+    WRK_RESULT (scripts/lib/wrk-rotate.lua), plus req_s."""
     base, _, path = url.partition("//")[2].partition("/")
     command = [
         "wrk",
@@ -128,6 +137,7 @@ def wrk(url, connections, seconds, timeout):
         f"--timeout={timeout}s",
         "-s",
         str(WRK_SCRIPT),
+        *(argument for header in headers for argument in ("-H", header)),
         url.split("//")[0] + "//" + base,
     ]
     environment = dict(os.environ, WRK_PATHS="/" + path, WRK_COUNT_STATUS="1")
@@ -171,7 +181,7 @@ def settle(options, offset, limit=150):
     print(f"  {len(left)} abandoned requests still running after {limit} s", file=sys.stderr)
 
 
-def run(options, url, connections, seconds):
+def run(options, url, connections, seconds, headers=()):
     """wrk, then `settle`: one run that leaves the server idle.
 
     On the site, requests/s counts every request gunicorn served for the run (2xx or 3xx),
@@ -180,7 +190,7 @@ def run(options, url, connections, seconds):
     concurrency it would count none, however many the server was busy serving."""
     ours = bool(options.log) and url.startswith(options.base)
     offset = os.path.getsize(options.log) if ours else 0
-    result = wrk(url, connections, seconds, options.timeout)
+    result = wrk(url, connections, seconds, options.timeout, headers)
     if ours:
         ended = time.monotonic()
         settle(options, offset)
@@ -257,11 +267,11 @@ def measure_cached(options, page_list, record):
         status, warm_seconds = warm(options.base, path, options)
         # A second round fills the page cache of the workers that missed the first (without
         # REDIS_URL each process has its own), before anything is counted.
-        run(options, options.base + path, options.connections, 1)
+        run(options, options.base + path, options.connections, 1, BROWSER_HEADERS)
         seconds = duration(options, 0)
-        cache = page_cache_state(options.base + path, options.timeout)
-        page = run(options, options.base + path, options.connections, seconds)
-        file = run(options, options.base + static, options.connections, seconds)
+        cache = page_cache_state(options.base + path, options.timeout, BROWSER_HEADERS)
+        page = run(options, options.base + path, options.connections, seconds, BROWSER_HEADERS)
+        file = run(options, options.base + static, options.connections, seconds, BROWSER_HEADERS)
         record(
             label=label,
             path=path,

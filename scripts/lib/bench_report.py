@@ -294,9 +294,11 @@ def main():
         "### Speed at scale: cached, beside a static file",
         "",
         "Each page's run is followed by one of a static file (the stylesheet, through the same "
-        "nginx and WhiteNoise); the ratio is to that run. A page the page cache did not answer "
-        "just before its run (its `X-Page-Cache` header: `miss`, or `none` where the cache "
-        "never applies) says so.",
+        "nginx and WhiteNoise); the ratio is to that run. Both are asked for as browsers ask, "
+        "with `Accept-Encoding: gzip, deflate, br`, so both travel compressed as readers get "
+        "them (the page cache's gzipped copy, WhiteNoise's `.gz` file). A page the page cache "
+        "did not answer just before its run (its `X-Page-Cache` header: `miss`, or `none` "
+        "where the cache never applies) says so.",
         "",
         *cached_table(scales, by),
     ]

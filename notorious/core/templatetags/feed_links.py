@@ -32,11 +32,21 @@ def page_feeds(request):
     return links
 
 
+def request_feeds(request):
+    """`page_feeds`, worked out once per request: the head and the footer both list them
+    (two or three URL reversals each, on every page)."""
+    if request is None:
+        return page_feeds(request)
+    if not hasattr(request, "page_feeds"):
+        request.page_feeds = page_feeds(request)
+    return request.page_feeds
+
+
 @register.inclusion_tag("feeds/links.html", takes_context=True)
 def feed_links(context):
-    return {"feeds": page_feeds(context.get("request"))}
+    return {"feeds": request_feeds(context.get("request"))}
 
 
 @register.inclusion_tag("feeds/list.html", takes_context=True)
 def feed_list(context):
-    return {"feeds": page_feeds(context.get("request"))}
+    return {"feeds": request_feeds(context.get("request"))}
