@@ -5,14 +5,15 @@ for listings in all the editions before (about a second at 10,000 markets). Betw
 edition and the year before it those groups are exactly the edition's stored turns
 (`market_turns.MarketTurn`, kept true by triggers): the year's starts and drops, each
 group the shapes of turn `market_turns.turn_kind` puts in it. So `TurnSets` counts them
-from that table, and only the section changes and the markets in both editions are
-counted from the two editions' listings (one join). Each group's listings are read as
+from the year's stored counts of those shapes (`turn_counts.TurnCount`), and only the
+section changes and the markets in both editions are counted from the two editions'
+listings (one join). Each group's listings are read as
 `ChangeSets` reads them, the group's markets picked from the stored turns.
 tests/test_market_turns.py checks both against `compute_history`, market by market.
 """
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q
+from django.db.models import OuterRef, Q
 
 from .change_sets import ChangeSets, _named
 from .market_turns import (
@@ -26,6 +27,7 @@ from .market_turns import (
     turn_kinds,
 )
 from .models import Listing
+from .turn_counts import TurnCount
 
 # The changes pages' group of each kind of turn.
 GROUP_OF_KIND = {
@@ -95,7 +97,8 @@ class TurnSets(ChangeSets):
 
     def counts(self):
         """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
-        queries (the stored turns; the listings in both editions)."""
+        queries (the stored counts of the year's turns, `turn_counts`; the listings in both
+        editions)."""
         counts = {name: {} for name in (*GROUP_OF_KIND.values(), "section_changed")}
         kinds = {
             (section, *shape): GROUP_OF_KIND[kind]
@@ -103,11 +106,8 @@ class TurnSets(ChangeSets):
         }
         for name in counts:
             counts[name] = {section: 0 for section, *_shape in kinds}
-        rows = (
-            MarketTurn.objects.filter(year=self.to_report.year, market__is_published=True)
-            .values_list("market__kind", "dropped", "earlier", "said_first")
-            .order_by()
-            .annotate(number=Count("pk"))
+        rows = TurnCount.objects.filter(year=self.to_report.year).values_list(
+            "section", "dropped", "earlier", "said_first", "markets"
         )
         for section, dropped, earlier, said_first, number in rows:
             counts[kinds[(section, dropped, earlier, said_first)]][section] += number
