@@ -276,3 +276,13 @@ def test_a_market_published_or_moved_to_the_other_section_moves_its_counts(tangl
     assert counts_by_kind(record) == rule_counts()
     Market.objects.filter(pk=market.pk).update(kind=Kind.ONLINE)
     assert counts_by_kind(record) == before
+
+
+def test_a_market_deleted_before_its_listings_leaves_no_count(tangled):  # noqa: F811
+    market = Market.objects.get(name="Online 0")
+    with connection.cursor() as cursor:
+        # Raw SQL may delete in this order: the listings' key is checked at commit.
+        cursor.execute("DELETE FROM markets_market WHERE id = %s", [market.pk])
+        cursor.execute("DELETE FROM reports_listing WHERE market_id = %s", [market.pk])
+    assert stored_turns() == live_turns()
+    assert stored_turn_counts() == live_turn_counts()

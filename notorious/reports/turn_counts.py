@@ -10,15 +10,16 @@ published markets of that section (their `kind`) have a turn of that shape in th
 Triggers keep it true (migration 0007), whatever writes:
 
 - INSERT, UPDATE and DELETE on reports_market_turns (made only by its own triggers, which
-  follow every change of listings and editions) count again the years the statement's
-  rows were or are in; TRUNCATE empties the table;
+  follow every change of listings and editions) add what the statement's rows of
+  published markets add or take away (statement triggers reading the transition tables);
+  TRUNCATE empties the table;
 - an UPDATE of markets' `is_published` or `kind` counts again the years those markets'
-  turns are in. A deleted market's turns go with it at commit (their key is deferred), and
-  their DELETE counts their years again.
+  turns are in; a DELETE of markets counts every year again (their turns go at commit,
+  their key being deferred, when the markets can no longer be read to take them away).
 
-Each count first takes reports_market_turns' SHARE ROW EXCLUSIVE lock (the lock its own
-writers take), then counts afresh: writers of turns, of the counts and of markets' flags
-wait for each other, and whichever commits last counts what the first committed.
+Each change first takes reports_market_turns' SHARE ROW EXCLUSIVE lock (the lock its own
+writers take), then reads the markets: writers of turns and of markets' flags wait for
+each other, and whichever commits last reads what the first committed.
 
 Only the shapes are stored, not what kind of turn each shape is: that depends on the
 editions' completeness, which changes with their counts and flags (`market_turns.turn_kind`

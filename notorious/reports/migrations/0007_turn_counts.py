@@ -16,6 +16,15 @@ COUNT = """
 """
 COLUMNS = "year, section, dropped, earlier, said_first, markets"
 
+# The turns a statement changed, each with +1 (as it is now) or -1 (as it was).
+CHANGED_ROWS = """
+    CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT *, 1 AS sign FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT *, -1 AS sign FROM old_rows'
+        ELSE 'SELECT *, 1 AS sign FROM new_rows UNION ALL SELECT *, -1 FROM old_rows'
+    END
+"""
+
 # A market's columns its counted turns rest on.
 MARKET_KEY = "(o.is_published, o.kind)"
 
@@ -37,19 +46,28 @@ CREATE = [
         {COUNT.format(years="t.year = ANY(years)")};
     END $$
     """,
-    # Turns added, deleted or changed: the years they were and are in.
-    """
+    # Turns added, deleted or changed: add what the statement's rows of published markets
+    # add (+1 as they are now, -1 as they were), after the turns' lock, so that a market
+    # published or moved meanwhile is read as committed (its own trigger waits for the
+    # lock, then counts its years again). A count come to 0 is removed, as never counted.
+    f"""
     CREATE FUNCTION reports_turn_counts_turns_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP = 'INSERT' THEN
-            PERFORM reports_turn_counts_refresh(ARRAY(SELECT DISTINCT year FROM new_rows));
-        ELSIF TG_OP = 'DELETE' THEN
-            PERFORM reports_turn_counts_refresh(ARRAY(SELECT DISTINCT year FROM old_rows));
-        ELSE
-            PERFORM reports_turn_counts_refresh(ARRAY(
-                SELECT year FROM old_rows UNION SELECT year FROM new_rows));
-        END IF;
+        LOCK TABLE reports_market_turns IN SHARE ROW EXCLUSIVE MODE;
+        EXECUTE format($sql$
+            WITH delta AS (
+                SELECT c.year, m.kind, c.dropped, c.earlier, c.said_first, sum(c.sign) AS n
+                FROM (%s) AS c
+                JOIN markets_market m ON m.id = c.market_id AND m.is_published
+                GROUP BY 1, 2, 3, 4, 5
+            )
+            INSERT INTO reports_turn_counts AS counts ({COLUMNS})
+            SELECT * FROM delta WHERE n <> 0
+            ON CONFLICT (year, section, dropped, earlier, said_first)
+            DO UPDATE SET markets = counts.markets + excluded.markets
+        $sql$, {CHANGED_ROWS});
+        DELETE FROM reports_turn_counts WHERE markets = 0;
         RETURN NULL;
     END $$
     """,
@@ -92,14 +110,35 @@ CREATE = [
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION reports_turn_counts_markets_changed()
     """,
+    # Markets deleted: their turns go at commit (a deferred key), or at once (SET
+    # CONSTRAINTS ... IMMEDIATE), when the markets can no longer be read to take them
+    # away: every year is counted again (the markets' turns, still there or not, are no
+    # longer joined to a market). Deleting a market is rare; this is a tenth of a second.
+    """
+    CREATE FUNCTION reports_turn_counts_markets_deleted() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        LOCK TABLE reports_market_turns IN SHARE ROW EXCLUSIVE MODE;
+        PERFORM reports_turn_counts_refresh(ARRAY(
+            SELECT DISTINCT year FROM reports_market_turns
+            UNION SELECT year FROM reports_turn_counts));
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER turn_counts_delete AFTER DELETE ON markets_market
+    FOR EACH STATEMENT EXECUTE FUNCTION reports_turn_counts_markets_deleted()
+    """,
 ]
 
 DROP = [
     "DROP TRIGGER turn_counts_update ON markets_market",
+    "DROP TRIGGER turn_counts_delete ON markets_market",
     *[
         f"DROP TRIGGER turn_counts_{event} ON reports_market_turns"
         for event in ("insert", "update", "delete", "truncate")
     ],
+    "DROP FUNCTION reports_turn_counts_markets_deleted()",
     "DROP FUNCTION reports_turn_counts_markets_changed()",
     "DROP FUNCTION reports_turn_counts_turns_truncated()",
     "DROP FUNCTION reports_turn_counts_turns_changed()",
