@@ -15,6 +15,8 @@ tests/test_market_turns.py checks both against `compute_history`, market by mark
 from django.db import connection
 from django.db.models import OuterRef, Q
 
+from notorious.markets.models import Kind
+
 from .change_sets import ChangeSets, _named
 from .market_turns import (
     DROPPED,
@@ -95,22 +97,28 @@ class TurnSets(ChangeSets):
             .annotate(moved=_named(in_from, ~Q(section=OuterRef("section"))))
         )
 
-    def counts(self):
-        """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
-        queries (the stored counts of the year's turns, `turn_counts`; the listings in both
-        editions)."""
-        counts = {name: {} for name in (*GROUP_OF_KIND.values(), "section_changed")}
+    def turn_counts(self):
+        """{group: {kind: how many}} for the groups of turns (new, returning, dropped and
+        those the record leaves open): one query of the year's stored counts
+        (`turn_counts`), whatever the number of markets."""
         kinds = {
             (section, *shape): GROUP_OF_KIND[kind]
             for _year, section, *shape, kind in turn_kinds(self.record, [self.to_report.year])
         }
-        for name in counts:
-            counts[name] = {section: 0 for section, *_shape in kinds}
+        sections = {section for section, *_shape in kinds}
+        counts = {name: dict.fromkeys(sections, 0) for name in GROUP_OF_KIND.values()}
         rows = TurnCount.objects.filter(year=self.to_report.year).values_list(
             "section", "dropped", "earlier", "said_first", "markets"
         )
         for section, dropped, earlier, said_first, number in rows:
             counts[kinds[(section, dropped, earlier, said_first)]][section] += number
+        return counts
+
+    def counts(self):
+        """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
+        queries (`turn_counts`; the listings in both editions)."""
+        counts = self.turn_counts()
+        counts["section_changed"] = dict.fromkeys(Kind.values, 0)
         continuing = 0
         with connection.cursor() as cursor:
             cursor.execute(_BOTH, [self.from_year, self.to_report.pk])
