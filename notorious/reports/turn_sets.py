@@ -5,10 +5,11 @@ for listings in all the editions before (about a second at 10,000 markets). Betw
 edition and the year before it those groups are exactly the edition's stored turns
 (`market_turns.MarketTurn`, kept true by triggers): the year's starts and drops, each
 group the shapes of turn `market_turns.turn_kind` puts in it. So `TurnSets` counts them
-from the year's stored counts of those shapes (`turn_counts.TurnCount`), and only the
-section changes and the markets in both editions are counted from the two editions'
-listings (one join). Each group's listings are read as
-`ChangeSets` reads them, the group's markets picked from the stored turns.
+from the year's stored counts of those shapes (`turn_counts.TurnCount`); the markets in
+both editions are the edition's listings (its stored counts) that start no run, and only
+the section changes are counted from the two editions' listings (one join). Each group's
+listings are read as `ChangeSets` reads them, the group's markets picked from the stored
+turns.
 tests/test_market_turns.py checks both against `compute_history`, market by market.
 """
 
@@ -41,18 +42,28 @@ GROUP_OF_KIND = {
     NOT_ENTERED: "not_entered",
 }
 
-# Per section of the edition `%s`'s published listings of published markets: how many of
-# them the published edition reviewing the year `%s` lists too, and how many of those in
-# another section.
-_BOTH = """
-SELECT m.kind, count(*), count(*) FILTER (WHERE later.section <> earlier.section)
+# Per section, the published markets whose published listing in an edition (its id, the
+# second parameter) is in another section than their listing in the published edition
+# reviewing the year before (the first) ("moved": only such pairs are joined to their
+# markets, a few where the markets in both editions are thousands); and how many published
+# listings of published markets the edition holds ("listed": its stored counts,
+# `entry_counts`; the third parameter, its id again).
+_MOVED = """
+SELECT 'moved', m.kind, count(*)
 FROM reports_listing later
-JOIN markets_market m ON m.id = later.market_id AND m.is_published
 JOIN reports_listing earlier ON earlier.market_id = later.market_id AND earlier.is_published
+    AND earlier.section <> later.section
 JOIN reports_report r ON r.id = earlier.report_id AND r.is_published AND r.year = %s
+JOIN markets_market m ON m.id = later.market_id AND m.is_published
 WHERE later.report_id = %s AND later.is_published
 GROUP BY m.kind
+UNION ALL
+SELECT 'listed', '', online_published + physical_published
+FROM reports_entry_counts WHERE report_id = %s
 """
+# The groups of the turns that start a run (a listing whose market the year before does
+# not list): with the markets in both editions, every listing of the edition.
+STARTS = ("added", "first_entered", "returning", "entered_again")
 
 
 class TurnSets(ChangeSets):
@@ -116,14 +127,18 @@ class TurnSets(ChangeSets):
 
     def counts(self):
         """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
-        queries (`turn_counts`; the listings in both editions)."""
+        queries (`turn_counts`; the section changes, and the edition's listings counted).
+        The markets in both editions are the edition's listings that start no run."""
         counts = self.turn_counts()
         counts["section_changed"] = dict.fromkeys(Kind.values, 0)
-        continuing = 0
+        listed = 0
         with connection.cursor() as cursor:
-            cursor.execute(_BOTH, [self.from_year, self.to_report.pk])
-            for section, both, moved in cursor.fetchall():
-                counts["section_changed"][section] = moved
-                continuing += both
-        counts["continuing"] = {"all": continuing}
+            cursor.execute(_MOVED, [self.from_year, self.to_report.pk, self.to_report.pk])
+            for what, section, number in cursor.fetchall():
+                if what == "moved":
+                    counts["section_changed"][section] = number
+                else:
+                    listed = number
+        starts = sum(sum(counts[name].values()) for name in STARTS)
+        counts["continuing"] = {"all": listed - starts}
         return counts
