@@ -1,22 +1,24 @@
-"""Each market's turns are stored (reports_market_turns) and kept true by triggers: after
-any edit of listings, editions or markets, by the ORM or in bulk, the table holds what the
-rule says market by market (`compute_history`), the timeline and the editions' changes read
-from it say what the rule says, and the data check and `recount_listings` find and repair a
-table gone wrong."""
+"""Each market's turns are stored (reports_market_turns) and counted by edition
+(reports_turn_counts), both kept true by triggers: after any edit of listings, editions or
+markets, by the ORM or in bulk, the tables hold what the rule says market by market
+(`compute_history`), the timeline and the editions' changes read from them say what the
+rule says, and the data checks and `recount_listings` find and repair tables gone wrong."""
 
 import random
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from notorious.dataset.data_checks import stored_turns_not_live
+from notorious.dataset.data_checks import stored_turn_counts_not_live, stored_turns_not_live
 from notorious.markets.history import CONTINUING
 from notorious.markets.models import Kind, Market
 from notorious.reports.change_sets import ChangeSets
 from notorious.reports.market_turns import live_turns, rebuild, stored_turns, turn_kind
 from notorious.reports.models import Listing, Report
 from notorious.reports.timeline import build_timeline, market_events
+from notorious.reports.turn_counts import counts_by_kind, live_turn_counts, stored_turn_counts
 from notorious.reports.turn_sets import TurnSets
 from tests.factories import make_listing, make_market, make_report
 from tests.test_change_sets import NAMES, python_groups, sql_groups, tangled  # noqa: F401
@@ -47,9 +49,24 @@ def table_turns():
     }
 
 
+def rule_counts():
+    """Each edition's turns of published markets by kind, by the rule market by market:
+    {year: {kind: how many}}, as `turn_counts.counts_by_kind` states them."""
+    published = set(Market.objects.published().values_list("pk", flat=True))
+    counts = Counter(
+        (year, kind) for (market, year), kind in rule_turns().items() if market in published
+    )
+    by_year = {}
+    for (year, kind), number in counts.items():
+        by_year.setdefault(year, {})[kind] = number
+    return by_year
+
+
 def assert_true_to_the_rule():
     assert stored_turns() == live_turns()
     assert table_turns() == rule_turns()
+    assert stored_turn_counts() == live_turn_counts()
+    assert counts_by_kind(Report.objects.edition_record()) == rule_counts()
 
 
 def assert_pages_follow_the_rule():
@@ -70,7 +87,7 @@ def edit(rng):
     returns what it did, for a failing assertion's message."""
     listings, reports = list(Listing.objects.all()), list(Report.objects.all())
     markets = list(Market.objects.all())
-    choice = rng.randrange(12)
+    choice = rng.randrange(14)
     if choice == 0:
         market, report = rng.choice(markets), rng.choice(reports)
         try:
@@ -131,6 +148,15 @@ def edit(rng):
         other = Kind.PHYSICAL if listing.section == Kind.ONLINE else Kind.ONLINE
         Listing.objects.filter(pk=listing.pk).update(section=other)
         return f"section of listing {listing.pk}"
+    if choice == 12:
+        market = rng.choice(markets)
+        other = Kind.PHYSICAL if market.kind == Kind.ONLINE else Kind.ONLINE
+        Market.objects.filter(pk=market.pk).update(kind=other)
+        return f"kind of market {market}"
+    if choice == 13 and len(markets) > 4:
+        market = rng.choice(markets)
+        market.delete()
+        return f"deleted market {market}"
     return "nothing"
 
 
@@ -154,10 +180,12 @@ def test_random_edits_keep_the_table_and_the_pages_true(tangled, seed):  # noqa:
     for step in range(40):
         done.append(edit(rng))
         assert stored_turns() == live_turns(), done
+        assert stored_turn_counts() == live_turn_counts(), done
         if step % 8 == 7:
             assert table_turns() == rule_turns(), done
+            assert counts_by_kind(Report.objects.edition_record()) == rule_counts(), done
             assert_pages_follow_the_rule()
-    assert table_turns() == rule_turns(), done
+    assert_true_to_the_rule()
 
 
 def test_a_new_edition_added_after_its_listings_counts_them():
@@ -180,17 +208,22 @@ def test_a_dropped_market_and_a_deleted_market(tangled):  # noqa: F811
     market = make_market("Once")
     make_listing(market, tangled[2020])
     assert (market.pk, 2021, True, True, False) in stored_turns()
+    assert counts_by_kind(Report.objects.edition_record()) == rule_counts()
     Market.objects.filter(pk=market.pk).delete()
     assert not [row for row in stored_turns() if row[0] == market.pk]
+    assert_true_to_the_rule()
     Listing.objects.all()._raw_delete(Listing.objects.db)
     assert stored_turns() == set()
+    assert stored_turn_counts() == {}
     make_listing(Market.objects.get(name="Online 1"), tangled[2018])
     assert stored_turns()
+    assert stored_turn_counts() == live_turn_counts() != {}
     with connection.cursor() as cursor:
         # The checks the transaction deferred first: TRUNCATE refuses to run with any left.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE reports_listing")
     assert stored_turns() == set()
+    assert stored_turn_counts() == {}
 
 
 def test_the_data_check_finds_wrong_turns_and_recount_repairs_them(tangled):  # noqa: F811
@@ -217,3 +250,39 @@ def test_continuing_markets_make_no_turn(tangled):  # noqa: F811
     assert continuing
     years = {year for market_id, year, *_ in stored_turns() if market_id == market.pk}
     assert not years & set(continuing)
+
+
+def test_the_data_check_finds_wrong_turn_counts_and_recount_repairs_them(tangled):  # noqa: F811
+    assert stored_turn_counts_not_live() == []
+    year = min(year for year, *_ in stored_turn_counts())
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE reports_turn_counts SET markets = 99 WHERE year = %s", [year])
+    problems = stored_turn_counts_not_live()
+    assert [problem.check for problem in problems] == ["Stored turn counts wrong"]
+    assert f"reviewing {year}:" in problems[0].message
+    call_command("recount_listings", stdout=None)
+    assert stored_turn_counts_not_live() == []
+    assert_true_to_the_rule()
+
+
+def test_a_market_published_or_moved_to_the_other_section_moves_its_counts(tangled):  # noqa: F811
+    record = Report.objects.edition_record()
+    market = Market.objects.get(name="Online 0")
+    before = counts_by_kind(record)
+    Market.objects.filter(pk=market.pk).update(is_published=False)
+    assert counts_by_kind(record) != before
+    assert counts_by_kind(record) == rule_counts()
+    Market.objects.filter(pk=market.pk).update(is_published=True, kind=Kind.PHYSICAL)
+    assert counts_by_kind(record) == rule_counts()
+    Market.objects.filter(pk=market.pk).update(kind=Kind.ONLINE)
+    assert counts_by_kind(record) == before
+
+
+def test_a_market_deleted_before_its_listings_leaves_no_count(tangled):  # noqa: F811
+    market = Market.objects.get(name="Online 0")
+    with connection.cursor() as cursor:
+        # Raw SQL may delete in this order: the listings' key is checked at commit.
+        cursor.execute("DELETE FROM markets_market WHERE id = %s", [market.pk])
+        cursor.execute("DELETE FROM reports_listing WHERE market_id = %s", [market.pk])
+    assert stored_turns() == live_turns()
+    assert stored_turn_counts() == live_turn_counts()

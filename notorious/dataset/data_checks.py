@@ -15,6 +15,7 @@ from notorious.press.models import Article
 from notorious.reports.entry_counts import stored_entered_counts
 from notorious.reports.market_turns import live_turns, stored_turns
 from notorious.reports.models import Listing, Report, published_listings_q
+from notorious.reports.turn_counts import live_turn_counts, stored_turn_counts
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,25 @@ def stored_turns_not_live():
     ]
 
 
+def stored_turn_counts_not_live():
+    """Editions whose stored counts of turns differ from a count of the turns computed now:
+    never, while the database's triggers work (reports/turn_counts.py); if so, the timeline
+    and the editions' changes misstate how many markets turned."""
+    stored, live = stored_turn_counts(), live_turn_counts()
+    shapes = stored.keys() | live.keys()
+    years = {shape[0] for shape in shapes if stored.get(shape) != live.get(shape)}
+    return [
+        Problem(
+            "Stored turn counts wrong",
+            f"The edition reviewing {year}: stored "
+            f"{sorted((shape[1:], n) for shape, n in stored.items() if shape[0] == year)}, "
+            f"counted {sorted((shape[1:], n) for shape, n in live.items() if shape[0] == year)}. "
+            "Report this bug; `python manage.py recount_listings` counts them again.",
+        )
+        for year in sorted(years)
+    ]
+
+
 def markets_without_operator():
     return [
         Problem(
@@ -273,6 +293,7 @@ CHECKS = (
     published_listings_of_draft_markets,
     stored_counts_not_live,
     stored_turns_not_live,
+    stored_turn_counts_not_live,
     markets_without_operator,
     articles_linked_to_nothing,
     names_shared_by_markets,

@@ -102,7 +102,8 @@ class Changes:
     to_report: Report
     record: EditionRecord
     groups: dict = field(default_factory=dict)
-    continuing_count: int = 0  # markets in both editions (section changes included)
+    # Markets in both editions (section changes included); None when not counted.
+    continuing_count: int | None = 0
     sets: ChangeSets | None = field(default=None, compare=False, repr=False)
 
     def __getattr__(self, name):
@@ -179,21 +180,22 @@ class EditionChanges(Changes):
         return [year for year in years if not self.record.has_edition(year)]
 
 
-def read_changes(sets, shown=None, more_url=None):
+def read_changes(sets, shown=None, more_url=None, counts=None):
     """Every group of `sets`, counted, with its first `shown` changes: three queries, and
     one per group that is not empty (two for section changes). `more_url(name)` is the
-    address of a group's own pages."""
+    address of a group's own pages. `counts`: the groups to read, counted (`sets.counts()`
+    by default, every group and the markets in both editions)."""
     shown = CHANGES_SHOWN if shown is None else shown
-    counts = sets.counts()
+    counts = sets.counts() if counts is None else counts
     groups = {}
-    for name in GROUPS:
+    for name in (name for name in GROUPS if name in counts):
         by_kind = counts[name]
         count = sum(by_kind.values())
         entries = sets.changes(name, sets.listings(name, count)[:shown]) if count and shown else []
         kinds = [kind for kind, number in sorted(by_kind.items()) if number]
         url = more_url(name) if more_url and count > len(entries) else ""
         groups[name] = ChangeGroup(name, entries, count, kinds, url)
-    return groups, counts["continuing"]["all"]
+    return groups, counts["continuing"]["all"] if "continuing" in counts else None
 
 
 def compare_editions(from_report, to_report, record=None, shown=None, more_url=None):
@@ -228,22 +230,27 @@ def compare_editions(from_report, to_report, record=None, shown=None, more_url=N
     )
 
 
-def edition_changes(report, record, shown=None, more_url=None):
+def edition_changes(report, record, shown=None, more_url=None, turns_only=False):
     """What the published edition `report` changed since the year before it, on record or
     not: its new, returning and dropped markets and those the record cannot confirm, as
-    `markets.history` says of each market in that edition (see the module's docstring)."""
+    `markets.history` says of each market in that edition (see the module's docstring).
+    `turns_only`: only those groups (no section changes, no count of the markets in both:
+    `continuing_count` None), counted from the stored counts alone (`TurnSets.turn_counts`)."""
     sets = TurnSets(report, record)
-    groups, continuing = read_changes(sets, shown, more_url)
+    counts = sets.turn_counts() if turns_only else None
+    groups, continuing = read_changes(sets, shown, more_url, counts)
     return Changes(report.year - 1, report, record, groups, continuing, sets)
 
 
 def edition_turns(report, record, shown=None):
-    """`edition_changes` for the edition's page and the home page: each group's first
-    `shown` markets, linked to the group's pages on the edition's changes page when that
-    page compares the same editions (an edition reviewing the year before is on record)."""
+    """`edition_changes` for the edition's page and the home page, turns only (what they
+    show; constant work however many markets): each group's first `shown` markets, linked
+    to the group's pages on the edition's changes page when that page compares the same
+    editions (an edition reviewing the year before is on record)."""
     changes_url = reverse("reports:changes", kwargs={"year": report.year})
 
     def more_url(name):
         return f"{changes_url}?group={name}" if record.has_edition(report.year - 1) else ""
 
-    return edition_changes(report, record, TURNS_SHOWN if shown is None else shown, more_url)
+    shown = TURNS_SHOWN if shown is None else shown
+    return edition_changes(report, record, shown, more_url, turns_only=True)

@@ -33,7 +33,8 @@ class TimelineFilterForm(FilterForm):
             markets = markets.filter(pk=market.pk)
             articles = articles.about_market(market)
         return {
-            "markets": markets,
+            # All published markets as None: their turns are counted already (`turn_counts`).
+            "markets": markets if company or market else None,
             "articles": articles,
             "newest_first": self.cleaned_data.get("order") == "newest",
         }

@@ -14,6 +14,7 @@ from notorious.markets.models import Kind
 from .entry_counts import EntryCounts  # noqa: F401 (the model, registered with the app)
 from .indexes import LISTING_INDEXES
 from .market_turns import MarketTurn  # noqa: F401 (the model, registered with the app)
+from .turn_counts import TurnCount  # noqa: F401 (the model, registered with the app)
 
 # Bounds for any year entered; leave room either side of the record.
 FIRST_YEAR = 2000

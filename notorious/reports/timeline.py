@@ -280,7 +280,6 @@ def build_timeline(markets=None, articles=None, newest_first=False):
     else:
         anchors.sort(key=lambda event: event.sort_key)
 
-    markets = Market.objects.published() if markets is None else markets
     turns = TurnSource(markets, record, newest_first)
     articles = Article.objects.published() if articles is None else articles
     undated = articles.filter(published_on=None).select_related("outlet", "republishes")

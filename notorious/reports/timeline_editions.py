@@ -1,18 +1,19 @@
 """`/timeline/` as one row per edition: its date, its listings entered, the turns it made
 (first listed, listed again, dropped, and the turns the record cannot confirm, counted
 apart) and the coverage published in its month. Three queries however large the record:
-the editions (`edition_record`), the turns counted by edition and kind from the stored
-turns (`MarketTurns.counts_by_kind`), and the coverage of the editions' months (one
-range count each, read from the articles' date index). A year with no edition on record
+the editions (`edition_record`), the turns counted by edition and kind (`MarketTurns.
+counts_by_kind`: for all published markets, the stored counts of `turn_counts`), and the
+coverage of the editions' months (one range count each, read from the articles' date
+index). A year with no edition on record
 is a row of its own, stating that nothing is known of it.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 
-from notorious.markets.models import Market
 from notorious.press.models import Article
 
 from .models import Report
@@ -90,9 +91,10 @@ class EditionRow:
 
 
 def edition_rows(markets=None, articles=None, newest_first=False):
-    """Each edition's row and each gap's, in date order: three queries."""
+    """Each edition's row and each gap's, in date order: three queries. `markets`: a
+    queryset of published markets, None for all of them (whose turns are counted already,
+    `turn_counts`)."""
     record = Report.objects.edition_record()
-    markets = Market.objects.published() if markets is None else markets
     articles = Article.objects.published() if articles is None else articles
     dates = {report.year: edition_date(report)[0] for report in record.editions}
     turns = MarketTurns(markets, record, dates).counts_by_kind()
@@ -124,17 +126,24 @@ def edition_rows(markets=None, articles=None, newest_first=False):
 
 def coverage_by_month(articles, days):
     """{first day of the month: articles published in it} for the months of `days`: one
-    query, reading only those months' articles (a range each, on the date index)."""
+    query counting each month apart, so that each count reads only that month's range of
+    the articles' date index (an index-only scan once the table is vacuumed; one count of
+    all the months together made PostgreSQL read every month's rows from the table)."""
     months = sorted({month_bounds(day) for day in days})
     if not months:
         return {}
-    ranges = [Q(published_on__gte=start, published_on__lt=end) for start, end in months]
-    within = ranges[0]
-    for more in ranges[1:]:
-        within |= more
-    counts = (
-        articles.order_by()
-        .filter(within)
-        .aggregate(**{f"m{index}": Count("pk", filter=q) for index, q in enumerate(ranges)})
-    )
-    return {start: counts[f"m{index}"] for index, (start, _) in enumerate(months)}
+    try:
+        counts = [
+            articles.order_by()
+            .filter(published_on__gte=start, published_on__lt=end)
+            .values("pk")
+            .query.sql_with_params()
+            for start, end in months
+        ]
+    except EmptyResultSet:  # no article can match (`Article.objects.none()`)
+        return {start: 0 for start, _ in months}
+    sql = ", ".join(f"(SELECT count(*) FROM ({each}) AS month)" for each, _ in counts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [param for _, params in counts for param in params])
+        row = cursor.fetchone()
+    return {start: count for (start, _), count in zip(months, row, strict=True)}

@@ -17,6 +17,9 @@ from collections import defaultdict
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
+from notorious.markets.models import Market
+
+from . import turn_counts
 from .market_turns import (  # noqa: F401 (the kinds, for the timeline)
     DROPPED,
     ENTERED_AGAIN,
@@ -62,13 +65,18 @@ OFFSET %s LIMIT %s
 
 
 class MarketTurns:
-    """The turns of the `markets` (a queryset of published markets) against `record`, each
-    dated by the edition that made it (`dates`: {year: date}): counted per edition year (one
-    query over the stored turns, `counts`), and read in timeline order a slice at a time
-    from the turns of the editions the slice falls in (`slice`), as (market id, year, kind)."""
+    """The turns of the `markets` (a queryset of published markets; None for all of them)
+    against `record`, each dated by the edition that made it (`dates`: {year: date}):
+    counted per edition year (one query over the stored turns, or for all published
+    markets over their stored counts: `counts`), and read in timeline order a slice at a
+    time from the turns of the editions the slice falls in (`slice`), as (market id, year,
+    kind)."""
 
     def __init__(self, markets, record, dates, newest_first=False):
         self.record, self.dates, self.newest_first = record, dates, newest_first
+        # Every published market's turns are counted already (`turn_counts`).
+        self.all_published = markets is None
+        markets = Market.objects.published() if markets is None else markets
         try:
             self.markets = markets.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:  # no market can match (`Market.objects.none()`): no turns
@@ -79,6 +87,10 @@ class MarketTurns:
         """{edition year: how many turns it made}: one query."""
         if self._counts is None and self.markets is None:
             self._counts = {}
+        if self._counts is None and self.all_published:
+            self._counts = {
+                year: sum(kinds.values()) for year, kinds in self.counts_by_kind().items()
+            }
         if self._counts is None:
             with connection.cursor() as cursor:
                 cursor.execute(_COUNTS.format(markets=self.markets[0]), self.markets[1])
@@ -92,6 +104,8 @@ class MarketTurns:
         if self.markets is None:
             return {}
         years = [year for year in self.record.years if year in self.dates]
+        if self.all_published:
+            return turn_counts.counts_by_kind(self.record, years)
         kinds = {tuple(row[:5]): row[5] for row in turn_kinds(self.record, years)}
         with connection.cursor() as cursor:
             cursor.execute(_SHAPE_COUNTS.format(markets=self.markets[0]), self.markets[1])

@@ -5,14 +5,18 @@ for listings in all the editions before (about a second at 10,000 markets). Betw
 edition and the year before it those groups are exactly the edition's stored turns
 (`market_turns.MarketTurn`, kept true by triggers): the year's starts and drops, each
 group the shapes of turn `market_turns.turn_kind` puts in it. So `TurnSets` counts them
-from that table, and only the section changes and the markets in both editions are
-counted from the two editions' listings (one join). Each group's listings are read as
-`ChangeSets` reads them, the group's markets picked from the stored turns.
+from the year's stored counts of those shapes (`turn_counts.TurnCount`); the markets in
+both editions are the edition's listings (its stored counts) that start no run, and only
+the section changes are counted from the two editions' listings (one join). Each group's
+listings are read as `ChangeSets` reads them, the group's markets picked from the stored
+turns.
 tests/test_market_turns.py checks both against `compute_history`, market by market.
 """
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q
+from django.db.models import OuterRef, Q
+
+from notorious.markets.models import Kind
 
 from .change_sets import ChangeSets, _named
 from .market_turns import (
@@ -26,6 +30,7 @@ from .market_turns import (
     turn_kinds,
 )
 from .models import Listing
+from .turn_counts import TurnCount
 
 # The changes pages' group of each kind of turn.
 GROUP_OF_KIND = {
@@ -37,18 +42,28 @@ GROUP_OF_KIND = {
     NOT_ENTERED: "not_entered",
 }
 
-# Per section of the edition `%s`'s published listings of published markets: how many of
-# them the published edition reviewing the year `%s` lists too, and how many of those in
-# another section.
-_BOTH = """
-SELECT m.kind, count(*), count(*) FILTER (WHERE later.section <> earlier.section)
+# Per section, the published markets whose published listing in an edition (its id, the
+# second parameter) is in another section than their listing in the published edition
+# reviewing the year before (the first) ("moved": only such pairs are joined to their
+# markets, a few where the markets in both editions are thousands); and how many published
+# listings of published markets the edition holds ("listed": its stored counts,
+# `entry_counts`; the third parameter, its id again).
+_MOVED = """
+SELECT 'moved', m.kind, count(*)
 FROM reports_listing later
-JOIN markets_market m ON m.id = later.market_id AND m.is_published
 JOIN reports_listing earlier ON earlier.market_id = later.market_id AND earlier.is_published
+    AND earlier.section <> later.section
 JOIN reports_report r ON r.id = earlier.report_id AND r.is_published AND r.year = %s
+JOIN markets_market m ON m.id = later.market_id AND m.is_published
 WHERE later.report_id = %s AND later.is_published
 GROUP BY m.kind
+UNION ALL
+SELECT 'listed', '', online_published + physical_published
+FROM reports_entry_counts WHERE report_id = %s
 """
+# The groups of the turns that start a run (a listing whose market the year before does
+# not list): with the markets in both editions, every listing of the edition.
+STARTS = ("added", "first_entered", "returning", "entered_again")
 
 
 class TurnSets(ChangeSets):
@@ -93,29 +108,37 @@ class TurnSets(ChangeSets):
             .annotate(moved=_named(in_from, ~Q(section=OuterRef("section"))))
         )
 
-    def counts(self):
-        """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
-        queries (the stored turns; the listings in both editions)."""
-        counts = {name: {} for name in (*GROUP_OF_KIND.values(), "section_changed")}
+    def turn_counts(self):
+        """{group: {kind: how many}} for the groups of turns (new, returning, dropped and
+        those the record leaves open): one query of the year's stored counts
+        (`turn_counts`), whatever the number of markets."""
         kinds = {
             (section, *shape): GROUP_OF_KIND[kind]
             for _year, section, *shape, kind in turn_kinds(self.record, [self.to_report.year])
         }
-        for name in counts:
-            counts[name] = {section: 0 for section, *_shape in kinds}
-        rows = (
-            MarketTurn.objects.filter(year=self.to_report.year, market__is_published=True)
-            .values_list("market__kind", "dropped", "earlier", "said_first")
-            .order_by()
-            .annotate(number=Count("pk"))
+        sections = {section for section, *_shape in kinds}
+        counts = {name: dict.fromkeys(sections, 0) for name in GROUP_OF_KIND.values()}
+        rows = TurnCount.objects.filter(year=self.to_report.year).values_list(
+            "section", "dropped", "earlier", "said_first", "markets"
         )
         for section, dropped, earlier, said_first, number in rows:
             counts[kinds[(section, dropped, earlier, said_first)]][section] += number
-        continuing = 0
+        return counts
+
+    def counts(self):
+        """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
+        queries (`turn_counts`; the section changes, and the edition's listings counted).
+        The markets in both editions are the edition's listings that start no run."""
+        counts = self.turn_counts()
+        counts["section_changed"] = dict.fromkeys(Kind.values, 0)
+        listed = 0
         with connection.cursor() as cursor:
-            cursor.execute(_BOTH, [self.from_year, self.to_report.pk])
-            for section, both, moved in cursor.fetchall():
-                counts["section_changed"][section] = moved
-                continuing += both
-        counts["continuing"] = {"all": continuing}
+            cursor.execute(_MOVED, [self.from_year, self.to_report.pk, self.to_report.pk])
+            for what, section, number in cursor.fetchall():
+                if what == "moved":
+                    counts["section_changed"][section] = number
+                else:
+                    listed = number
+        starts = sum(sum(counts[name].values()) for name in STARTS)
+        counts["continuing"] = {"all": listed - starts}
         return counts

@@ -1,19 +1,21 @@
 from django.core.management.base import BaseCommand
 
-from notorious.reports import market_turns
+from notorious.reports import market_turns, turn_counts
 from notorious.reports.entry_counts import recount
 
 
 class Command(BaseCommand):
     help = (
-        "Count every edition's entered listings again, and compute every market's turns "
-        "again, and store what the pages read (kept true by the database's triggers; a "
-        "repair if `check_data` finds them wrong)."
+        "Count every edition's entered listings again, compute every market's turns again "
+        "and count them by edition, and store what the pages read (kept true by the "
+        "database's triggers; a repair if `check_data` finds them wrong)."
     )
 
     def handle(self, *args, **options):
         recount()
         market_turns.rebuild()
+        turn_counts.recount()
         self.stdout.write(
-            "Counted every edition's listings and computed every market's turns again."
+            "Counted every edition's listings, computed every market's turns and counted "
+            "them by edition again."
         )
