@@ -11,7 +11,7 @@ from notorious.markets.models import Kind, Market
 from notorious.reports import change_sets
 from notorious.reports import changes as changes_module
 from notorious.reports import views as report_views
-from notorious.reports.changes import edition_changes
+from notorious.reports.changes import edition_changes, edition_turns
 from notorious.reports.models import Report
 from tests.factories import make_listing, make_market, make_report
 from tests.page_helpers import grow, queries_for, text_of
@@ -107,6 +107,20 @@ def test_the_counts_and_notes_are_the_whole_groups(tangled):
     assert changes.first_entered_note == turns.first_entered_note
     assert changes.entered_again_note == turns.entered_again_note
     assert changes.not_entered_note == turns.not_entered_note
+
+
+def test_an_editions_page_names_its_turns_as_the_rule_says(tangled):
+    """The edition's page and the home page (`edition_turns`) read each group's markets
+    without their listings' reasons: the same markets as the rule, linked to their pages,
+    and nothing said of the section changes they do not count."""
+    record = Report.objects.edition_record()
+    for year in record.years:
+        turns = edition_turns(tangled[year], record, shown=1000)
+        named = {name: [change.market.name for change in getattr(turns, name)] for name in NAMES}
+        assert named == python_groups(tangled[year], record), year
+        assert "section_changed" not in turns.groups and turns.continuing_count is None
+        for change in turns.new:
+            assert change.market.get_absolute_url() == f"/markets/{change.market.slug}/"
 
 
 @pytest.fixture

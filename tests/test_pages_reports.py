@@ -136,6 +136,12 @@ def test_edition_page_coverage_figures_and_navigation(client, editions):
     assert "← 2020 review" in text
     middle = text_of(client.get("/reports/2020/"))
     assert "← 2019 review" in middle and "2021 review →" in middle
+    # The next and previous editions are published ones (taken from the readers' record):
+    # past a draft and a year with no edition.
+    make_report(2022, is_published=False)
+    make_report(2024)
+    assert "2024 review →" in text_of(client.get("/reports/2021/"))
+    assert "← 2021 review" in text_of(client.get("/reports/2024/"))
 
 
 def test_first_edition_has_nothing_to_drop(client, editions):

@@ -230,13 +230,30 @@ def compare_editions(from_report, to_report, record=None, shown=None, more_url=N
     )
 
 
+# What an edition's page and the home page show of each market in its turns: its name,
+# linked, and its operator's when published.
+NAMED_FIELDS = ["market__name", "market__slug", "market__kind"] + [
+    f"market__operator__{name}" for name in ("name", "slug", "is_published")
+]
+
+
+class NamedTurnSets(TurnSets):
+    """An edition's turns for its own page and the home page, which name each market: the
+    groups' rows are read without their reasons, quotations and editions."""
+
+    def listings(self, name, count=None):
+        rows = super().listings(name, count).select_related(None)
+        return rows.select_related("market__operator").only(*NAMED_FIELDS)
+
+
 def edition_changes(report, record, shown=None, more_url=None, turns_only=False):
     """What the published edition `report` changed since the year before it, on record or
     not: its new, returning and dropped markets and those the record cannot confirm, as
     `markets.history` says of each market in that edition (see the module's docstring).
     `turns_only`: only those groups (no section changes, no count of the markets in both:
-    `continuing_count` None), counted from the stored counts alone (`TurnSets.turn_counts`)."""
-    sets = TurnSets(report, record)
+    `continuing_count` None), counted from the stored counts alone (`TurnSets.turn_counts`),
+    each change's market named (`NamedTurnSets`: no reasons)."""
+    sets = (NamedTurnSets if turns_only else TurnSets)(report, record)
     counts = sets.turn_counts() if turns_only else None
     groups, continuing = read_changes(sets, shown, more_url, counts)
     return Changes(report.year - 1, report, record, groups, continuing, sets)

@@ -265,12 +265,19 @@ class Report(Publishable):
         """Physical listings stated but not yet entered (needs `with_entered_counts`)."""
         return _missing(self.physical_count_stated, getattr(self, "physical_entered", None))
 
-    def next_edition(self):
-        """The published edition reviewing the closest later year, or None."""
+    def next_edition(self, record=None):
+        """The published edition reviewing the closest later year, or None; taken from
+        `record` (`Report.objects.edition_record()`, the published editions) when given."""
+        if record is not None:
+            return next((edition for edition in record.editions if edition.year > self.year), None)
         return Report.objects.published().filter(year__gt=self.year).order_by("year").first()
 
-    def previous_edition(self):
-        """The published edition reviewing the closest earlier year, or None."""
+    def previous_edition(self, record=None):
+        """The published edition reviewing the closest earlier year, or None; taken from
+        `record` (`Report.objects.edition_record()`, the published editions) when given."""
+        if record is not None:
+            earlier = [edition for edition in record.editions if edition.year < self.year]
+            return earlier[-1] if earlier else None
         return Report.objects.published().filter(year__lt=self.year).order_by("-year").first()
 
 

@@ -83,8 +83,8 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             self.listing_pages(report, record),
             # A draft edition is not on the readers' record: its changes wait until it is.
             turns=edition_turns(report, record) if report.is_published else None,
-            previous_edition=report.previous_edition(),
-            next_edition=report.next_edition(),
+            previous_edition=report.previous_edition(record),
+            next_edition=report.next_edition(record),
             coverage=Shortlist(
                 report.articles.published().newest_first().select_related("outlet", "republishes"),
                 coverage_url(report=report.year),
