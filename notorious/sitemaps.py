@@ -23,6 +23,7 @@ LIST_PAGES = [
     "timeline",
     "timeline_events",
     "press:outlets",
+    "corrections",
 ]
 
 
