@@ -59,6 +59,8 @@ def test_an_editor_marks_a_change_as_a_correction_and_readers_see_its_note(clien
     record = market.edit_history.order_by("-history_date").first()
     assert record.name == "Corrected Bazaar Online"
     assert (record.is_correction, record.correction_note) == (True, NOTE)
+    history = editor_client.get(admin_url(market, "history", market.pk))
+    assert f"Correction: {NOTE}" in text_of(history)
 
     page = client.get(market.get_absolute_url())
     text = text_of(page)

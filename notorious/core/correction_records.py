@@ -50,4 +50,8 @@ def mark_correction(sender, instance, history_instance, **kwargs):
     if note and history_instance.history_type == CHANGED and hasattr(sender, "is_correction"):
         history_instance.is_correction = True
         history_instance.correction_note = note
+        # What the admin's History page shows of it, unless the change has a reason already
+        # (a revert's).
+        if not history_instance.history_change_reason:
+            history_instance.history_change_reason = f"Correction: {note}"
         del instance._correction_note
