@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.factories import make_correction, make_listing, make_market, make_report
 
+from .admin_forms import make_editor
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -57,3 +58,41 @@ def test_the_log_links_each_correction_to_its_entry(browser, live_server, correc
         assert page.evaluate(overflow) <= 0
     finally:
         context.close()
+
+
+def test_an_editor_marks_a_correction_in_the_admin(browser, live_server, transactional_db):
+    """The admin flow as an editor meets it: the Correction section on a published market's
+    form, the note required, then the note on the market's page."""
+    market = make_market("Admin Bazaar")
+    editor, _ = make_editor("browser-editor")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+        page.fill("#id_username", editor.username)
+        page.fill("#id_password", "correct-horse-battery")
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        change = f"{live_server.url}/admin/markets/market/{market.pk}/change/"
+        page.goto(change)
+        page.fill("#id_city", "Shenzhen")
+        page.get_by_label("This change is a correction").check()
+        page.locator("input[name=_continue]").first.click()
+        page.wait_for_url(change)
+        expect(page.locator(".errorlist")).to_contain_text("Say what was corrected")
+        page.get_by_label("Public note").fill("Its city had been left out.")
+        page.locator("#id_correction_note").scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "corrections-admin-1280.png")
+        page.locator("input[name=_save]").first.click()
+        page.wait_for_url(f"{live_server.url}/admin/markets/market/")
+
+        page.goto(f"{live_server.url}{market.get_absolute_url()}")
+        expect(page.locator("#corrections")).to_contain_text("Its city had been left out.")
+        # An ordinary edit afterwards adds nothing public.
+        page.goto(change)
+        page.fill("#id_city", "Guangzhou")
+        page.locator("input[name=_save]").first.click()
+        page.wait_for_url(f"{live_server.url}/admin/markets/market/")
+        page.goto(f"{live_server.url}/corrections/")
+        expect(page.locator("ol.corrections > li")).to_have_count(1)
+    finally:
+        page.close()
