@@ -25,6 +25,7 @@ LIST_PAGES = [
     "charts",
     "grid",
     "press:outlets",
+    "corrections",
 ]
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from notorious import embeds, feeds
 from notorious.core.health import healthz
+from notorious.corrections import CorrectionsFeed, CorrectionsView
 from notorious.dataset.admin_views import DataChecksView
 from notorious.lookup import lookup
 from notorious.markets.views import MarketGridView
@@ -39,6 +40,8 @@ urlpatterns = [
     path("api/", include("notorious.api.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("lookup/<slug:kind>/", lookup, name="lookup"),  # filter forms' name suggestions
+    path("corrections/", CorrectionsView.as_view(), name="corrections"),
+    path("feeds/corrections/", CorrectionsFeed(), name="corrections_feed"),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),

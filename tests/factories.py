@@ -85,3 +85,11 @@ def make_figure(value="75", unit="%", **fields):
     # coverage alone, an economy), as an editor must choose one in the admin.
     fields.setdefault("about", "edition" if fields.get("source_report") else "economy")
     return Figure.objects.create(value=Decimal(value), unit=unit, **fields)
+
+
+def make_correction(entry, note="An error was corrected."):
+    """Save `entry` as the admin does a change marked as a correction with `note`; returns
+    the change's history record."""
+    entry._correction_note = note
+    entry.save()
+    return entry.edit_history.order_by("-history_date", "-history_id").first()

@@ -10,6 +10,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from notorious.markets.models import Market
+
+from .factories import make_correction
+
 # (what the page is, its address, the status it answers with)
 PUBLIC_PAGES = [
     ("home", "/", 200),
@@ -45,10 +49,17 @@ PUBLIC_PAGES = [
     ("charts", "/charts/", 200),
     ("grid", "/grid/", 200),
     ("grid, filtered and sorted", "/grid/?company=alibaba-group&sort=-years_listed", 200),
+    ("corrections", "/corrections/", 200),
+    ("corrections, a page past the end", "/corrections/?page=9", 400),
     ("not found", "/no-such-page/", 404),
 ]
 
 
 def load_demo():
-    """The demo's entries: every page above has something to show."""
+    """The demo's entries: every page above has something to show. With a correction of a
+    market and of one of its listings, so the corrections log and the market's and its
+    edition's corrections are checked too."""
     call_command("load_demo", stdout=StringIO())
+    market = Market.objects.get(slug="aliexpress")
+    make_correction(market, "Its operator had been entered as Alibaba Group itself.")
+    make_correction(market.listings.get(report__year=2021), "Its section had been wrong.")

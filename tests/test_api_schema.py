@@ -21,7 +21,7 @@ from schemathesis.generation import GenerationMode
 
 from notorious.core import errors
 from notorious.wsgi import application
-from tests.factories import make_article, make_figure, make_market, make_outlet
+from tests.factories import make_article, make_correction, make_figure, make_market, make_outlet
 
 SCHEMA_URL = "/api/schema/?format=json"
 load_all_checks()
@@ -43,6 +43,7 @@ def make_api_data():
         published_on="2022-03-04",
     )
     make_figure(slug="schema-figure", market=market, about="market")
+    make_correction(market, "The market's address had been mistyped.")
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +75,7 @@ OPERATIONS = [
     for name in ("articles", "companies", "figures", "markets", "outlets")
     for path in (f"{name}/", f"{name}/{{slug}}/")
 ] + [
+    "GET /api/corrections/",
     "GET /api/listings/",
     "GET /api/listings/{year}/{market}/",
     "GET /api/reports/",

@@ -13,6 +13,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from notorious.companies.models import Company
 from notorious.core.models import if_published
+from notorious.core.sharing import absolute_url
 from notorious.figures.models import Figure
 from notorious.press.models import Article, Outlet
 
@@ -230,3 +231,22 @@ class FigureSerializer(ModelSerializer):
             "api_url",
             "page_url",
         ]
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """A public correction: when the corrected version was saved, the editors' note, and
+    the entry it corrects (its kind, name and page)."""
+
+    id = serializers.CharField(source="anchor", help_text="Unique, e.g. `correction-market-42`.")
+    date = serializers.DateTimeField(help_text="When the corrected version was saved.")
+    note = serializers.CharField(help_text="The editors' public note: what was corrected.")
+    entry_kind = serializers.ChoiceField(
+        source="kind",
+        choices=["article", "company", "figure", "listing", "market", "outlet", "report"],
+    )
+    entry_name = serializers.CharField(source="entry")
+    url = serializers.SerializerMethodField(help_text="The note on the entry's public page.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, correction):
+        return absolute_url(correction.link)

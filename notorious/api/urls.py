@@ -24,6 +24,7 @@ router.register("listings", views.ListingViewSet, basename="listing")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("outlets", views.OutletViewSet, basename="outlet")
 router.register("figures", views.FigureViewSet, basename="figure")
+router.register("corrections", views.CorrectionViewSet, basename="correction")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,6 +7,7 @@ from rest_framework import generics, mixins, viewsets
 
 from notorious.companies.filters import CompanyFilter
 from notorious.companies.models import Company
+from notorious.core.corrections import all_corrections, with_entries
 from notorious.figures.filters import FigureFilter
 from notorious.figures.models import Figure
 from notorious.markets.filters import MarketFilter
@@ -223,3 +224,19 @@ class FigureViewSet(viewsets.ReadOnlyModelViewSet):
         .select_related("source_report", "source_article", "market", "company")
         .order_by("-year", "measures", "slug")
     )
+
+
+@extend_schema_view(list=extend_schema(summary="List public corrections, newest first"))
+class CorrectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Corrections of published entries (see notorious/core/corrections.py): a page is a
+    count, a page of rows and one query per kind of entry on it."""
+
+    serializer_class = serializers.CorrectionSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return all_corrections()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_entries(page)

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
+from notorious.core.admin_corrections import CorrectionAdminMixin
 from notorious.core.admin_input import BoundedSearchMixin, LoginForm
 from notorious.core.edit_history import (
     NOT_DIFFED,
@@ -167,7 +168,7 @@ class GuardedInlineMixin:
         return with_opened_version(super().get_fieldsets(request, obj))
 
 
-class PublishableAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
+class PublishableAdmin(CorrectionAdminMixin, BoundedSearchMixin, SimpleHistoryAdmin):
     """Base admin for models with `is_published`, timestamps and an edit history."""
 
     form = GuardedModelForm

@@ -23,13 +23,24 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords, to_historic
 from simple_history.utils import get_m2m_reverse_field_name
 
+from notorious.core.correction_records import CorrectionRecord, correction_index
+
 MANAGER = "edit_history"
 # Fields whose change says nothing an editor wrote: the save's own timestamp.
 NOT_DIFFED = ("updated_at",)
 
 
 class EditHistory(HistoricalRecords):
-    """`HistoricalRecords` that also records what a deletion does to related entries."""
+    """`HistoricalRecords` that also records what a deletion does to related entries, and
+    whether a change was a public correction (`CorrectionRecord`)."""
+
+    def __init__(self, *args, bases=(CorrectionRecord,), **kwargs):
+        super().__init__(*args, bases=bases, **kwargs)
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = [*options.get("indexes", ()), correction_index(model)]
+        return options
 
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)

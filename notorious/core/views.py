@@ -4,6 +4,7 @@ preview as drafts."""
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from .corrections import corrections_of
 from .filters import applied_filters, filter_problems
 from .paging import InvalidPage, page_problem, requested_page
 from .sharing import normalised_query, with_query
@@ -72,6 +73,11 @@ class PublishedDetailView(DetailView):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["corrections"] = corrections_of(self.object)
+        return context
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)

@@ -29,6 +29,7 @@ def page_feeds(request):
         links.append((reverse(name, kwargs={"slug": match.kwargs["slug"]}), title))
     links.append((reverse("feeds:coverage"), "Atom feed: new coverage"))
     links.append((reverse("feeds:editions"), "Atom feed: new editions"))
+    links.append((reverse("corrections_feed"), "Atom feed: corrections"))
     return links
 
 
