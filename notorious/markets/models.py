@@ -265,7 +265,8 @@ class Market(Aliased, Publishable):
         `record` (`Report.objects.edition_record()`, read once for many markets).
 
         Read the listings with the markets (`MarketQuerySet.with_history_listings`, or
-        `with_listings` to prefetch them) so that no query runs per market. Draft listings count only with `include_drafts` (the editors' view).
+        `with_listings` to prefetch them) so that no query runs per market. Draft listings
+        count only with `include_drafts` (the editors' view).
         """
         if hasattr(self, "history_years") and not include_drafts:
             # Read as arrays by `MarketQuerySet.with_history_listings`: published ones only.
