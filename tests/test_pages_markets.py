@@ -76,7 +76,8 @@ def test_list_shows_every_published_market_with_first_year_and_count(client, mar
     text = text_of(response)
     assert "6 markets" in text
     assert "Hidden draft" not in text
-    rows = {market.name: market for market, _ in response.context["rows"]}
+    # What the first-listed and editions columns show: each market's listing history.
+    rows = {market.name: market.history for market, _ in response.context["rows"]}
     assert (rows["Taobao"].first_year, rows["Taobao"].years_listed) == (2018, 4)
     assert (rows["WeChat"].first_year, rows["WeChat"].years_listed) == (2019, 2)
     assert rows["Cyberlocker"].first_year is None

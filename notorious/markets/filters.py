@@ -151,7 +151,7 @@ class MarketFilter(django_filters.FilterSet):
             queryset = Market.objects.published()
         # Sorting needs the listing summary (first_year, years_listed); add it once.
         if "years_listed" not in queryset.query.annotations:
-            queryset = queryset.with_listing_summary()
+            queryset = queryset.sortable_by_listing_summary()
         # Aggregates drop the model's default ordering; pages need a stable one.
         if not queryset.query.order_by:
             queryset = queryset.order_by("name", "pk")
