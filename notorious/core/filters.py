@@ -23,7 +23,6 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model
 from django.forms.boundfield import BoundField
-from django.forms.models import ModelChoiceIterator
 from django.forms.widgets import Script
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -135,10 +134,7 @@ class QuickSelect(forms.Select):
     reused: the 250 countries were still a tenth of the markets list's uncached time."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        # A queryset's entries are read each time (reading them for a key would query twice).
-        # Any other choices are fixed: django-filter wraps even a list in its own iterator
-        # (to add the empty choice), so the type of `choices` alone does not say which.
-        if isinstance(self.choices, ModelChoiceIterator):
+        if not isinstance(self.choices, list | tuple):  # a queryset's entries: read each time
             return self.render_afresh(name, value, attrs)
         key = (
             name,
