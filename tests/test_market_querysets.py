@@ -110,6 +110,22 @@ def test_edition_turns_sort_markets_by_their_histories(every_pattern):
     assert "Said first" not in [market.name for market in turns.first_entered]
 
 
+def test_histories_read_as_arrays_are_the_prefetched_listings_histories(every_pattern):
+    """`with_history_listings` (each market's listings as arrays in its own row, for the
+    lists) gives every market the history its prefetched listings give (its profile)."""
+    # Listings readers may not see: in a draft edition, and a draft listing.
+    never, always = every_pattern[0], every_pattern[-2]  # listed in none, in all four
+    make_listing(always, Report.objects.get(year=2017))
+    make_listing(never, Report.objects.get(year=2019), is_published=False)
+    record, expected = histories(every_pattern)
+    markets = Market.objects.filter(pk__in=expected).with_history_listings()
+    read = {market.pk: market.listing_history(record) for market in markets}
+    assert read == expected
+    assert (read[never.pk].listed_years, read[always.pk].listed_years) == ((), YEARS)
+    said = Market.objects.with_history_listings().get(name="Said first").listing_history(record)
+    assert said.first_confirmed and said.status_in(2020) == (NEW, True)
+
+
 def test_listing_summary_counts_only_published_listings(db):
     market = make_market("Summary")
     make_listing(market, make_report(2019))
@@ -136,6 +152,8 @@ def test_a_draft_markets_listings_read_the_same_every_way(db):
     record = Report.objects.edition_record()
     history = Market.objects.with_listings().get(pk=draft.pk).listing_history(record)
     assert history.listed_years == (2020, 2021)
+    read = Market.objects.with_history_listings().get(pk=draft.pk).listing_history(record)
+    assert read == history
     assert list(Market.objects.listed_in(r2021)) == [draft]
     assert list(Market.objects.with_status_in(r2021, CONTINUING, record)) == [draft]
     assert not Market.objects.dropped_in(r2021, record).exists()

@@ -6,7 +6,11 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django_countries import countries
+from django_countries.fields import Country
 
+from notorious.core.country_names import country_name
 from notorious.figures.models import About
 from notorious.reports.models import Report
 from tests.factories import (
@@ -76,7 +80,8 @@ def test_list_shows_every_published_market_with_first_year_and_count(client, mar
     text = text_of(response)
     assert "6 markets" in text
     assert "Hidden draft" not in text
-    rows = {market.name: market for market, _ in response.context["rows"]}
+    # What the first-listed and editions columns show: each market's listing history.
+    rows = {market.name: market.history for market, _ in response.context["rows"]}
     assert (rows["Taobao"].first_year, rows["Taobao"].years_listed) == (2018, 4)
     assert (rows["WeChat"].first_year, rows["WeChat"].years_listed) == (2019, 2)
     assert rows["Cyberlocker"].first_year is None
@@ -560,3 +565,15 @@ def test_the_country_select_shows_each_request_its_own_choice(client, markets):
     select = select.split("</select>")[0]
     assert '<option value="" selected>' in select  # "Any"
     assert select.count(" selected>") == 1
+
+
+def test_country_names_are_django_countries_own_in_the_active_language(db):
+    """The lists' country names, looked up once per language (`core.country_names`), are
+    what `country.name` says, in whichever language is active."""
+    market = make_market("Anywhere", country="DE")
+    for language, germany in (("en-gb", "Germany"), ("de", "Deutschland")):
+        with translation.override(language):
+            for code in countries.countries:
+                assert country_name(code) == Country(code).name
+            assert country_name(market.country) == market.country.name == germany
+    assert country_name(make_market("Nowhere").country) == ""

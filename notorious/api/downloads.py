@@ -167,8 +167,6 @@ def serialized_rows(viewset, pks, context):
         chunk = pks[start : start + CHUNK_ROWS]
         found = viewset().get_queryset().in_bulk(chunk)
         entries = [found[pk] for pk in chunk if pk in found]
-        if prepare := getattr(viewset, "prepared_rows", None):
-            entries = prepare(entries, context)
         yield from viewset.serializer_class(entries, many=True, context=context).data
 
 

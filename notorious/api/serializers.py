@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from notorious.companies.models import Company
+from notorious.core.country_names import country_name
 from notorious.core.models import if_published
 from notorious.core.sharing import absolute_url
 from notorious.figures.models import Figure
@@ -85,11 +86,19 @@ class PageUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
+class CountryNameField(serializers.CharField):
+    """A country's name, as pages show it (`core.country_names`: not translated anew for
+    every row)."""
+
+    def to_representation(self, value):
+        return country_name(value)
+
+
 class CountryMixin(serializers.Serializer):
     country = serializers.CharField(
         source="country.code", read_only=True, help_text="ISO 3166 alpha-2 code, or empty."
     )
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    country_name = CountryNameField(source="country", read_only=True)
 
 
 class AliasesMixin(serializers.Serializer):

@@ -11,7 +11,6 @@ from notorious.core.corrections import all_corrections, with_entries
 from notorious.figures.filters import FigureFilter
 from notorious.figures.models import Figure
 from notorious.markets.filters import MarketFilter
-from notorious.markets.history import history_of_listings
 from notorious.markets.models import Market
 from notorious.press.filters import ArticleFilter, OutletFilter
 from notorious.press.models import Article, Outlet
@@ -20,18 +19,6 @@ from notorious.reports.models import Listing, Report
 
 from . import history_serializers, serializers
 from .pagination import FromEitherEndPagination
-
-
-def with_histories(markets, record):
-    """Gives each of `markets` its listing history against `record` (what
-    `history_serializers.market_history` reads), from one query of (market, year, source's
-    word) values: no listing or edition model is built (a page of 50 markets at 10,000
-    markets had about 1,000)."""
-    markets = list(markets)
-    listed = Listing.objects.for_histories().filter(market__in=markets).listed_years()
-    for market in markets:
-        market._api_history = history_of_listings(record, market.kind, listed.get(market.pk, []))
-    return markets
 
 
 class EditionRecordMixin:
@@ -94,9 +81,9 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class MarketViewSet(PageOfIdsFirstMixin, EditionRecordMixin, viewsets.ReadOnlyModelViewSet):
     """Markets with their histories: the page's ids first (`PageOfIdsFirstMixin`; page 150
-    of 195 sorted 7,500 whole rows, 1.6 s under load), its markets, then their histories in
-    one query of values (`with_histories`), not a prefetch of listing
-    and edition models."""
+    of 195 sorted 7,500 whole rows, 1.6 s under load), then its markets, each with its
+    published listings read as arrays in its own row (`with_history_listings`): no listing
+    or edition model is built, and no query runs for the histories."""
 
     serializer_class = history_serializers.MarketSerializer
     filterset_class = MarketFilter
@@ -107,29 +94,9 @@ class MarketViewSet(PageOfIdsFirstMixin, EditionRecordMixin, viewsets.ReadOnlyMo
         .select_related("operator")
         # The search columns are for the search page's index, never shown.
         .defer("search_vector", "operator__search_vector")
+        .with_history_listings()
         .order_by("name", "slug")
     )
-
-    def get_serializer_context(self):
-        # Read once and kept for the histories below.
-        if not hasattr(self, "_context"):
-            self._context = super().get_serializer_context()
-        return self._context
-
-    @staticmethod
-    def prepared_rows(markets, context):
-        """The markets ready for the serializer: with their histories (the downloads call
-        this too, a chunk of rows at a time)."""
-        return with_histories(markets, context["edition_record"])
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is None:
-            return None
-        return self.prepared_rows(page, self.get_serializer_context())
-
-    def get_object(self):
-        return self.prepared_rows([super().get_object()], self.get_serializer_context())[0]
 
 
 @extend_schema_view(

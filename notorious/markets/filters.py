@@ -151,7 +151,7 @@ class MarketFilter(django_filters.FilterSet):
             queryset = Market.objects.published()
         # Sorting needs the listing summary (first_year, years_listed); add it once.
         if "years_listed" not in queryset.query.annotations:
-            queryset = queryset.with_listing_summary()
+            queryset = queryset.sortable_by_listing_summary()
         # Aggregates drop the model's default ordering; pages need a stable one.
         if not queryset.query.order_by:
             queryset = queryset.order_by("name", "pk")
@@ -188,7 +188,7 @@ class MarketFilter(django_filters.FilterSet):
         return queryset.with_status_where(edition, self.edition_record, keep)
 
     def filter_latest(self, queryset, name, value):
-        latest = Report.objects.latest_edition()
+        latest = self.edition_record.latest_edition
         if latest is None:
             # No edition: no market is in it, and none is known to be left out of it.
             return queryset.none()
@@ -210,4 +210,5 @@ class MarketFilter(django_filters.FilterSet):
     def status_edition(self):
         """The edition statuses refer to: the one chosen with `year`, else the latest."""
         report = self.form.cleaned_data.get("year") if self.is_valid() else None
-        return report or Report.objects.latest_edition()
+        # The latest published edition, from the record the lists read anyway: no query.
+        return report or self.edition_record.latest_edition

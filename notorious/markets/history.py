@@ -19,6 +19,7 @@ incomplete editions may have preceded) or *listed* (continuing or returning, not
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # The first notorious-markets list USTR published (in its Special 301 Report): no market
 # was named in an edition reviewing an earlier year.
@@ -104,20 +105,29 @@ class EditionRecord:
         """The latest edition on record, with its entered counts, or None."""
         return self.editions[-1] if self.editions else None
 
-    @property
+    @cached_property
     def span(self):
         """Every year from the first edition on record to the latest, gaps included."""
         return tuple(range(self.years[0], self.years[-1] + 1)) if self.years else ()
 
+    # A page asks these of every market and year (1,200 cells for 50 strips): each answer
+    # is worked out once per record, which is read once per request and never changed.
+    @cached_property
+    def _years_on_record(self):
+        return frozenset(self.years)
+
+    @cached_property
+    def _complete_sections(self):
+        return frozenset(key for key, record in self.sections.items() if record.complete)
+
     def has_edition(self, year):
-        return year in self.years
+        return year in self._years_on_record
 
     def section(self, year, section):
         return self.sections.get((year, section))
 
     def is_complete(self, year, section):
-        record = self.section(year, section)
-        return record is not None and record.complete
+        return (year, section) in self._complete_sections
 
     def complete_through(self, year, section):
         """Every edition from USTR's first list to `year` is on record and complete."""
@@ -233,7 +243,8 @@ class ListingHistory:
         an edition on record whose section is complete."""
         if not self.listed_years:
             return False
-        later = [year for year in self.record.span if year > self.last_year]
+        last = self.last_year
+        later = [year for year in self.record.span if year > last]
         return all(self.state_in(year) == NOT_LISTED for year in later)
 
     @property
@@ -248,7 +259,8 @@ class ListingHistory:
         if not self.listed_years:
             latest = self.record.latest_year
             return latest is not None and self.record.complete_through(latest, self.section)
-        later = [year for year in self.record.span if year > self.first_year]
+        first = self.first_year
+        later = [year for year in self.record.span if year > first]
         return self.first_confirmed and all(
             self.state_in(year) in (LISTED, NOT_LISTED) for year in later
         )

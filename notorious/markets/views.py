@@ -21,12 +21,7 @@ class MarketListView(DownloadMixin, FilteredListView):
     download_filename = "notorious-markets"
 
     def get_base_queryset(self):
-        return (
-            Market.objects.published()
-            .select_related("operator")
-            .with_listing_summary()
-            .with_history_listings()
-        )
+        return Market.objects.published().select_related("operator").with_history_listings()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
