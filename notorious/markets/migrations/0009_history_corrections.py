@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("markets", "0007_search_aliases_language"),
+        ("markets", "0008_country_name_index"),
     ]
 
     operations = [
