@@ -16,6 +16,8 @@ from notorious.core.sharing import absolute_url, site_publisher
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
+from .article_count import ArticleCount  # noqa: F401 (the model, registered with the app)
+
 
 class Outlet(Aliased, Publishable):
     """A news organisation whose coverage the site records, e.g. TSF or Da Ji Yuan (大紀元)."""
