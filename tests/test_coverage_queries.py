@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notorious.dataset.data_checks import stored_article_count_not_live
 from notorious.press.article_count import ArticleCount, stored_published_count
@@ -190,3 +191,15 @@ def test_the_planner_knows_how_common_a_word_is():
         estimated = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
     assert queryset.count() == 200
     assert 100 <= estimated <= 400
+
+
+def test_the_filter_choices_are_read_in_one_query_each(client):
+    """The outlets and editions a reader may choose are read as lists, not through a
+    server-side cursor (three round trips each, on every page of coverage)."""
+    make_outlet("Wire")
+    make_outlet("Hush", is_published=False)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/coverage/").content.decode()
+    assert '<option value="wire">Wire</option>' in page
+    assert "Hush" not in page
+    assert not [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"]]
