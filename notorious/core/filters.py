@@ -134,8 +134,13 @@ class QuickSelect(forms.Select):
     reused: the 250 countries were still a tenth of the markets list's uncached time."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        if not isinstance(self.choices, list | tuple):  # a queryset's entries: read each time
+        # A queryset's entries are read each time. Fixed choices come as a list, or wrapped
+        # by django-filter's ChoiceField (which adds the "Any" choice): both are reused.
+        if isinstance(self.choices, forms.models.ModelChoiceIterator):
             return self.render_afresh(name, value, attrs)
+        # Read once (choices from a callable, such as the years coverage came out in, would
+        # otherwise run its query again when the select is written afresh).
+        self.choices = list(self.choices)
         key = (
             name,
             tuple(self.format_value(value)),
