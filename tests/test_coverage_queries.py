@@ -4,10 +4,11 @@ are taken first; each giving exactly what the plain queries gave."""
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from notorious.dataset.data_checks import stored_article_count_not_live
@@ -203,3 +204,22 @@ def test_the_filter_choices_are_read_in_one_query_each(client):
     assert '<option value="wire">Wire</option>' in page
     assert "Hush" not in page
     assert not [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_articles_published_by_two_transactions_at_once_are_both_counted():
+    """The second writer waits for the first to commit, then adds to what it stored."""
+    make_article("Before")
+
+    def publish_another():
+        make_article("From another connection")
+        connections.close_all()
+
+    with transaction.atomic():
+        make_article("From this connection")
+        other = threading.Thread(target=publish_another)
+        other.start()
+        other.join(timeout=0.5)
+        assert other.is_alive()  # waiting for this transaction's change to the count
+    other.join()
+    assert stored_published_count() == Article.objects.published().count() == 3
