@@ -223,3 +223,14 @@ def test_articles_published_by_two_transactions_at_once_are_both_counted():
         assert other.is_alive()  # waiting for this transaction's change to the count
     other.join()
     assert stored_published_count() == Article.objects.published().count() == 3
+
+
+def test_the_years_published_are_read_once_a_page(client):
+    make_article(published_on=datetime.date(2022, 5, 1))
+    make_article(published_on=datetime.date(2021, 5, 1))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/coverage/", {"year": "2022"})
+    assert [a.published_on.year for a in response.context["object_list"]] == [2022]
+    assert '<option value="2021">2021</option>' in response.content.decode()
+    assert sum("WITH RECURSIVE years" in q["sql"] for q in queries.captured_queries) == 1
+    assert client.get("/coverage/", {"year": "2019"}).status_code == 400  # not a year on record
