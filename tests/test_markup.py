@@ -1,6 +1,7 @@
 """Editorial text: Markdown rendered, and nothing in it can run script (see the browser test in
 test_browser_xss.py for the same thing in a real browser)."""
 
+import random
 import threading
 
 import markdown
@@ -226,3 +227,51 @@ def test_threads_converting_at_once_get_their_own_text():
             f'<p>Text <strong>{n}</strong> with <a href="https://example.org/{n}" '
             f'rel="nofollow noopener noreferrer">a link</a>.</p>'
         }
+
+
+def test_plain_lines_skip_the_converter_and_give_what_it_gives():
+    """A summary in plain words (one line, no Markdown, entity or HTML character) is its own
+    plain text; every text, plain or not, gives what the converter and sanitiser give."""
+    pieces = [
+        "word",
+        "Alibaba's",
+        '"quoted"',
+        "e-commerce",
+        "1.",
+        "2)",
+        "(aside)",
+        "x = 1",
+        "a+b",
+        "C&A",
+        "&amp;",
+        "*",
+        "_",
+        "`",
+        "[x]",
+        "<b>",
+        "#",
+        "!",
+        "\\",
+        ">",
+        "-",
+        "+",
+        "=",
+        "  ",
+        " ",
+        "\t",
+        "\n",
+        "\n\n",
+        "微信",
+        "café",
+        "\u3000",
+        "\u00a0",
+        "http://example.org/",
+    ]
+    rng = random.Random(11)
+    texts = ["Synthetic coverage, generated for load tests, about handbags counterfeit trademark."]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    plain = 0
+    for text in texts:
+        assert markdown_to_text(text) == markup.converted_to_text(text), repr(text)
+        plain += markup.is_plain_line(text)
+    assert 100 < plain < len(texts) - 100  # both ways were taken, often

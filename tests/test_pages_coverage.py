@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from notorious.press.models import Article
+from notorious.press.views import ArticleListView
 from tests.factories import (
     make_article,
     make_company,
@@ -287,3 +289,48 @@ def test_a_shortlist_that_is_not_full_is_counted_without_a_query(client, db, mon
     add_story(4)
     assert queries_for(client, url) == fewer + 1
     assert "The newest 3 of 4 are listed here" in text_of(client.get(url))
+
+
+@pytest.fixture
+def many_matches(db, monkeypatch):
+    """100 articles matching "counterfeit" (and one that does not), on a list that counts
+    a word's matches only 40 past a page's start."""
+    monkeypatch.setattr(ArticleListView, "count_ahead", 40)
+    Article.objects.bulk_create(
+        Article(
+            headline=f"Counterfeit story {i:03}",
+            slug=f"counterfeit-{i}",
+            published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
+            is_published=True,
+        )
+        for i in range(100)
+    )
+    make_article("Piracy story")
+    return list(Article.objects.published().filter(headline__contains="Counterfeit").newest_first())
+
+
+def test_a_common_word_is_counted_past_the_page_and_says_more_than(client, many_matches):
+    first = client.get(LIST, {"q": "counterfeit"})
+    text = text_of(first)
+    assert "More than 40 articles" in text
+    assert "Page 1 Next Last" in text  # no "of N": the last page's number is not known
+    assert 'href="?q=counterfeit&amp;page=last">Last' in first.content.decode()
+    assert "More than 70 articles" in text_of(client.get(LIST, {"q": "counterfeit", "page": 2}))
+    # Near the end the count reaches it: the whole, and the page's place in it.
+    third = text_of(client.get(LIST, {"q": "counterfeit", "page": 3}))
+    assert "100 articles" in third and "Page 3 of 4" in third
+    last = client.get(LIST, {"q": "counterfeit", "page": "last"})
+    assert "100 articles" in text_of(last) and "Page 4 of 4" in text_of(last)
+    # Every match is reachable page by page, in order.
+    shown = []
+    for page in (1, 2, 3, 4):
+        shown += client.get(LIST, {"q": "counterfeit", "page": page}).context["object_list"]
+    assert shown == many_matches
+
+
+def test_a_rare_word_and_pages_past_the_end_are_counted_whole(client, many_matches):
+    assert "1 article" in text_of(client.get(LIST, {"q": "piracy"}))
+    for page in ("5", "0", "999999999999999999"):
+        response = client.get(LIST, {"q": "counterfeit", "page": page})
+        assert response.status_code == 400
+        assert "the results fill 4 pages" in text_of(response)

@@ -10,7 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
+from notorious.core.addresses import slug_url
 from notorious.environment import env_site_url
 from notorious.markets.views import MarketListView
 from tests.factories import (
@@ -273,3 +275,28 @@ def test_the_site_url_loses_its_trailing_slash(monkeypatch):
     assert env_site_url("DJANGO_SITE_URL", "x") == "https://notorious.example/prefix"
     monkeypatch.delenv("DJANGO_SITE_URL")
     assert env_site_url("DJANGO_SITE_URL", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "name", ["markets:detail", "companies:detail", "press:article", "press:outlet"]
+)
+def test_an_address_by_slug_is_what_reverse_gives(name):
+    for slug in ("aliexpress", "a-b_c-2", "X"):
+        assert slug_url(name, slug) == reverse(name, kwargs={"slug": slug})
+    set_script_prefix("/mounted/")
+    try:
+        assert slug_url(name, "shop") == reverse(name, kwargs={"slug": "shop"})
+        assert slug_url(name, "shop").startswith("/mounted/")
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):
+        slug_url(name, "not a slug")
+
+
+def test_entries_link_to_their_pages(client, db):
+    company = make_company("Group")
+    market = make_market("Shop", operator=company)
+    outlet = make_outlet("Wire")
+    article = make_article("Story", outlet=outlet, markets=[market])
+    for entry in (market, company, outlet, article):
+        assert client.get(entry.get_absolute_url()).status_code == 200

@@ -5,9 +5,9 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django_countries.fields import CountryField
 
+from notorious.core.addresses import slug_url
 from notorious.core.edit_history import EditHistory
 from notorious.core.models import Aliased, AliasedQuerySet, Publishable, unique_name_constraint
 from notorious.core.search import search_vector_field, search_vector_index
@@ -108,7 +108,7 @@ class Company(Aliased, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("companies:detail", kwargs={"slug": self.slug})
+        return slug_url("companies:detail", self.slug)
 
     def structured_data(self):
         """schema.org `Organization` for its page: its names, country, website and its

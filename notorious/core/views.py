@@ -3,6 +3,7 @@ preview as drafts."""
 
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
+from django_filters.constants import EMPTY_VALUES
 
 from .corrections import corrections_of
 from .filters import applied_filters, filter_problems
@@ -34,6 +35,14 @@ class FilteredListView(ListView):
             self.filter_problems = filter_problems(self.filterset.form)
             return self.filterset.queryset.none()
         return self.filterset.qs
+
+    def unfiltered(self):
+        """Whether the list is the whole of `get_base_queryset`: every filter read and
+        empty (a view may then state a count kept apart rather than count it)."""
+        form = self.filterset.form
+        return form.is_valid() and all(
+            value in EMPTY_VALUES for value in form.cleaned_data.values()
+        )
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)

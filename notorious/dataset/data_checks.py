@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from notorious.markets.models import Kind, Market
+from notorious.press.article_count import stored_published_count
 from notorious.press.models import Article
 from notorious.reports.entry_counts import stored_entered_counts
 from notorious.reports.market_turns import live_turns, stored_turns
@@ -232,6 +233,22 @@ def stored_turn_counts_not_live():
     ]
 
 
+def stored_article_count_not_live():
+    """The stored count of published articles, if it differs from a count made now: never,
+    while the database's triggers work (press/article_count.py); if so, `/coverage/`
+    misstates how many articles it holds."""
+    stored, live = stored_published_count(), Article.objects.published().count()
+    if stored in (None, live):  # no row: the page counts live until the next change
+        return []
+    return [
+        Problem(
+            "Stored article count wrong",
+            f"Stored {stored:,} published articles, counted {live:,}. Report this bug; "
+            "`python manage.py recount_coverage` counts them again.",
+        )
+    ]
+
+
 def markets_without_operator():
     return [
         Problem(
@@ -294,6 +311,7 @@ CHECKS = (
     stored_counts_not_live,
     stored_turns_not_live,
     stored_turn_counts_not_live,
+    stored_article_count_not_live,
     markets_without_operator,
     articles_linked_to_nothing,
     names_shared_by_markets,

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django_countries.fields import CountryField
 
+from notorious.core.addresses import slug_url
 from notorious.core.edit_history import EditHistory
 from notorious.core.models import (
     Aliased,
@@ -240,7 +240,7 @@ class Market(Aliased, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("markets:detail", kwargs={"slug": self.slug})
+        return slug_url("markets:detail", self.slug)
 
     @property
     def category_label(self):

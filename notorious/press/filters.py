@@ -1,5 +1,7 @@
 """Filters for lists of coverage and outlets, shared by the HTML pages and the API."""
 
+import functools
+
 import django_filters
 from django.conf import settings
 from django.db.models import Q
@@ -85,6 +87,12 @@ class ArticleFilter(django_filters.FilterSet):
             "company",
             "report",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The years are read when first needed (checking a year asked for, writing the
+        # select, naming the filters applied), then kept for this request: not one query each.
+        self.filters["year"].extra["choices"] = functools.cache(article_year_choices)
 
     def filter_words(self, queryset, name, value):
         value = " ".join(value.split())

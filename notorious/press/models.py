@@ -3,10 +3,10 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django_countries.fields import CountryField
 
 from notorious.companies.models import Company
+from notorious.core.addresses import slug_url
 from notorious.core.edit_history import EditHistory
 from notorious.core.languages import in_language, language_of, validate_language_tag
 from notorious.core.markup import markdown_to_text
@@ -15,6 +15,8 @@ from notorious.core.search import search_vector_field, search_vector_index
 from notorious.core.sharing import absolute_url, site_publisher
 from notorious.markets.models import Market
 from notorious.reports.models import Report
+
+from .article_count import ArticleCount  # noqa: F401 (the model, registered with the app)
 
 
 class Outlet(Aliased, Publishable):
@@ -46,7 +48,7 @@ class Outlet(Aliased, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("press:outlet", kwargs={"slug": self.slug})
+        return slug_url("press:outlet", self.slug)
 
     @property
     def name_html(self):
@@ -270,7 +272,7 @@ class Article(Publishable):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("press:article", kwargs={"slug": self.slug})
+        return slug_url("press:article", self.slug)
 
     def structured_data(self):
         """schema.org `NewsArticle` for its page: only what is on record (no date when none

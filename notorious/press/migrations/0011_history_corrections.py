@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("press", "0008_timeline_article_dated_order"),
+        ("press", "0010_article_count"),
     ]
 
     operations = [
