@@ -368,6 +368,7 @@ def test_api_root_lists_every_endpoint(client):
         "articles",
         "outlets",
         "figures",
+        "corrections",
     }
 
 

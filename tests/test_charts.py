@@ -242,21 +242,22 @@ def test_a_drafts_share_image_is_not_found_and_its_preview_names_none(record, ed
     assert "og:image" not in share_tags(preview)
 
 
-def test_a_markets_card_says_what_its_page_says(record):
+def test_a_markets_and_a_companys_cards_say_what_their_pages_say(record):
     from notorious.charts import share_images
     from notorious.markets.models import Market
     from notorious.reports.models import Report
 
-    record_ = Report.objects.edition_record()
+    editions = Report.objects.edition_record()
     shop = Market.objects.get(slug="shop")
-    card = share_images.market_card(shop, shop.listing_history(record_), record_.latest_edition)
-    assert card.lines == [
-        "Listed in the 2021 review, the latest edition.",
-        "First entered from the 2020 review; listed in at least 2 editions.",
-    ]
+    card = share_images.market_card(shop, shop.listing_history(editions), editions)
+    statement = " ".join(card.lines)
+    assert statement == "Listed in the 2021 review, the latest edition."
+    assert statement in text_of(Client().get("/markets/shop/"))
     assert [cell.year for cell in card.cells][-2:] == [2020, 2021]
-    page = text_of(Client().get("/markets/shop/"))
-    assert "Listed in the 2021 review" in page
+    counts = Market.objects.published().for_company(record).latest_edition_counts(editions)
+    statement = " ".join(share_images.company_card(record, counts).lines)
+    assert statement.startswith("Operates two markets recorded here")
+    assert statement in text_of(Client().get(f"/companies/{record.slug}/"))
 
 
 def test_an_editions_card_gives_its_sections_as_its_page_does(record):

@@ -5,14 +5,18 @@ and kept under the content generation, so it changes when the data does.
 """
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from notorious.core.templatetags.timelines import cell_mark
 
 WIDTH, HEIGHT, DPI = 12, 6.3, 100  # 1200 x 630 pixels
+LINE_WIDTH = 78  # characters of a status line at its size; the card has room for four
 LEGEND = (
     "N new · C continuing · R returning · F first entered · L listed · "
     "– not listed · ? not entered · / no edition on record"
@@ -38,48 +42,43 @@ class ShareCard:
     cells: list = field(default_factory=list)  # a market's `history.cells()`
 
 
-def market_card(market, history, latest):
-    """A market's card: its status in the latest edition, as its profile words it."""
-    if latest is None:
-        status = "No edition of the review is on record yet."
-    elif history.in_latest_edition:
-        status = f"Listed in the {latest.year} review, the latest edition."
-    elif history.latest_state == "not_listed":
-        status = f"Not in the latest edition (the {latest.year} review)."
-    else:
-        status = (
-            f"Not among the listings entered for the latest edition (the {latest.year} "
-            "review), which is incomplete."
-        )
-    lines = [status]
-    if history.first_year:
-        first = "First named in" if history.first_confirmed else "First entered from"
-        count = ("" if history.complete_count else "at least ") + str(history.years_listed)
-        lines.append(
-            f"{first} the {history.first_year} review; listed in {count} "
-            f"edition{'s' if history.years_listed != 1 else ''}."
-        )
+def said(template, context):
+    """What a page's own include says (its status statement), as plain text."""
+    return " ".join(strip_tags(render_to_string(template, context)).split())
+
+
+def market_card(market, history, record):
+    """A market's card: its status in the latest edition, in the words of its profile and
+    embed (markets/includes/status_statement.html), and its timeline strip."""
+    reports = {report.year: report for report in record.editions}
+    status = said(
+        "markets/includes/status_statement.html",
+        {
+            "history": history,
+            "latest": record.latest_edition,
+            "last_listed": reports.get(history.last_year),
+        },
+    )
     return ShareCard(
         kicker=f"{market.get_kind_display()} market · {market.category_label}",
         name=market.name,
-        lines=lines,
+        lines=textwrap.wrap(status, LINE_WIDTH),
         cells=history.cells(),
     )
 
 
-def company_card(company, counts, latest):
-    """A company's card: its markets on record and how many the latest edition names."""
-    total = counts["total"]
-    lines = [f"{total} market{'s' if total != 1 else ''} on record, its own and its subsidiaries'."]
-    if latest is not None:
-        lines.append(
-            f"{counts['in_latest']} named in the latest edition (the {latest.year} review)."
-        )
-        if counts["not_entered"]:
-            lines.append(
-                f"{counts['not_entered']} more not among its listings entered so far (incomplete)."
-            )
-    return ShareCard(kicker="Company", name=company.name, lines=lines)
+def company_card(company, counts):
+    """A company's card: its markets on record and in the latest edition, in the words of
+    its page and embed (companies/includes/status_statement.html)."""
+    status = said(
+        "companies/includes/status_statement.html",
+        {
+            "market_count": counts["total"],
+            "markets_in_latest": counts["in_latest"],
+            "markets_not_entered_latest": counts["not_entered"],
+        },
+    )
+    return ShareCard(kicker="Company", name=company.name, lines=textwrap.wrap(status, LINE_WIDTH))
 
 
 def edition_card(report):
@@ -98,8 +97,11 @@ def draw(card, site):
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor=PAPER)
     figure.text(0.05, 0.86, card.kicker, fontsize=22, color=MUTED)
     figure.text(0.05, 0.72, _fit(card.name, 34), fontsize=48, fontweight="bold", color=INK)
-    for index, line in enumerate(card.lines[:3]):
-        figure.text(0.05, 0.58 - index * 0.075, _fit(line, 80), fontsize=21, color=INK)
+    lines = card.lines[:4]
+    if len(card.lines) > 4:  # the rest is on the page
+        lines[3] = _fit(f"{lines[3]} {card.lines[4]}", len(lines[3]))
+    for index, line in enumerate(lines):
+        figure.text(0.05, 0.6 - index * 0.07, line, fontsize=20, color=INK)
     if card.cells:
         _strip(figure, card.cells)
     figure.text(

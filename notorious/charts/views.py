@@ -84,7 +84,7 @@ def market_share_image(request, slug):
 
         record = Report.objects.edition_record()
         history = market.listing_history(record)
-        return share_images.market_card(market, history, record.latest_edition)
+        return share_images.market_card(market, history, record)
 
     return _share_image(request, f"market:{market.pk}", card)
 
@@ -98,7 +98,7 @@ def company_share_image(request, slug):
 
         record = Report.objects.edition_record()
         counts = Market.objects.published().for_company(company).latest_edition_counts(record)
-        return share_images.company_card(company, counts, record.latest_edition)
+        return share_images.company_card(company, counts)
 
     return _share_image(request, f"company:{company.pk}", card)
 

@@ -82,6 +82,9 @@ def pages(env):
             ("articles matching a word", f"{db}/press_article?_search=counterfeit&_size=50"),
         ),
         ("`/api/markets/`", "/api/markets/", ("a JSON list", f"{db}/markets_market.json?_size=50")),
+        # Issue 13's pages, which must render at this scale within the same budget.
+        ("`/grid/` (every market against every edition)", "/grid/", None),
+        ("`/charts/`", "/charts/", None),
         (
             "`/markets/?country=CN`",
             "/markets/?country=CN",
@@ -98,8 +101,8 @@ def pages(env):
     ]
 
 
-# The last two are the Datasette comparison's own; the tables show the first twelve.
-TABLE_PAGES = 12
+# The last two are the Datasette comparison's own; the tables show the first fourteen.
+TABLE_PAGES = 14
 
 
 def get(url, timeout):
