@@ -168,52 +168,40 @@ def _category_label(value):
     return Category(value).label if value else f"Category {NOT_RECORDED}"
 
 
-def countries_chart(record=None):
-    """Listings entered per edition by the market's country."""
-    return cached_for_generation("chart:countries", lambda: _countries_chart(record))
-
-
-def _countries_chart(record):
+def _lines_by(name, what, field_name, label_of, record):
+    """Listings entered per edition by a market field (`what`: "country", "category"), one
+    line for each of the largest groups and one for the rest."""
     record = record or Report.objects.edition_record()
-    years, series = _counts_by(
-        Listing.objects.published(), "market__country", _country_label, record
-    )
+    years, series = _counts_by(Listing.objects.published(), field_name, label_of, record)
+    shown = min(len(series), MOST_GROUPS)
+    rest = " and the others together" if len(series) > MOST_GROUPS else ""
     return Chart(
-        name="countries",
-        title="Markets named in each edition, by country",
+        name=name,
+        title=f"Markets named in each edition, by {what}",
         kind="lines",
         years=years,
         series=series,
         notes=_lower_bound_note(record, years),
         summary=(
             f"Line chart of the listings entered for each edition, {_span(years)}, for the "
-            f"{min(len(series), MOST_GROUPS)} countries with the most listings"
-            + (" and the others together." if len(series) > MOST_GROUPS else ".")
+            f"{shown} {what} group{'s' if shown != 1 else ''} with the most listings{rest}."
         ),
+    )
+
+
+def countries_chart(record=None):
+    """Listings entered per edition by the market's country."""
+    return cached_for_generation(
+        "chart:countries",
+        lambda: _lines_by("countries", "country", "market__country", _country_label, record),
     )
 
 
 def categories_chart(record=None):
     """Listings entered per edition by the market's category."""
-    return cached_for_generation("chart:categories", lambda: _categories_chart(record))
-
-
-def _categories_chart(record):
-    record = record or Report.objects.edition_record()
-    years, series = _counts_by(
-        Listing.objects.published(), "market__category", _category_label, record
-    )
-    return Chart(
-        name="categories",
-        title="Markets named in each edition, by category",
-        kind="lines",
-        years=years,
-        series=series,
-        notes=_lower_bound_note(record, years),
-        summary=(
-            f"Line chart of the listings entered for each edition, {_span(years)}, by the "
-            "category of market."
-        ),
+    return cached_for_generation(
+        "chart:categories",
+        lambda: _lines_by("categories", "category", "market__category", _category_label, record),
     )
 
 
