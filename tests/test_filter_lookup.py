@@ -167,3 +167,16 @@ def test_a_name_box_form_has_a_label_for_every_control(client, alibaba):
     html = client.get("/coverage/").content.decode()
     for control_id in re.findall(r'<input[^>]*\bid="([^"]+)"', html):
         assert f'for="{control_id}"' in html, control_id
+
+
+@pytest.mark.parametrize("typed", ["100%", "50%s off", "%(name)s", "a % b"])
+def test_a_name_with_a_percent_sign_is_refused_with_a_message_never_a_500(client, alibaba, typed):
+    """What was sent is echoed as a parameter of the message, so a "%" in it cannot break
+    the message's formatting (found by schemathesis: /api/figures/?article=...%^&*)."""
+    for url in ("/api/markets/", "/markets/"):
+        response = client.get(url, {"company": typed})
+        assert response.status_code == 400, url
+        assert f"No published company has the name or slug “{typed}”" in text_of(response)
+    api = client.get("/api/figures/", {"article": typed})
+    assert api.status_code == 400
+    assert f"No published article has the name or slug “{typed}”" in api.content.decode()

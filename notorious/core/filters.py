@@ -313,9 +313,12 @@ class PublishedLookupField(forms.Field):
         # Echo only the start of what was sent: the address may hold anything.
         shown = typed if len(typed) <= 60 else typed[:60] + "…"
         if not matches:
+            # What was sent goes in as a parameter, never into the message itself: a "%" in
+            # it would break the message's formatting (django-filter's and Django's).
             raise forms.ValidationError(
-                f"No published {what} has the name or slug “{shown}”.",
+                "No published %(what)s has the name or slug “%(shown)s”.",
                 code="invalid_choice",
+                params={"what": what, "shown": shown},
             )
         named = [m for m in matches if str(m).casefold() == typed.casefold()]
         if named:
@@ -324,9 +327,10 @@ class PublishedLookupField(forms.Field):
             names = ", ".join(f"{m} ({m.slug})" for m in matches[:AMBIGUOUS_SHOWN])
             more = " and others" if len(matches) > AMBIGUOUS_SHOWN else ""
             raise forms.ValidationError(
-                f"“{shown}” names several {plural}: {names}{more}. "
+                "“%(shown)s” names several %(plural)s: %(names)s%(more)s. "
                 "Type the slug of the one you mean.",
                 code="ambiguous",
+                params={"shown": shown, "plural": plural, "names": names, "more": more},
             )
         return matches[0]
 
