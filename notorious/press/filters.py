@@ -92,7 +92,11 @@ class ArticleFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # The years are read when first needed (checking a year asked for, writing the
         # select, naming the filters applied), then kept for this request: not one query each.
-        self.filters["year"].extra["choices"] = functools.cache(article_year_choices)
+        year = self.filters["year"]
+        year.extra["choices"] = functools.cache(article_year_choices)
+        # A field built before (the API schema reads the class's filters, and this copy
+        # keeps what they built) would hold the uncached choices: build it again.
+        year.__dict__.pop("_field", None)
 
     def filter_words(self, queryset, name, value):
         value = " ".join(value.split())
