@@ -159,14 +159,20 @@ def serializer_context(request):
     }
 
 
-def serialized_rows(viewset, pks, context):
-    """The entries with primary keys `pks` as the API's `viewset` shows them, in the order
-    of `pks`: fetched from the API's queryset (published only, with its prefetches)
-    CHUNK_ROWS at a time, so memory does not grow with the number of rows."""
+def chunks_in_order(queryset, pks):
+    """The entries of `queryset` with primary keys `pks`, in the order of `pks`, as lists of
+    at most CHUNK_ROWS read at a time (with the queryset's prefetches), so memory does not
+    grow with the number of rows. A key the queryset does not hold is left out."""
     for start in range(0, len(pks), CHUNK_ROWS):
         chunk = pks[start : start + CHUNK_ROWS]
-        found = viewset().get_queryset().in_bulk(chunk)
-        entries = [found[pk] for pk in chunk if pk in found]
+        found = queryset.in_bulk(chunk)
+        yield [found[pk] for pk in chunk if pk in found]
+
+
+def serialized_rows(viewset, pks, context):
+    """The entries with primary keys `pks` as the API's `viewset` shows them, in the order
+    of `pks`: fetched from the API's queryset (published only, with its prefetches)."""
+    for entries in chunks_in_order(viewset().get_queryset(), pks):
         yield from viewset.serializer_class(entries, many=True, context=context).data
 
 

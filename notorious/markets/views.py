@@ -1,5 +1,5 @@
 from notorious.api import views as api
-from notorious.api.downloads import DownloadMixin
+from notorious.api.downloads import DownloadMixin, chunks_in_order
 from notorious.core.citation import Citation
 from notorious.core.models import if_published
 from notorious.core.paging import Shortlist, coverage_url
@@ -114,15 +114,12 @@ class MarketGridView(MarketListView):
 
     def get_download_rows(self, pks, context):
         record = self.filterset.edition_record
-        for start in range(0, len(pks), GRID_CHUNK):
-            chunk = pks[start : start + GRID_CHUNK]
-            found = self.get_base_queryset().in_bulk(chunk)
-            for market in (found[pk] for pk in chunk if pk in found):
+        for markets in chunks_in_order(self.get_base_queryset(), pks):
+            for market in markets:
                 yield grid_row(market, market.listing_history(record))
 
 
 GRID_COLUMNS = ["market", "slug", "kind", "category", "country", "operator"]
-GRID_CHUNK = 500  # markets read at once for a download, with their listings
 
 
 def grid_row(market, history):
