@@ -272,7 +272,8 @@ def main():
         )
     lines += [
         "- Server: `make serve` (nginx, gunicorn.conf.py, debug off), rate limits off; uncached "
-        f"with `DJANGO_PAGE_CACHE_SECONDS=0`, cached with the page cache in {cache}."
+        "with `DJANGO_PAGE_CACHE_SECONDS=0 DJANGO_DERIVED_CACHE=0` (no page and no chart "
+        f"figures from the cache), cached with the page cache in {cache}."
         + (f" Datasette {e['DATASETTE_VERSION']}" if e.get("DATASETTE_VERSION") else "")
         + (
             " (`datasette serve -i`, `sql_time_limit_ms` 30000) on a SQLite copy made by "
