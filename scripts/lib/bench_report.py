@@ -286,7 +286,8 @@ def main():
         "those still running when wrk stopped included, over the run's time and the time they "
         "took to finish (wrk's own count would give a page slower than the run none); for "
         "Datasette, wrk's count. p50 / p99: gunicorn's own time per request, one connection, "
-        "so that no request waits for another (n: how many, when fewer than 20 finished).",
+        "so that no request waits for another, over at least 200 requests or 20 s of them "
+        "(n: how many, when fewer than 20 finished).",
         "",
         "### Speed at scale: uncached (every page from PostgreSQL)",
         "",
