@@ -11,6 +11,8 @@ from PIL import Image
 
 from notorious.charts import data
 from notorious.charts.views import IMAGE_POLICY
+from notorious.markets.models import Market
+from notorious.reports.models import Listing
 from tests.factories import list_market, make_company, make_listing, make_market, make_report
 from tests.page_helpers import grow, queries_for, text_of
 
@@ -71,6 +73,29 @@ def test_countries_and_categories_count_published_listings_of_published_markets(
 def test_a_market_with_no_country_is_counted_as_not_recorded(record):
     make_listing(make_market("Somewhere"), make_report(2023))
     assert column(data.countries_chart(), "Country not recorded")[2023] == 1
+
+
+def test_a_market_moved_unpublished_or_deleted_moves_its_listings_in_the_charts(db):
+    """The country and category charts read the counts the database keeps: every kind of
+    edit moves them at once."""
+    report = make_report(2021)
+    market = make_market("Mover", country="CN", category="ecommerce")
+    listing = make_listing(market, report)
+    assert column(data.countries_chart(), "China") == {2021: 1}
+    Market.objects.filter(pk=market.pk).update(country="MX", category="streaming")
+    assert column(data.countries_chart(), "Mexico") == {2021: 1}
+    assert "China" not in data.countries_chart().columns
+    assert column(data.categories_chart(), "Streaming / IPTV") == {2021: 1}
+    Market.objects.filter(pk=market.pk).update(is_published=False)
+    assert data.countries_chart().columns == []
+    Market.objects.filter(pk=market.pk).update(is_published=True)
+    listing.is_published = False
+    listing.save()
+    assert data.countries_chart().columns == []
+    Listing.objects.filter(pk=listing.pk).update(is_published=True)
+    assert column(data.countries_chart(), "Mexico") == {2021: 1}
+    market.delete()
+    assert data.countries_chart().columns == []
 
 
 def test_beyond_six_countries_the_rest_are_counted_together(db):

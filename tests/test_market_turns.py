@@ -11,10 +11,15 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from notorious.dataset.data_checks import stored_turn_counts_not_live, stored_turns_not_live
+from notorious.dataset.data_checks import (
+    stored_group_counts_not_live,
+    stored_turn_counts_not_live,
+    stored_turns_not_live,
+)
 from notorious.markets.history import CONTINUING
 from notorious.markets.models import Kind, Market
 from notorious.reports.change_sets import ChangeSets
+from notorious.reports.group_counts import live_group_counts, stored_group_counts
 from notorious.reports.market_turns import live_turns, rebuild, stored_turns, turn_kind
 from notorious.reports.models import Listing, Report
 from notorious.reports.timeline import build_timeline, market_events
@@ -63,6 +68,7 @@ def rule_counts():
 
 
 def assert_true_to_the_rule():
+    assert stored_group_counts() == live_group_counts()
     assert stored_turns() == live_turns()
     assert table_turns() == rule_turns()
     assert stored_turn_counts() == live_turn_counts()
@@ -87,7 +93,7 @@ def edit(rng):
     returns what it did, for a failing assertion's message."""
     listings, reports = list(Listing.objects.all()), list(Report.objects.all())
     markets = list(Market.objects.all())
-    choice = rng.randrange(14)
+    choice = rng.randrange(15)
     if choice == 0:
         market, report = rng.choice(markets), rng.choice(reports)
         try:
@@ -157,6 +163,11 @@ def edit(rng):
         market = rng.choice(markets)
         market.delete()
         return f"deleted market {market}"
+    if choice == 14:
+        market = rng.choice(markets)
+        change = rng.choice([{"country": rng.choice(["CN", "HK", ""])}, {"category": "other"}])
+        Market.objects.filter(pk=market.pk).update(**change)
+        return f"{change} for market {market}"
     return "nothing"
 
 
@@ -181,6 +192,7 @@ def test_random_edits_keep_the_table_and_the_pages_true(tangled, seed):  # noqa:
         done.append(edit(rng))
         assert stored_turns() == live_turns(), done
         assert stored_turn_counts() == live_turn_counts(), done
+        assert stored_group_counts() == live_group_counts(), done
         if step % 8 == 7:
             assert table_turns() == rule_turns(), done
             assert counts_by_kind(Report.objects.edition_record()) == rule_counts(), done
@@ -286,3 +298,20 @@ def test_a_market_deleted_before_its_listings_leaves_no_count(tangled):  # noqa:
         cursor.execute("DELETE FROM reports_listing WHERE market_id = %s", [market.pk])
     assert stored_turns() == live_turns()
     assert stored_turn_counts() == live_turn_counts()
+
+
+def test_the_data_check_finds_wrong_group_counts_and_recount_repairs_them(tangled):  # noqa: F811
+    assert stored_group_counts_not_live() == []
+    report_id, country, category = next(iter(stored_group_counts()))
+    year = Report.objects.get(pk=report_id).year
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reports_listing_groups SET listings = listings + 5 "
+            "WHERE report_id = %s AND country = %s AND category = %s",
+            [report_id, country, category],
+        )
+    problems = stored_group_counts_not_live()
+    assert [problem.check for problem in problems] == ["Stored counts by country wrong"]
+    assert f"reviewing {year}:" in problems[0].message
+    call_command("recount_listings", stdout=None)
+    assert stored_group_counts_not_live() == []

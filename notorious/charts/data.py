@@ -4,8 +4,10 @@ them (title, text alternative, notes on partial data, source line).
 A chart states only what the record supports. It counts the listings entered on this site
 that readers may see, in the published editions, and says so; where an edition's section is
 not completely entered its figures are lower bounds, and the chart's notes name those
-editions. Each chart is one grouped query, cached under the content generation (so a change
-anywhere gives a new key, never a stale chart).
+editions. Each chart is one query: the listings by country and by category come from the
+counts the database keeps (`reports.group_counts`), a company's from a grouped count of its
+listings. Each is cached under the content generation (a change anywhere gives a new key,
+never a stale chart).
 """
 
 from collections import Counter
@@ -17,6 +19,7 @@ from django_countries import countries
 
 from notorious.core.page_cache import cached_for_generation
 from notorious.markets.models import Category, Kind, Market
+from notorious.reports import group_counts
 from notorious.reports.models import Listing, Report
 
 SOURCE = (
@@ -132,18 +135,13 @@ def _editions_chart(record):
     )
 
 
-def _counts_by(listings, field_name, label_of, record):
-    """Per edition, listings grouped by a market field: the largest groups as series, the
-    rest summed into one (one grouped query)."""
+def _grouped(rows, label_of, record):
+    """Per edition, counts of `rows` ((year, group, number) triples): the largest groups as
+    series, the rest summed into one."""
     years = list(record.years)
     counts = Counter()
-    for year, value, number in (
-        listings.values_list("report__year", field_name)
-        .annotate(number=Count("pk"))
-        .order_by()
-        .values_list("report__year", field_name, "number")
-    ):
-        counts[(year, value)] = number
+    for year, value, number in rows:
+        counts[(year, value)] += number
     totals = Counter()
     for (_, value), number in counts.items():
         totals[value] += number
@@ -168,11 +166,12 @@ def _category_label(value):
     return Category(value).label if value else f"Category {NOT_RECORDED}"
 
 
-def _lines_by(name, what, field_name, label_of, record):
-    """Listings entered per edition by a market field (`what`: "country", "category"), one
-    line for each of the largest groups and one for the rest."""
+def _lines_by(name, what, label_of, record):
+    """Listings entered per edition by the market's `what` ("country", "category"), one line
+    for each of the largest groups and one for the rest, from the stored counts
+    (`reports.group_counts`)."""
     record = record or Report.objects.edition_record()
-    years, series = _counts_by(Listing.objects.published(), field_name, label_of, record)
+    years, series = _grouped(group_counts.counts_by(what), label_of, record)
     shown = min(len(series), MOST_GROUPS)
     rest = " and the others together" if len(series) > MOST_GROUPS else ""
     return Chart(
@@ -193,7 +192,7 @@ def countries_chart(record=None):
     """Listings entered per edition by the market's country."""
     return cached_for_generation(
         "chart:countries",
-        lambda: _lines_by("countries", "country", "market__country", _country_label, record),
+        lambda: _lines_by("countries", "country", _country_label, record),
     )
 
 
@@ -201,7 +200,7 @@ def categories_chart(record=None):
     """Listings entered per edition by the market's category."""
     return cached_for_generation(
         "chart:categories",
-        lambda: _lines_by("categories", "category", "market__category", _category_label, record),
+        lambda: _lines_by("categories", "category", _category_label, record),
     )
 
 
@@ -214,7 +213,13 @@ def _company_chart(company):
     record = Report.objects.edition_record()
     markets = Market.objects.published().for_company(company)
     listings = Listing.objects.published().filter(market__in=markets)
-    years, series = _counts_by(listings, "market__kind", lambda kind: Kind(kind).label, record)
+    rows = (
+        listings.values_list("report__year", "market__kind")
+        .annotate(number=Count("pk"))
+        .order_by()
+        .values_list("report__year", "market__kind", "number")
+    )
+    years, series = _grouped(rows, lambda kind: Kind(kind).label, record)
     total = sum(sum(each.values) for each in series)
     return Chart(
         name="company",

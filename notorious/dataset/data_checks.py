@@ -14,6 +14,7 @@ from notorious.markets.models import Kind, Market
 from notorious.press.article_count import stored_published_count
 from notorious.press.models import Article
 from notorious.reports.entry_counts import stored_entered_counts
+from notorious.reports.group_counts import live_group_counts, stored_group_counts
 from notorious.reports.market_turns import live_turns, stored_turns
 from notorious.reports.models import Listing, Report, published_listings_q
 from notorious.reports.turn_counts import live_turn_counts, stored_turn_counts
@@ -233,6 +234,26 @@ def stored_turn_counts_not_live():
     ]
 
 
+def stored_group_counts_not_live():
+    """Editions whose stored counts of listings by country and category differ from a count
+    made now: never, while the database's triggers work (reports/group_counts.py); if so,
+    the charts by country and by category misstate them."""
+    stored, live = stored_group_counts(), live_group_counts()
+    groups = stored.keys() | live.keys()
+    reports = {group[0] for group in groups if stored.get(group) != live.get(group)}
+    years = dict(Report.objects.filter(pk__in=reports).values_list("pk", "year"))
+    return [
+        Problem(
+            "Stored counts by country wrong",
+            f"The edition reviewing {years.get(report, report)}: stored "
+            f"{sorted((g[1:], n) for g, n in stored.items() if g[0] == report)}, counted "
+            f"{sorted((g[1:], n) for g, n in live.items() if g[0] == report)}. Report this "
+            "bug; `python manage.py recount_listings` counts them again.",
+        )
+        for report in sorted(reports)
+    ]
+
+
 def stored_article_count_not_live():
     """The stored count of published articles, if it differs from a count made now: never,
     while the database's triggers work (press/article_count.py); if so, `/coverage/`
@@ -311,6 +332,7 @@ CHECKS = (
     stored_counts_not_live,
     stored_turns_not_live,
     stored_turn_counts_not_live,
+    stored_group_counts_not_live,
     stored_article_count_not_live,
     markets_without_operator,
     articles_linked_to_nothing,

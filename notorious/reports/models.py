@@ -12,6 +12,7 @@ from notorious.markets.history import EditionRecord, SectionRecord
 from notorious.markets.models import Kind
 
 from .entry_counts import EntryCounts  # noqa: F401 (the model, registered with the app)
+from .group_counts import ListingGroupCount  # noqa: F401 (the model, registered with the app)
 from .indexes import LISTING_INDEXES
 from .market_turns import MarketTurn  # noqa: F401 (the model, registered with the app)
 from .turn_counts import TurnCount  # noqa: F401 (the model, registered with the app)

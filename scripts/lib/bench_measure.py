@@ -7,7 +7,8 @@ scripts/lib/bench_report.py turns into docs/benchmarks.md's "Speed at scale".
 Phases:
   uncached   every page of issue 11's table: requests/s with --connections connections, then
              the server's own time per request (gunicorn's access log, --log) with one
-             connection, so that no request waits for another;
+             connection, so that no request waits for another, over at least 200 requests
+             (within --max-seconds), so that the p99 is not merely the slowest;
   cached     every page, each run alternated with a static file through the same server,
              both asked for as a browser asks (`BROWSER_HEADERS`: compressed if the server
              can), so that both are measured as readers get them;
@@ -232,15 +233,36 @@ def warm(base, path, options):
     return status, seconds
 
 
+# Requests the one-connection run collects for its percentiles: by the nearest rank, the
+# p99 of fewer than 100 is their slowest, one stray request (a new connection planning cold,
+# a garbage collection) rather than the 99th percentile.
+PERCENTILE_REQUESTS = 200
+
+
+def single_connection(options, path, seconds, offset):
+    """One connection's runs of `path` until PERCENTILE_REQUESTS were served or
+    --max-seconds have gone by: the last run's wrk result, and gunicorn's (ms, status) for
+    every request of them."""
+    started = time.monotonic()
+    while True:
+        single = run(options, options.base + path, 1, seconds)
+        time.sleep(0.2)  # the last access line
+        times = server_times(options.log, offset, path)
+        left = options.max_seconds - (time.monotonic() - started)
+        if len(times) >= PERCENTILE_REQUESTS or left < 1:
+            return single, times
+        # Long enough for the rest, at the pace so far, within what is left.
+        pace = (time.monotonic() - started) / max(len(times), 1)
+        seconds = max(1, min(left, math.ceil(pace * (PERCENTILE_REQUESTS - len(times)))))
+
+
 def measure_uncached(options, page_list, record):
     for label, path, _ in page_list[:TABLE_PAGES]:
         status, warm_seconds = warm(options.base, path, options)
         seconds = duration(options, warm_seconds)
         result = run(options, options.base + path, options.connections, seconds)
         offset = os.path.getsize(options.log)
-        single = run(options, options.base + path, 1, seconds)
-        time.sleep(0.2)  # the last access line
-        times = server_times(options.log, offset, path)
+        single, times = single_connection(options, path, seconds, offset)
         # A page's time is that of its successful answers; a quick 503 is not a fast page.
         ms = [t for t, s in times if s < 400]
         failed = {}

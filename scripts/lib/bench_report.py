@@ -272,7 +272,8 @@ def main():
         )
     lines += [
         "- Server: `make serve` (nginx, gunicorn.conf.py, debug off), rate limits off; uncached "
-        f"with `DJANGO_PAGE_CACHE_SECONDS=0`, cached with the page cache in {cache}."
+        "with `DJANGO_PAGE_CACHE_SECONDS=0 DJANGO_DERIVED_CACHE=0` (no page and no chart "
+        f"figures from the cache), cached with the page cache in {cache}."
         + (f" Datasette {e['DATASETTE_VERSION']}" if e.get("DATASETTE_VERSION") else "")
         + (
             " (`datasette serve -i`, `sql_time_limit_ms` 30000) on a SQLite copy made by "
@@ -285,7 +286,8 @@ def main():
         "those still running when wrk stopped included, over the run's time and the time they "
         "took to finish (wrk's own count would give a page slower than the run none); for "
         "Datasette, wrk's count. p50 / p99: gunicorn's own time per request, one connection, "
-        "so that no request waits for another (n: how many, when fewer than 20 finished).",
+        "so that no request waits for another, over at least 200 requests or 20 s of them "
+        "(n: how many, when fewer than 20 finished).",
         "",
         "### Speed at scale: uncached (every page from PostgreSQL)",
         "",

@@ -1,21 +1,23 @@
 from django.core.management.base import BaseCommand
 
-from notorious.reports import market_turns, turn_counts
+from notorious.reports import group_counts, market_turns, turn_counts
 from notorious.reports.entry_counts import recount
 
 
 class Command(BaseCommand):
     help = (
-        "Count every edition's entered listings again, compute every market's turns again "
-        "and count them by edition, and store what the pages read (kept true by the "
-        "database's triggers; a repair if `check_data` finds them wrong)."
+        "Count every edition's entered listings again (also by country and category), "
+        "compute every market's turns again and count them by edition, and store what the "
+        "pages read (kept true by the database's triggers; a repair if `check_data` finds "
+        "them wrong)."
     )
 
     def handle(self, *args, **options):
         recount()
         market_turns.rebuild()
         turn_counts.recount()
+        group_counts.recount()
         self.stdout.write(
-            "Counted every edition's listings, computed every market's turns and counted "
-            "them by edition again."
+            "Counted every edition's listings (also by country and category), computed every "
+            "market's turns and counted them by edition again."
         )
