@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import DateField
 from django.db.models.expressions import RawSQL
 
-from notorious.core.addresses import year_url
+from notorious.core.addresses import number_url
 from notorious.press.models import Article
 
 from .models import Report
@@ -95,7 +95,7 @@ class EditionRow:
     @property
     def changes_url(self):
         """The address of the edition's changes page."""
-        return year_url("reports:changes", self.year)
+        return number_url("reports:changes", "year", self.year)
 
 
 def edition_rows(markets=None, articles=None, newest_first=False):
