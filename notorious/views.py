@@ -8,12 +8,15 @@ from django.views.generic import TemplateView, View
 from notorious import search, search_text
 from notorious.api.downloads import SearchDownloadMixin
 from notorious.core.sharing import absolute_url
-from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.changes import edition_turns
 from notorious.reports.models import Report
 
 HOME_COVERAGE = 5
+# How many markets of each group of the latest edition's turns the home page names: a
+# glance, each group's count and a link to all of it with their reasons (the edition's
+# changes page), not the edition page's longer lists.
+HOME_TURNS_SHOWN = 10
 
 
 class HomeView(TemplateView):
@@ -27,14 +30,13 @@ class HomeView(TemplateView):
         record = Report.objects.edition_record()
         latest = record.latest_edition
         if latest:
-            context["turns"] = edition_turns(latest, record)
+            context["turns"] = edition_turns(latest, record, shown=HOME_TURNS_SHOWN)
         context.update(
             record=record,
             latest=latest,
             latest_coverage=Article.objects.published()
             .newest_first()
             .select_related("outlet", "republishes")[:HOME_COVERAGE],
-            market_count=Market.objects.published().count(),
             edition_count=len(record.years),
         )
         return context

@@ -128,6 +128,13 @@ def test_the_charts_page_shows_each_chart_with_its_figures_as_a_table(record):
     assert '<td data-label="Online stated">not recorded</td>' in html
 
 
+def test_the_charts_tables_write_large_counts_with_thousands_separators(record):
+    make_report(2023, online_count_stated=12345)
+    html = Client().get("/charts/").content.decode()
+    assert '<th scope="row">2023</th><td data-label="Online entered">0</td>' in html
+    assert '<td data-label="Online stated">12,345</td>' in html
+
+
 def test_the_record_chart_is_on_the_home_page_reports_and_editions(record):
     for url in ("/", "/reports/", "/reports/2021/"):
         html = Client().get(url).content.decode()

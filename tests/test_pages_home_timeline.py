@@ -113,6 +113,34 @@ def test_home_search_box_asks_search_with_q(client, site):
     assert 'id="home-search-q" type="search" name="q"' in form.group(0)
 
 
+def test_home_names_the_first_ten_of_each_long_group_and_links_to_all(client, db):
+    complete = {"online_all_entered": True, "physical_all_entered": True}
+    r2020, r2021 = make_report(2020, **complete), make_report(2021, **complete)
+    for i in range(12):
+        make_listing(make_market(f"New {i:02}"), r2021, source_says_first=True)
+    for i in range(11):
+        make_listing(make_market(f"Old {i:02}"), r2020)
+    response = client.get("/")
+    text = text_of(response)
+    assert (
+        "New in the 2021 review (12) "
+        + " ".join(f"New {i:02}" for i in range(10))
+        + " The first 10 of 12 by name are listed here; all 12, with their reasons."
+    ) in text
+    assert "New 10" not in text and "New 11" not in text
+    assert (
+        "Dropped since the 2020 review (11) "
+        + " ".join(f"Old {i:02}" for i in range(10))
+        + " The first 10 of 11 by name are listed here; all 11, with their reasons."
+    ) in text
+    html = response.content.decode()
+    # Every market of each group stays one link away, with its reasons.
+    assert '<a href="/reports/2021/changes/?group=added">all 12, with their reasons</a>' in html
+    assert '<a href="/reports/2021/changes/?group=dropped">all 11, with their reasons</a>' in html
+    changes = text_of(client.get("/reports/2021/changes/?group=added"))
+    assert "New 10" in changes and "New 11" in changes
+
+
 def test_home_with_nothing_published(client, db):
     response = client.get("/")
     assert response.status_code == 200
@@ -355,6 +383,15 @@ def test_timeline_rows_filtered_newest_first_and_gaps(client, site):
     Report.objects.filter(year=2020).delete()
     text = text_of(client.get("/timeline/"))
     assert "2020 review: no edition on record, so what it listed is not known." in text
+
+
+def test_timeline_row_escapes_what_editors_entered(client, db):
+    make_report(2019, title="Review <b>2019</b> & annex", published_on=datetime.date(2020, 1, 9))
+    response = client.get("/timeline/")
+    assert "The 2019 review: Review <b>2019</b> & annex. Published: 9 January 2020." in text_of(
+        response
+    )
+    assert "Review &lt;b&gt;2019&lt;/b&gt; &amp; annex" in response.content.decode()
 
 
 def test_timeline_row_of_an_undated_edition_states_no_date(client, db):

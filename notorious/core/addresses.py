@@ -3,7 +3,9 @@
 `reverse()` walks the URL resolver on every call (20-40 µs on an idle machine, several
 times that under load); the home page names 150 markets and a page of coverage 120
 entries, so reversals were a tenth of their time. `slug_url` reverses a name once per
-process (and script prefix), then puts each slug in the address it gave.
+process (and script prefix), then puts each slug in the address it gave; `number_url` does
+the same for a URL taking one number (an edition's year: a changes page links each of its
+60 rows' editions).
 """
 
 import re
@@ -13,6 +15,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 # Django's `slug` path converter: a slug it would refuse is left to `reverse` to refuse.
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 PLACEHOLDER = "slug-in-address"
+NUMBER_PLACEHOLDER = 918273645
 
 _addresses = {}  # (URL name, script prefix, URLconf) -> (before the slug, after it)
 
@@ -27,3 +30,16 @@ def slug_url(name, slug):
         before, _, after = reverse(name, kwargs={"slug": PLACEHOLDER}).partition(PLACEHOLDER)
         parts = _addresses[key] = (before, after)
     return f"{parts[0]}{slug}{parts[1]}"
+
+
+def number_url(name, key, number):
+    """`reverse(name, kwargs={key: number})`, for a URL `name` taking one `<int:key>`."""
+    if type(number) is not int or number < 0:
+        return reverse(name, kwargs={key: number})
+    cache_key = (name, key, get_script_prefix(), get_urlconf())
+    parts = _addresses.get(cache_key)
+    if parts is None:
+        address = reverse(name, kwargs={key: NUMBER_PLACEHOLDER})
+        before, _, after = address.rpartition(str(NUMBER_PLACEHOLDER))
+        parts = _addresses[cache_key] = (before, after)
+    return f"{parts[0]}{number}{parts[1]}"

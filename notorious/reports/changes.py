@@ -41,7 +41,7 @@ from django.urls import reverse
 from notorious.markets.history import EditionRecord
 
 from .change_sets import GROUPS, ChangeSets, MarketChange  # noqa: F401 (MarketChange: for callers)
-from .models import Report
+from .models import Listing, Report
 from .turn_sets import TurnSets
 
 # How many of each group a page lists before linking to the group's own pages: with their
@@ -240,6 +240,11 @@ NAMED_FIELDS = ["market__name", "market__slug", "market__kind"] + [
 class NamedTurnSets(TurnSets):
     """An edition's turns for its own page and the home page, which name each market: the
     groups' rows are read without their reasons, quotations and editions."""
+
+    def _to_listings(self):
+        """The edition's listings, without the flag of a section change (`moved`, an EXISTS
+        a row) that no turn group reads: the groups are picked by their stored turns."""
+        return Listing.objects.published().filter(report=self.to_report)
 
     def listings(self, name, count=None):
         rows = super().listings(name, count).select_related(None)

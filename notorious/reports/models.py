@@ -4,8 +4,8 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 
+from notorious.core.addresses import number_url
 from notorious.core.edit_history import EditHistory
 from notorious.core.models import Publishable, PublishableQuerySet
 from notorious.markets.history import EditionRecord, SectionRecord
@@ -192,7 +192,7 @@ class Report(Publishable):
         return self.title or f"The {self.year} edition"
 
     def get_absolute_url(self):
-        return reverse("reports:detail", kwargs={"year": self.year})
+        return number_url("reports:detail", "year", self.year)
 
     def save(self, *args, **kwargs):
         self.slug = str(self.year)

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import DateField
+from django.db.models.expressions import RawSQL
 
+from notorious.core.addresses import number_url
 from notorious.press.models import Article
 
 from .models import Report
@@ -89,6 +92,11 @@ class EditionRow:
     def month(self):
         return self.date if self.date_known else None
 
+    @property
+    def changes_url(self):
+        """The address of the edition's changes page."""
+        return number_url("reports:changes", "year", self.year)
+
 
 def edition_rows(markets=None, articles=None, newest_first=False):
     """Each edition's row and each gap's, in date order: three queries. `markets`: a
@@ -128,22 +136,26 @@ def coverage_by_month(articles, days):
     """{first day of the month: articles published in it} for the months of `days`: one
     query counting each month apart, so that each count reads only that month's range of
     the articles' date index (an index-only scan once the table is vacuumed; one count of
-    all the months together made PostgreSQL read every month's rows from the table)."""
+    all the months together made PostgreSQL read every month's rows from the table). The
+    articles' query is built once, its date range taken from each row of a table of the
+    months (`unnest`), not once a month (at 24 editions, building 24 querysets was a tenth
+    of the timeline's time)."""
     months = sorted({month_bounds(day) for day in days})
     if not months:
         return {}
+    in_month = articles.order_by().filter(
+        published_on__gte=RawSQL("month.start", (), output_field=DateField()),
+        published_on__lt=RawSQL("month.stop", (), output_field=DateField()),
+    )
     try:
-        counts = [
-            articles.order_by()
-            .filter(published_on__gte=start, published_on__lt=end)
-            .values("pk")
-            .query.sql_with_params()
-            for start, end in months
-        ]
+        each, params = in_month.values("pk").query.sql_with_params()
     except EmptyResultSet:  # no article can match (`Article.objects.none()`)
         return {start: 0 for start, _ in months}
-    sql = ", ".join(f"(SELECT count(*) FROM ({each}) AS month)" for each, _ in counts)
+    sql = (
+        f"SELECT month.start, (SELECT count(*) FROM ({each}) AS counted) "
+        "FROM unnest(%s::date[], %s::date[]) AS month (start, stop)"
+    )
+    starts, stops = [start for start, _ in months], [stop for _, stop in months]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {sql}", [param for _, params in counts for param in params])
-        row = cursor.fetchone()
-    return {start: count for (start, _), count in zip(months, row, strict=True)}
+        cursor.execute(sql, [*params, starts, stops])
+        return dict(cursor.fetchall())

@@ -1,11 +1,16 @@
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from notorious.charts import data
 from notorious.core.sharing import absolute_url
+from notorious.core.templatetags.numbers import thousands
 
 register = template.Library()
+
+# A table's cell for a figure the record does not hold (a report's count not stated).
+NOT_RECORDED = "not recorded"
 
 
 @register.inclusion_tag("charts/chart.html")
@@ -19,6 +24,24 @@ def chart(name, record=None, heading_level=2, open=False):
 def company_chart(company, heading_level=2):
     """A company's markets in each edition, with its table, notes and downloads."""
     return {"chart": data.company_chart(company), "heading_level": heading_level}
+
+
+@register.simple_tag
+def chart_table_rows(chart):
+    """The rows of `chart`'s data table, one per edition: its year, then each column's value
+    (with thousands separators: `thousands`) or "not recorded".
+    Written here rather than by the template's loops: the table has a cell per edition and
+    column (432 at 24 editions), and a template spent 20-30 µs on each, most of the charts
+    page's time; here each column's label is escaped once and a cell is one f-string."""
+    labels = [escape(label) for label in chart.columns]
+    rows = []
+    for year, values in chart.rows:
+        cells = "".join(
+            f'<td data-label="{label}">{NOT_RECORDED if value is None else thousands(value)}</td>'
+            for label, (_column, value) in zip(labels, values, strict=True)
+        )
+        rows.append(f'<tr><th scope="row">{escape(year)}</th>{cells}</tr>')
+    return mark_safe("\n".join(rows))
 
 
 # What each kind of share image shows, for its alt text.
