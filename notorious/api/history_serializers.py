@@ -16,14 +16,13 @@ from notorious.markets.history import LISTED, NO_EDITION, NOT_ENTERED, NOT_LISTE
 from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
+from .history_rows import latest_edition_answer, market_history, market_plan, timeline_cell
 from .serializers import (
     AliasesMixin,
     CountryMixin,
     ModelSerializer,
     PageUrlField,
     PublishedSlugField,
-    plain_reader,
-    slug_addresses,
 )
 
 STATE_CHOICES = [
@@ -91,15 +90,6 @@ class TimelineCellSerializer(serializers.Serializer):
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_confirmed(self, cell):
         return cell.confirmed if cell.listed else None
-
-
-def latest_edition_answer(history):
-    """Whether the market is in the latest edition: True, False only when that edition's
-    section is complete, None when it is not known (or there is no edition)."""
-    state = history.latest_state
-    if state == LISTED:
-        return True
-    return False if state == NOT_LISTED else None
 
 
 class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
@@ -190,38 +180,11 @@ class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
         return market_history(market, self.context)
 
     def to_representation(self, market):
-        """What DRF's `to_representation` gives, built in one pass: a page of 50 markets went
-        through DRF's per-field machinery (attribute lookup, method fields, a URL reversal
-        per row for each address) about 1,200 times, half the API list's time at 10,000
-        markets. The fields' own `to_representation` still converts each value, the
-        addresses follow `slug_addresses`, and tests/test_api.py checks the two agree."""
-        history = self.history(market)
-        return {name: value(market, history) for name, value in self.plan()}
-
-    def plan(self):
-        """(field name, how to read it from a market and its history), in `Meta.fields`
-        order; built once per serializer (the list's one child serves every row)."""
+        """What DRF's `to_representation` gives, built in one pass (see `history_rows`)."""
         if not hasattr(self, "_plan"):
-            readers = {
-                "listed_in": lambda market, history: list(history.listed_years),
-                "first_entered_year": lambda market, history: history.first_year,
-                "first_listed_confirmed": lambda market, history: history.first_confirmed,
-                "years_listed": lambda market, history: history.years_listed,
-                "current_run": lambda market, history: history.current_run,
-                "latest_state": lambda market, history: history.latest_state,
-                "in_latest_edition": lambda market, history: latest_edition_answer(history),
-                "timeline": lambda market, history: timeline_cells(history, self._cells),
-            }
-            self._cells = {}
-            addresses = slug_addresses(self, Market, ["api_url", "page_url"])
-            for name, address in addresses.items():
-                readers[name] = address
-            self._plan = [
-                (name, readers.get(name) or plain_reader(field))
-                for name, field in self.fields.items()
-                if not field.write_only
-            ]
-        return self._plan
+            self._plan = market_plan(self)  # once per serializer: the list's child serves all
+        history = self.history(market)
+        return {name: value(market, history) for name, value in self._plan}
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_listed_in(self, market):
@@ -251,43 +214,6 @@ class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
     @extend_schema_field(TimelineCellSerializer(many=True))
     def get_timeline(self, market):
         return [timeline_cell(cell) for cell in self.history(market).cells()]
-
-
-def timeline_cell(cell):
-    """What `TimelineCellSerializer` gives for `cell`, built directly: a page of 50 markets
-    has about 1,200 cells, and a nested serializer per cell was a third of the API list's
-    time (tests/test_api.py checks the two agree)."""
-    listed = cell.listed
-    return {
-        "year": cell.year,
-        "state": cell.state,
-        "status": cell.status if listed else None,
-        "confirmed": cell.confirmed if listed else None,
-        "label": cell.label,
-    }
-
-
-def timeline_cells(history, cells):
-    """`timeline_cell` of each of the history's cells, each kind of cell built once per
-    request: a cell follows from its year, the market's section and its listing's status
-    there (the edition record being the request's), so 50 markets share most of theirs."""
-    statuses, section = history.statuses, history.section
-    timeline = []
-    for year in history.record.span:
-        key = (year, section, statuses.get(year))
-        cell = cells.get(key)
-        if cell is None:
-            cell = cells[key] = timeline_cell(history.cell_in(year))
-        timeline.append(dict(cell))
-    return timeline
-
-
-def market_history(market, context):
-    """The market's listing history against the context's `edition_record`, computed once
-    per market and request (a market's fields and its listings' statuses all read it)."""
-    if not hasattr(market, "_api_history"):
-        market._api_history = market.listing_history(context["edition_record"])
-    return market._api_history
 
 
 class ReportSerializer(ModelSerializer):

@@ -6,13 +6,12 @@ markets they were about half of the page's time. `{% market_list_cells market ce
 status_year %}` gives the same cells, in the same words and markup, in one call.
 """
 
-import html
-
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 
 from notorious.core.country_names import country_name
+from notorious.core.escaping import text
 from notorious.core.models import if_published
 from notorious.core.templatetags.timelines import first_listed, status_tag
 from notorious.markets.models import Kind
@@ -33,8 +32,7 @@ def market_list_cells(market, cell, status_year):
     (when published), first listing, editions listed and, with `status_year`, its status
     in that review (`cell`). `market.history` is its listing history.
 
-    Text is escaped as templates escape it (`text`); `format_html` and Django's `escape`
-    cost several times more a call, and a page makes about 500 of them."""
+    Text is escaped as templates escape it (`core.escaping.text`)."""
     history = market.history
     operator = if_published(market.operator)
     where = text(country_name(market.country) or "—")
@@ -60,13 +58,6 @@ def market_list_cells(market, cell, status_year):
         status_cell(cell, status_year) if status_year else "",
     ]
     return mark_safe(CELL_BREAK.join(cells))
-
-
-def text(value):
-    """`value` as a template's `{{ value }}` shows it: escaped, unless already safe HTML."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def status_cell(cell, status_year):
