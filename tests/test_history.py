@@ -284,26 +284,3 @@ class TestMarketHistoryFromListings:
         assert readers.cell_in(2020).label == "No edition on record"
         assert readers.status_in(2021) == (LISTED, False)
         assert editors_history(market).status_in(2021) == (CONTINUING, True)
-
-
-def test_markets_of_one_record_share_their_alike_cells():
-    # A page of 50 markets draws 1,200 cells; those alike are one cell, built once.
-    shared = record((2018, 2019, 2021), incomplete=(2019,))
-    first = compute_history(shared, "online", [2018, 2021])
-    second = compute_history(shared, "online", [2021])
-
-    assert [(cell.year, cell.state) for cell in second.cells()] == [
-        (2018, NOT_LISTED),
-        (2019, NOT_ENTERED),
-        (2020, NO_EDITION),
-        (2021, LISTED),
-    ]
-    assert first.cell_in(2019) is second.cell_in(2019)
-    assert first.cell_in(2021).status != second.cell_in(2021).status  # listed; new
-    assert [cell.state for cell in first.cells()] == [
-        first.state_in(year) for year in (2018, 2019, 2020, 2021)
-    ]
-    # Another record is another set of cells: 2019 complete there.
-    assert compute_history(record((2018, 2019, 2021)), "online", []).cell_in(2019).state == (
-        NOT_LISTED
-    )

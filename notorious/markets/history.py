@@ -129,32 +129,6 @@ class EditionRecord:
     def is_complete(self, year, section):
         return (year, section) in self._complete_sections
 
-    def unlisted_state(self, year, section):
-        """What may be said of a market of `section` in `year` when no listing of it is
-        entered: NO_EDITION, NOT_LISTED (the section is complete) or NOT_ENTERED."""
-        if not self.has_edition(year):
-            return NO_EDITION
-        return NOT_LISTED if self.is_complete(year, section) else NOT_ENTERED
-
-    @cached_property
-    def _cells(self):
-        return {}
-
-    def cell(self, year, section, status=None):
-        """The `Cell` of a market of `section` in `year`, where its listing has `status`
-        ((status, confirmed); None when not listed). It follows from these and the record
-        alone, and a cell never changes: each is built once per record and shared (a page
-        of 50 markets has 1,200 cells, most of them alike)."""
-        key = (year, section, status)
-        cell = self._cells.get(key)
-        if cell is None:
-            if status is None:
-                cell = Cell(year, self.unlisted_state(year, section))
-            else:
-                cell = Cell(year, LISTED, *status)
-            self._cells[key] = cell
-        return cell
-
     def complete_through(self, year, section):
         """Every edition from USTR's first list to `year` is on record and complete."""
         return all(self.is_complete(each, section) for each in range(FIRST_EDITION_YEAR, year + 1))
@@ -331,11 +305,13 @@ class ListingHistory:
     def state_in(self, year):
         if year in self.statuses:
             return LISTED
-        return self.record.unlisted_state(year, self.section)
+        if not self.record.has_edition(year):
+            return NO_EDITION
+        return NOT_LISTED if self.record.is_complete(year, self.section) else NOT_ENTERED
 
     def cell_in(self, year):
         """The cell for `year`: what may be said of the market in that edition."""
-        return self.record.cell(year, self.section, self.statuses.get(year))
+        return Cell(year, self.state_in(year), *self.status_in(year))
 
     def status_in(self, year):
         """(status, confirmed) of the listing in `year`, or ("", True) when not listed."""
