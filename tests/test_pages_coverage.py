@@ -81,6 +81,29 @@ def test_list_newest_first_with_credits(client, coverage):
     assert "Draft piece" not in text
 
 
+def test_each_item_shows_its_text_and_only_published_entries(client, db):
+    make_article(
+        "Fakes & <fraud> 假货",
+        language="zh",
+        outlet=make_outlet("Draft Paper", is_published=False),
+        republishes=make_outlet("Draft Wire", is_published=False),
+        markets=[make_market("Open Shop"), make_market("Hidden Shop", is_published=False)],
+        summary="**Bold** claim " + "word " * 60,
+    )
+
+    page = client.get(LIST).content.decode()
+    item = page.split('<li class="article-item">', 1)[1].split("</li>", 1)[0]
+
+    # Escaped, marked with its language; a draft outlet, credit or market is not named.
+    assert 'lang="zh">Fakes &amp; &lt;fraud&gt; 假货</a>' in item
+    assert "Outlet not recorded" in item and "date not recorded" in item
+    assert "Draft" not in item and "republishes" not in item and "Hidden Shop" not in item
+    assert '<p class="meta">About: <a href="/markets/open-shop/">Open Shop</a></p>' in item
+    # The summary as plain text, its first 45 words.
+    summary = item.split('<p class="summary" lang="zh">', 1)[1].split("</p>", 1)[0]
+    assert summary == "Bold claim " + "word " * 43 + "…"
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -12,6 +13,7 @@ from django_countries.fields import Country
 
 from notorious.core.country_names import country_name
 from notorious.figures.models import About
+from notorious.markets.models import Market
 from notorious.reports.models import Report
 from tests.factories import (
     list_market,
@@ -85,6 +87,46 @@ def test_list_shows_every_published_market_with_first_year_and_count(client, mar
     assert (rows["Taobao"].first_year, rows["Taobao"].years_listed) == (2018, 4)
     assert (rows["WeChat"].first_year, rows["WeChat"].years_listed) == (2019, 2)
     assert rows["Cyberlocker"].first_year is None
+
+
+def test_each_row_shows_the_market_as_recorded(client, markets):
+    hidden = make_company("Hidden Owner", is_published=False)
+    make_market("Bits & <Pieces>", operator=hidden, category="", country="")
+
+    page = client.get(LIST).content.decode()
+    row = page.split('data-label="Market"><a href="/markets/bits-pieces/">', 1)[1]
+    row = row.split("</tr>", 1)[0]
+
+    # The name escaped; a draft operator not named; what is not recorded said so.
+    assert row.startswith("Bits &amp; &lt;Pieces&gt;</a></th>")
+    assert '<td data-label="Category">Category not recorded</td>' in row
+    assert '<td data-label="Country">—</td>' in row
+    assert '<td data-label="Operated by"><span class="muted">not recorded</span></td>' in row
+    assert "Hidden Owner" not in page
+    assert '<td data-label="Country">China <span class="muted">(Beijing)</span></td>' in page
+    assert '<td data-label="Operated by"><a href="/companies/tencent/">Tencent</a></td>' in page
+    # No edition before 2018 is on record: four is the least it was listed in.
+    at_least_four = '<span class="muted">at least</span> 4</td>'
+    assert f'<td data-label="Editions listed" class="num">{at_least_four}' in page
+
+
+def test_a_first_listing_said_by_its_source_is_read_from_its_own_index(db):
+    market = make_market("Shop")
+    make_listing(market, make_report(2019), source_says_first=True)
+    make_listing(market, make_report(2020))
+    make_listing(market, make_report(2021), source_says_first=True, is_published=False)
+
+    markets = Market.objects.filter(pk=market.pk).with_history_listings()
+    assert [(m.history_years, m.history_said_first) for m in markets] == [([2019, 2020], [2019])]
+    sql, params = markets.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # As on a table too big to read or to visit row by row: can an index alone answer
+        # the probe of a market's said-first listings?
+        for method in ("seqscan", "indexscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using listing_said_first" in plan, plan
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,9 @@ Full-text on the generated vectors, trigram typo tolerance, ranking, highlightin
 ts_headline and websearch syntax, on PostgreSQL as in production.
 """
 
+import datetime
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,15 +16,19 @@ from hypothesis import strategies as st
 
 from notorious import search as search_module
 from notorious.companies.models import Company
+from notorious.core.search import first_keys
 from notorious.press.models import Article
+from notorious.reports.models import Report
 from notorious.search import search
 from notorious.search_text import clean_query
 from tests.factories import (
     list_market,
     make_article,
     make_company,
+    make_listing,
     make_market,
     make_outlet,
+    make_report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +173,97 @@ def test_summary_html_is_escaped_in_snippets(client, world):
     # ts_headline drops the markup; what is left is escaped.
     assert "<script>" not in page
     assert "<mark>watches</mark>" in page
+
+
+def result_items(page, group):
+    """The text of each result of a group (`companies`, `markets`, `coverage`), tags
+    stripped and spaces collapsed."""
+    section = page.split(f'id="{group}"', 1)[1].split("</section>", 1)[0]
+    items = section.split('<li class="result">')[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item.split("</li>")[0]).split()) for item in items]
+
+
+def test_each_market_result_says_what_its_listings_show(client):
+    make_report(2019, online_all_entered=True)
+    make_report(2020, online_all_entered=True)
+    make_report(2021)  # incomplete: the latest edition
+    first = make_market("Bazaar First")
+    for year in (2019, 2020):
+        make_listing(first, Report.objects.get(year=year), source_says_first=year == 2019)
+    list_market(make_market("Bazaar Latest"), 2020, 2021)
+    list_market(make_market("Bazaar Once"), 2021)
+    make_market("Bazaar Never")
+
+    said = market_results(client, "bazaar")
+
+    assert (
+        "Listed in at least 2 editions on record, first in the 2019 review; not among the "
+        "listings entered for the latest edition, which is incomplete." in said["First"]
+    )
+    assert (
+        "Listed in at least 2 editions on record, first entered from the 2020 review "
+        "(earlier editions are incomplete), and in the latest." in said["Latest"]
+    )
+    assert "Listed in at least 1 edition on record, first entered from the 2021" in said["Once"]
+    assert "No listing of it is entered yet." in said["Never"]
+
+
+def test_market_results_of_complete_editions_state_their_counts(client):
+    make_report(2006, online_all_entered=True)  # USTR's first list
+    make_report(2007, online_all_entered=True)
+    list_market(make_market("Bazaar Early"), 2006)
+    list_market(make_market("Bazaar Both"), 2006, 2007)
+    make_market("Bazaar Never")
+
+    said = market_results(client, "bazaar")
+
+    assert (
+        "Listed in 1 edition on record, first in the 2006 review; not in the latest edition."
+        in said["Early"]
+    )
+    assert (
+        "Listed in 2 editions on record, first in the 2006 review, and in the latest."
+        in (said["Both"])
+    )
+    assert "Not listed in any edition." in said["Never"]
+
+
+def market_results(client, query):
+    """Each market result's text, by the second word of its name."""
+    items = result_items(get_search(client, query).content.decode(), "markets")
+    return {item.split(" ", 2)[1]: item for item in items}
+
+
+def test_each_coverage_result_names_its_published_outlets_and_date(client):
+    wire = make_outlet("Wire Service")
+    make_article(
+        "Counterfeit shoes seized",
+        outlet=make_outlet("Daily Paper"),
+        republishes=wire,
+        published_on=datetime.date(2022, 3, 4),
+    )
+    make_article("Counterfeit bags seized", outlet=make_outlet("Draft Paper", is_published=False))
+    make_article("Counterfeit 假货 seized", language="zh", published_on=datetime.date(2021, 1, 2))
+
+    page = get_search(client, "seized").content.decode()
+    items = {item.split(" ")[1]: item for item in result_items(page, "coverage")}
+
+    assert items["shoes"].endswith("Daily Paper, 4 March 2022 (republishing Wire Service)")
+    assert '<time datetime="2022-03-04">4 March 2022</time>' in page
+    assert items["bags"].endswith("Counterfeit bags seized")  # the draft outlet is not named
+    assert "Draft Paper" not in page
+    assert items["假货"].endswith("2 January 2021")
+    assert '<a class="result-title" href="/coverage/counterfeit-seized/" lang="zh">' in page
+
+
+def test_first_keys_of_one_scan_read_only_the_keys(world):
+    keys = Article.objects.order_by().values("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        found = first_keys([keys], 5)
+
+    assert found == sorted(Article.objects.values_list("pk", flat=True))
+    assert '"press_article"."headline"' not in queries.captured_queries[0]["sql"]
 
 
 # --- Drafts -------------------------------------------------------------------------------

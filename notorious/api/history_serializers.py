@@ -16,6 +16,7 @@ from notorious.markets.history import LISTED, NO_EDITION, NOT_ENTERED, NOT_LISTE
 from notorious.markets.models import Market
 from notorious.reports.models import Listing, Report
 
+from .history_rows import latest_edition_answer, market_history, market_plan, timeline_cell
 from .serializers import (
     AliasesMixin,
     CountryMixin,
@@ -89,15 +90,6 @@ class TimelineCellSerializer(serializers.Serializer):
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_confirmed(self, cell):
         return cell.confirmed if cell.listed else None
-
-
-def latest_edition_answer(history):
-    """Whether the market is in the latest edition: True, False only when that edition's
-    section is complete, None when it is not known (or there is no edition)."""
-    state = history.latest_state
-    if state == LISTED:
-        return True
-    return False if state == NOT_LISTED else None
 
 
 class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
@@ -187,6 +179,13 @@ class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
     def history(self, market):
         return market_history(market, self.context)
 
+    def to_representation(self, market):
+        """What DRF's `to_representation` gives, built in one pass (see `history_rows`)."""
+        if not hasattr(self, "_plan"):
+            self._plan = market_plan(self)  # once per serializer: the list's child serves all
+        history = self.history(market)
+        return {name: value(market, history) for name, value in self._plan}
+
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_listed_in(self, market):
         return list(self.history(market).listed_years)
@@ -215,28 +214,6 @@ class MarketSerializer(CountryMixin, AliasesMixin, ModelSerializer):
     @extend_schema_field(TimelineCellSerializer(many=True))
     def get_timeline(self, market):
         return [timeline_cell(cell) for cell in self.history(market).cells()]
-
-
-def timeline_cell(cell):
-    """What `TimelineCellSerializer` gives for `cell`, built directly: a page of 50 markets
-    has about 1,200 cells, and a nested serializer per cell was a third of the API list's
-    time (tests/test_api.py checks the two agree)."""
-    listed = cell.listed
-    return {
-        "year": cell.year,
-        "state": cell.state,
-        "status": cell.status if listed else None,
-        "confirmed": cell.confirmed if listed else None,
-        "label": cell.label,
-    }
-
-
-def market_history(market, context):
-    """The market's listing history against the context's `edition_record`, computed once
-    per market and request (a market's fields and its listings' statuses all read it)."""
-    if not hasattr(market, "_api_history"):
-        market._api_history = market.listing_history(context["edition_record"])
-    return market._api_history
 
 
 class ReportSerializer(ModelSerializer):

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from notorious.companies.models import Company
+from notorious.core.addresses import PLACEHOLDER, SLUG
 from notorious.core.country_names import country_name
 from notorious.core.models import if_published
 from notorious.core.sharing import absolute_url
@@ -70,6 +71,43 @@ class PublishedSlugField(serializers.SlugRelatedField):
     def to_representation(self, obj):
         entry = if_published(obj)
         return getattr(entry, self.slug_field) if entry else None
+
+
+def plain_reader(field):
+    """A function giving what `field` (bound to its serializer) gives for an instance, as
+    DRF's `Serializer.to_representation` does it (a missing value is null), for a
+    serializer that builds its rows in one pass."""
+
+    def read(instance, *_ignored):
+        value = field.get_attribute(instance)
+        return None if value is None else field.to_representation(value)
+
+    return read
+
+
+def slug_addresses(serializer, model, names):
+    """For address fields (`names`) of `serializer` that depend on an entry's slug alone:
+    {name: function giving the field's value for an entry}. Each field gives the address of
+    a stand-in entry once (its own reversal and absolute form, for this request); an
+    entry's address is that with its slug put in, as `core.addresses.slug_url` does for
+    pages. A slug `reverse` might write differently goes through the field itself."""
+    stand_in = model(pk=0, slug=PLACEHOLDER)
+    readers = {}
+    for name in names:
+        field = serializer.fields[name]
+        before, found, after = str(field.to_representation(stand_in)).partition(PLACEHOLDER)
+        if not found or PLACEHOLDER in after:
+            readers[name] = plain_reader(field)
+            continue
+
+        def read(entry, *_ignored, field=field, before=before, after=after):
+            slug = entry.slug
+            if SLUG.fullmatch(slug):
+                return f"{before}{slug}{after}"
+            return field.to_representation(entry)
+
+        readers[name] = read
+    return readers
 
 
 @extend_schema_field(OpenApiTypes.URI)

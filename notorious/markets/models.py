@@ -38,6 +38,9 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
+CATEGORY_LABELS = dict(Category.choices)
+
+
 class MarketQuerySet(AliasedQuerySet):
     """Markets, and the facts their published listings give them.
 
@@ -245,7 +248,9 @@ class Market(Aliased, Publishable):
     @property
     def category_label(self):
         """The category as readers see it; some sources do not say what kind of market it is."""
-        return self.get_category_display() or "Category not recorded"
+        # What `get_category_display` gives, from a dict made once: that method rebuilds
+        # the field's choices on every call (a page of 50 markets called it 50 times).
+        return CATEGORY_LABELS.get(self.category, self.category) or "Category not recorded"
 
     @property
     def domain_list(self):

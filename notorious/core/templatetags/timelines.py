@@ -176,3 +176,32 @@ def first_listed(history):
     if history.complete_count:
         return mark_safe('<span class="muted">never</span>')
     return mark_safe('<span class="muted">none entered</span>')
+
+
+@register.simple_tag
+def listing_summary(history):
+    """A market's listings in one sentence, for a search result: how many editions name it
+    (at least that many while the count is not known complete), its first listing (as a
+    fact, or the first entered), and the latest edition; or that none is entered. In
+    Python: a page of results read the history's properties a dozen times a market."""
+    first = history.first_year
+    if not first:
+        return (
+            "Not listed in any edition."
+            if history.complete_count
+            else ("No listing of it is entered yet.")
+        )
+    count = history.years_listed
+    at_least = "" if history.complete_count else "at least "
+    editions = "edition" if count == 1 else "editions"
+    if history.first_confirmed:
+        since = f"first in the {first} review"
+    else:
+        since = f"first entered from the {first} review (earlier editions are incomplete)"
+    if history.in_latest_edition:
+        latest = ", and in the latest"
+    elif history.latest_state == "not_listed":
+        latest = "; not in the latest edition"
+    else:
+        latest = "; not among the listings entered for the latest edition, which is incomplete"
+    return f"Listed in {at_least}{count} {editions} on record, {since}{latest}."
