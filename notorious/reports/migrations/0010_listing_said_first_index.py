@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("markets", "0009_history_corrections"),
-        ("reports", "0008_history_corrections"),
+        ("reports", "0009_listing_groups"),
     ]
 
     operations = [
