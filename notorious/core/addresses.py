@@ -17,29 +17,30 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 PLACEHOLDER = "slug-in-address"
 NUMBER_PLACEHOLDER = 918273645
 
-_addresses = {}  # (URL name, script prefix, URLconf) -> (before the slug, after it)
+_addresses = {}  # (URL name, keyword, script prefix, URLconf) -> (before the value, after it)
+
+
+def _address(name, key, placeholder, value):
+    """The address `reverse` gives `name` with `value` as its one keyword `key`: reversed
+    once per process (and script prefix) with `placeholder`, whose place the value takes."""
+    cache_key = (name, key, get_script_prefix(), get_urlconf())
+    parts = _addresses.get(cache_key)
+    if parts is None:
+        address = reverse(name, kwargs={key: placeholder})
+        before, _, after = address.rpartition(str(placeholder))
+        parts = _addresses[cache_key] = (before, after)
+    return f"{parts[0]}{value}{parts[1]}"
 
 
 def slug_url(name, slug):
     """`reverse(name, kwargs={"slug": slug})`, for a URL `name` taking one `<slug:slug>`."""
     if not SLUG.fullmatch(str(slug)):
         return reverse(name, kwargs={"slug": slug})
-    key = (name, get_script_prefix(), get_urlconf())
-    parts = _addresses.get(key)
-    if parts is None:
-        before, _, after = reverse(name, kwargs={"slug": PLACEHOLDER}).partition(PLACEHOLDER)
-        parts = _addresses[key] = (before, after)
-    return f"{parts[0]}{slug}{parts[1]}"
+    return _address(name, "slug", PLACEHOLDER, slug)
 
 
 def number_url(name, key, number):
     """`reverse(name, kwargs={key: number})`, for a URL `name` taking one `<int:key>`."""
     if type(number) is not int or number < 0:
         return reverse(name, kwargs={key: number})
-    cache_key = (name, key, get_script_prefix(), get_urlconf())
-    parts = _addresses.get(cache_key)
-    if parts is None:
-        address = reverse(name, kwargs={key: NUMBER_PLACEHOLDER})
-        before, _, after = address.rpartition(str(NUMBER_PLACEHOLDER))
-        parts = _addresses[cache_key] = (before, after)
-    return f"{parts[0]}{number}{parts[1]}"
+    return _address(name, key, NUMBER_PLACEHOLDER, number)
