@@ -104,6 +104,37 @@ def test_each_item_shows_its_text_and_only_published_entries(client, db):
     assert summary == "Bold claim " + "word " * 43 + "…"
 
 
+def test_a_profile_short_list_item_is_escaped_and_names_only_published_entries(client, db):
+    market = make_market("Open Shop")
+    make_article(
+        "Fakes & <fraud> 假货",
+        language="zh",
+        outlet=make_outlet("Draft Paper", is_published=False),
+        republishes=make_outlet("Draft Wire", is_published=False),
+        markets=[market],
+    )
+    make_article(
+        "Dated piece",
+        outlet=make_outlet("Radio <Example>"),
+        republishes=make_outlet("TSF"),
+        published_on=datetime.date(2022, 3, 2),
+        markets=[market],
+    )
+
+    page = client.get(market.get_absolute_url()).content.decode()
+    items = [item.split("</li>", 1)[0] for item in page.split('<li class="article-item">')[1:]]
+
+    assert len(items) == 2
+    dated, undated = items
+    assert ">Dated piece</a>" in dated
+    assert '<a href="/coverage/outlets/radio-example/">Radio &lt;Example&gt;</a>' in dated
+    assert '<time datetime="2022-03-02">2 March 2022</time>' in dated
+    assert 'republishes a story by <a href="/coverage/outlets/tsf/">TSF</a>' in dated
+    assert 'lang="zh">Fakes &amp; &lt;fraud&gt; 假货</a>' in undated
+    assert "Outlet not recorded · date not recorded" in undated
+    assert "Draft" not in undated and "republishes" not in undated
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
