@@ -231,7 +231,8 @@ def test_threads_converting_at_once_get_their_own_text():
 
 def test_plain_lines_skip_the_converter_and_give_what_it_gives():
     """A summary in plain words (one line, no Markdown, entity or HTML character) is its own
-    plain text; every text, plain or not, gives what the converter and sanitiser give."""
+    plain text, and its HTML a paragraph of itself; every text, plain or not, gives what the
+    converter and sanitiser give."""
     pieces = [
         "word",
         "Alibaba's",
@@ -265,6 +266,9 @@ def test_plain_lines_skip_the_converter_and_give_what_it_gives():
         "café",
         "\u3000",
         "\u00a0",
+        "\u2028",
+        "\u200b",
+        "\ufeff",
         "http://example.org/",
     ]
     rng = random.Random(11)
@@ -273,5 +277,6 @@ def test_plain_lines_skip_the_converter_and_give_what_it_gives():
     plain = 0
     for text in texts:
         assert markdown_to_text(text) == markup.converted_to_text(text), repr(text)
+        assert render_markdown(text) == markup.converted_to_html(text), repr(text)
         plain += markup.is_plain_line(text)
     assert 100 < plain < len(texts) - 100  # both ways were taken, often

@@ -83,6 +83,16 @@ def render_markdown(text):
     """Markdown text to sanitised HTML, marked safe for templates. Empty text gives ""."""
     if not text:
         return mark_safe("")
+    text = str(text)
+    if is_plain_line(text) and text == text.rstrip() and PLAIN_HTML_SAFE.fullmatch(text):
+        # What converting and sanitising it gives, without either: a paragraph of itself,
+        # with nothing to escape (`is_plain_line`: no markup, entity or tag character).
+        return mark_safe(f"<p>{text}</p>")
+    return converted_to_html(text)
+
+
+def converted_to_html(text):
+    """`render_markdown` by way of the converter and the sanitiser, whatever the text."""
     return mark_safe(sanitise(markdown_to_html(text)))  # sanitised just here
 
 
@@ -110,6 +120,12 @@ def converted_to_text(text):
 # (a tenth of its time, for nothing).
 MARKUP_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\\`*_\[\]<>&!#]")
 BLOCK_START = re.compile(r"\s|[-+=>]|\d+[.)]")
+
+
+# For `render_markdown`'s shortcut, nor a character the sanitiser writes as an entity (a
+# no-break space) or that Markdown treats as a line break; nor (tested there) any space at
+# the end, which Markdown trims or keeps by rules of its own.
+PLAIN_HTML_SAFE = re.compile(r"[^\u00a0\u2028\u2029]*")
 
 
 def is_plain_line(text):

@@ -121,6 +121,19 @@ def _counted(listings):
     return columns.values("pk", "source_says_first", "market__kind", *flags)[:UNBOUNDED]
 
 
+# What a change shows of its listing and market (`MarketChange`, `{% change_item %}`).
+CHANGE_FIELDS = [
+    "report_id",
+    "market_id",
+    "section",
+    "reasons",
+    "quotation",
+    "quotation_page",
+    "market__name",
+    "market__slug",
+]
+
+
 class ChangeSets:
     """The changes from the year `from_year` to the edition `to_report` as SQL: each group a
     queryset of listings (`listings(name)`), all counted in two queries (`counts`).
@@ -192,9 +205,10 @@ class ChangeSets:
         return counts
 
     def listings(self, name, count=None):
-        """The group `name`'s listings (each with its market, operator and edition), in
-        market-name order; `last_from_year` for a returning market. `count`, the group's
-        size from `counts` if known, picks the quicker query (an extra one when small)."""
+        """The group `name`'s listings (what a change shows of each and of its market,
+        `CHANGE_FIELDS`), in market-name order; `last_from_year` for a returning market.
+        `count`, the group's size from `counts` if known, picks the quicker query (an extra
+        one when small)."""
         source = self._to_listings() if name in TO_GROUPS else self._from_listings()
         members = source.filter(self.conditions[name])
         if count is not None and count <= FEW:
@@ -204,8 +218,13 @@ class ChangeSets:
             # entered of 5,000 listings: 217 ms at 10,000 markets, under load).
             ids = members.order_by().values_list("pk", flat=True)[:UNBOUNDED]
             members = Listing.objects.filter(pk__in=list(ids))
-        listings = members.select_related("market__operator", "report").order_by(
-            "market__name", "market__pk"
+        # Only what a change's item shows (`{% change_item %}`): the markets' search vectors,
+        # descriptions and operators, and the edition joined again on every row, were most
+        # of what this read. The edition is put back by `changes`, from the record.
+        listings = (
+            members.select_related("market")
+            .only(*CHANGE_FIELDS)
+            .order_by("market__name", "market__pk")
         )
         if name in ("returning", "entered_again"):
             earlier = (
@@ -228,6 +247,10 @@ class ChangeSets:
     def changes(self, name, listings):
         """`listings` of the group `name` as MarketChanges (one query for a section change)."""
         listings = list(listings)
+        editions = {edition.pk: edition for edition in [*self.record.editions, self.to_report]}
+        for listing in listings:
+            if listing.report_id in editions:  # else read on demand, as before
+                listing.report = editions[listing.report_id]
         previous = self.previous_sections(listings) if name == "section_changed" else {}
         return [
             MarketChange(

@@ -231,8 +231,9 @@ def compare_editions(from_report, to_report, record=None, shown=None, more_url=N
 
 
 # What an edition's page and the home page show of each market in its turns: its name,
-# linked, and its operator's when published.
-NAMED_FIELDS = ["market__name", "market__slug", "market__kind"] + [
+# linked, and its operator's when published (and the listing's edition, which `changes`
+# sets from the record).
+NAMED_FIELDS = ["report_id", "market__name", "market__slug", "market__kind"] + [
     f"market__operator__{name}" for name in ("name", "slug", "is_published")
 ]
 
