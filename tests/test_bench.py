@@ -94,6 +94,20 @@ def test_server_times_are_gunicorns_own_for_that_page_only(tmp_path):
     assert measure.percentile([], 0.5) is None
 
 
+def test_the_one_connection_run_counts_only_its_own_requests(tmp_path):
+    """A slow page's requests from the many-connection run before it can be logged after
+    it ended: the one connection's percentiles take only the requests it sent."""
+    log = tmp_path / "server.log"
+    agent = measure.SINGLE_AGENT
+    log.write_text(
+        ' "GET /reports/2041/ HTTP/1.0" 200 5120 317ms "-" aaa1\n'
+        f' "GET /reports/2041/ HTTP/1.0" 200 5120 97ms "{agent}" aaa2\n'
+        f' "GET /reports/2041/ HTTP/1.0" 200 5120 99ms "{agent}" aaa3\n'
+    )
+    assert measure.server_times(log, 0, "/reports/2041/", agent) == [(97, 200), (99, 200)]
+    assert len(measure.server_times(log, 0, "/reports/2041/")) == 3
+
+
 def test_a_run_waits_for_the_requests_its_client_gave_up_on(tmp_path):
     """wrk leaves requests unfinished when its time is up; gunicorn serves them anyway, and
     the next run must not pay for them."""
