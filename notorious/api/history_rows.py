@@ -79,5 +79,6 @@ def timeline_cells(history, cells):
         cell = cells.get(key)
         if cell is None:
             cell = cells[key] = timeline_cell(history.cell_in(year))
-        timeline.append(dict(cell))
+        # Shared, not copied: the rows are only rendered (a page of 50 has 1,200 cells).
+        timeline.append(cell)
     return timeline

@@ -5,6 +5,7 @@ when published: a draft operator, outlet or edition is never named. Markets, edi
 listings, whose fields rest on the listing histories, are in `history_serializers`.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -77,12 +78,39 @@ def plain_reader(field):
     """A function giving what `field` (bound to its serializer) gives for an instance, as
     DRF's `Serializer.to_representation` does it (a missing value is null), for a
     serializer that builds its rows in one pass."""
+    column = model_column(field)
+    if column is not None:
+        # A column of the row itself: read as DRF's `get_attribute` would find it, without
+        # its general walk (dotted sources, dictionaries, callables, missing relations),
+        # which a page of 50 markets took 700 times.
+        convert = field.to_representation
+
+        def read_column(instance, *_ignored):
+            value = getattr(instance, column)
+            return None if value is None else convert(value)
+
+        return read_column
 
     def read(instance, *_ignored):
         value = field.get_attribute(instance)
         return None if value is None else field.to_representation(value)
 
     return read
+
+
+def model_column(field):
+    """The attribute `field` reads when its source is one concrete, non-relation column of
+    its serializer's model; None otherwise."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 1:
+        return None
+    try:
+        model_field = model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not model_field.concrete or model_field.is_relation:
+        return None
+    return model_field.attname
 
 
 def slug_addresses(serializer, model, names):
