@@ -10,6 +10,7 @@ from notorious.core.paging import InvalidPage, Shortlist, coverage_url, page_pro
 from notorious.core.sharing import normalised_query, with_query
 from notorious.core.views import PublishedDetailView
 from notorious.markets.history import history_of_listings
+from notorious.press.edition_article_count import stored_count
 
 from .change_sets import GROUPS
 from .changes import compare_editions, edition_turns
@@ -73,7 +74,8 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
         return self.get_download_source().filter(report=self.get_object())
 
     def get_queryset(self):
-        return super().get_queryset().with_entered_counts()
+        # The count of its coverage as stored (None for an edition without a row yet).
+        return super().get_queryset().with_entered_counts().annotate(coverage_count=stored_count())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,6 +90,7 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
             coverage=Shortlist(
                 report.articles.published().newest_first().select_related("outlet", "republishes"),
                 coverage_url(report=report.year),
+                count=report.coverage_count,
             ),
             figures=report.figures.published().for_lists(),
             # Each page of the sections' listings is a page of its own.
