@@ -3,12 +3,16 @@ edition_rows.py): the same markup, byte for byte, as the template that wrote the
 for every kind of row (a quotation and its page, a city, a draft operator, Markdown and
 markup in the reasons, long texts cut, no reasons, a market not yet listed)."""
 
+import datetime
+
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
+from notorious.press.models import Article
 from notorious.reports.models import Report
 from notorious.reports.views import ReportDetailView
-from tests.factories import make_company, make_listing, make_market, make_report
+from tests.factories import make_article, make_company, make_listing, make_market, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +94,19 @@ def test_the_edition_page_shows_its_rows(client):
     assert page.count('<td data-label="Why it is named" class="reasons">') == 4
     assert 'class="reasons">Sells fakes &amp; widely.' in page
     assert '<span class="muted">(São Paulo)</span>' in page
+
+
+def test_the_coverage_items_dates_are_cached_by_language(client):
+    """An article's date is written once per day and language (`coverage_items.dated`):
+    a page in one language never shows another's month names."""
+    report = make_report(2021)
+    make_article("Dated", reports=[report], published_on=datetime.date(2024, 3, 5))
+    item = Template("{% load coverage_items %}{% article_item article %}")
+    article = Article.objects.get(headline="Dated")
+    with translation.override("fr"):
+        assert "5 mars 2024</time>" in item.render(Context({"article": article}))
+    english = item.render(Context({"article": article}))
+    assert '<time datetime="2024-03-05">5 March 2024</time>' in english
+    assert '<time datetime="2024-03-05">5 March 2024</time>' in (
+        client.get("/reports/2021/").content.decode()
+    )
