@@ -6,7 +6,9 @@ markup in the reasons, long texts cut, no reasons, a market not yet listed)."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from notorious.press.models import Article
@@ -110,3 +112,18 @@ def test_the_coverage_items_dates_are_cached_by_language(client):
     assert '<time datetime="2024-03-05">5 March 2024</time>' in (
         client.get("/reports/2021/").content.decode()
     )
+
+
+def test_the_edition_page_reads_the_edition_record_once(client):
+    """The editions chart draws from the record the page read for its rows."""
+    make_rows()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/reports/2021/").content.decode()
+    record_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"reports_entry_counts"' in q["sql"]
+        and 'ORDER BY "reports_report"."year" ASC' in q["sql"]
+    ]
+    assert len(record_reads) == 1, record_reads
+    assert "Markets named in each edition, by section" in page

@@ -93,6 +93,8 @@ class ReportDetailView(DownloadMixin, PublishedDetailView):
                 count=report.coverage_count,
             ),
             figures=report.figures.published().for_lists(),
+            # The editions chart draws from the same record, not a second read of it.
+            record=record,
             # Each page of the sections' listings is a page of its own.
             canonical_path=with_query(
                 report.get_absolute_url(), normalised_query(self.request.GET, ["page"])
