@@ -2,6 +2,7 @@
 equal to a count made now after every kind of write, checked by the data check, repaired
 by `recount_coverage`, and the count the edition's page states."""
 
+import datetime
 import io
 import threading
 
@@ -114,10 +115,23 @@ def test_a_missing_count_is_counted_live_then_stored_again(client):
     assert assert_counts_true() == {report.pk: 2}
 
 
+def test_a_long_coverage_without_a_stored_count_is_counted_live(client):
+    report = make_report(2020)
+    link_many(report, SHORTLIST_LENGTH + 2)
+    EditionArticleCount.objects.all().delete()
+    coverage = client.get("/reports/2020/").context["coverage"]
+    assert (len(coverage), coverage.count) == (SHORTLIST_LENGTH, SHORTLIST_LENGTH + 2)
+
+
 def link_many(report, count, published=True):
     """`count` articles linked to `report`, made in two statements."""
     articles = Article.objects.bulk_create(
-        Article(headline=f"Bulk {i}", slug=f"bulk-{i}", is_published=published)
+        Article(
+            headline=f"Bulk {i}",
+            slug=f"bulk-{i}",
+            is_published=published,
+            published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=i % 40),
+        )
         for i in range(count)
     )
     Article.reports.through.objects.bulk_create(
@@ -133,6 +147,7 @@ def test_the_edition_page_states_the_stored_count(client):
     response = client.get("/reports/2020/")
     coverage = response.context["coverage"]
     assert (len(coverage), coverage.count) == (SHORTLIST_LENGTH, SHORTLIST_LENGTH + 5)
+    assert list(coverage) == list(report.articles.published().newest_first()[:SHORTLIST_LENGTH])
     assert f'Coverage of this edition <span class="count">({SHORTLIST_LENGTH + 5})' in (
         response.content.decode()
     )
