@@ -41,14 +41,20 @@ class Shortlist:
     """The first SHORTLIST_LENGTH of `queryset` (newest first, say) and how many there are
     in all (a count in SQL, so the page states the whole), with the address of the list
     page holding all of them (`more_url`, or "" when there is none). Iterates over the
-    entries shown; `count` is the whole; `more` whether some are left out."""
+    entries shown; `count` is the whole; `more` whether some are left out.
 
-    def __init__(self, queryset, more_url="", length=None):
+    `count`, when the caller knows it (a count the database keeps, say), is the whole
+    instead of a count of `queryset`: it must be the count of exactly `queryset`."""
+
+    def __init__(self, queryset, more_url="", length=None, count=None):
         length = length or SHORTLIST_LENGTH
         self.entries = list(queryset[:length])
         # Fewer than asked for is all there are: no second query to count them (most
         # entries' shortlists are short, and an uncached page pays for every query).
-        self.count = len(self.entries) if len(self.entries) < length else queryset.count()
+        if len(self.entries) < length:
+            self.count = len(self.entries)
+        else:
+            self.count = queryset.count() if count is None else count
         self.more_url = more_url
 
     @property

@@ -17,6 +17,7 @@ from notorious.markets.models import Market
 from notorious.reports.models import Report
 
 from .article_count import ArticleCount  # noqa: F401 (the model, registered with the app)
+from .edition_article_count import EditionArticleCount  # noqa: F401 (the model, as above)
 
 
 class Outlet(Aliased, Publishable):

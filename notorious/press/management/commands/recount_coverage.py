@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand
 
-from notorious.press.article_count import recount
+from notorious.press import article_count, edition_article_count
 
 
 class Command(BaseCommand):
     help = (
-        "Count the published articles again and store the count `/coverage/` states (kept "
-        "true by the database's triggers; a repair if `check_data` finds it wrong)."
+        "Count the published articles again and store the counts `/coverage/` and each "
+        "edition's page state (kept true by the database's triggers; a repair if "
+        "`check_data` finds one wrong)."
     )
 
     def handle(self, *args, **options):
-        recount()
-        self.stdout.write("Counted the published articles again.")
+        article_count.recount()
+        edition_article_count.recount()
+        self.stdout.write("Counted the published articles again, in all and by edition.")
