@@ -127,3 +127,25 @@ def test_the_edition_page_reads_the_edition_record_once(client):
     ]
     assert len(record_reads) == 1, record_reads
     assert "Markets named in each edition, by section" in page
+
+
+def test_the_turns_name_each_market_escaped_with_only_a_published_operator(client):
+    """The edition's new markets, written by `{% market_names %}`: each name linked and
+    escaped, followed by its operator's name only when the operator is published."""
+    make_report(2020, online_all_entered=True, physical_all_entered=True)
+    edition = make_report(2021, online_all_entered=True, physical_all_entered=True)
+    hidden = make_market("Fakes & <Co>", operator=make_company("Draft Owner", is_published=False))
+    owned = make_market("Open Shop", operator=make_company("Owner & Sons"))
+    make_listing(hidden, edition)
+    make_listing(owned, edition)
+
+    page = client.get("/reports/2021/").content.decode()
+
+    assert "New in the 2021 review" in page
+    names = page.split('<ul class="name-list">', 1)[1].split("</ul>", 1)[0]
+    assert names == (
+        '<li><a href="/markets/fakes-co/">Fakes &amp; &lt;Co&gt;</a></li>'
+        '<li><a href="/markets/open-shop/">Open Shop</a>'
+        ' <span class="muted">(Owner &amp; Sons)</span></li>'
+    )
+    assert "Draft Owner" not in page

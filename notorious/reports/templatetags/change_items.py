@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from notorious.core.addresses import number_url
 from notorious.core.escaping import text
 from notorious.core.markup import render_markdown
+from notorious.core.models import if_published
 from notorious.markets.models import Kind
 
 register = template.Library()
@@ -79,3 +80,19 @@ def change_item(change):
     parts.append(_source(change, report))
     parts.append("</li>")
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def market_names(changes, operators=False):
+    """The markets of a group of an edition's turns (`changes`, its first few) as a list of
+    names, each linked to its market; with `operators`, each followed by its operator's
+    name when published. The home page and an edition's page show up to 150 such names."""
+    items = []
+    for change in changes:
+        market = change.market
+        item = f'<li><a href="{text(market.get_absolute_url())}">{text(market.name)}</a>'
+        operator = if_published(market.operator) if operators else None
+        if operator:
+            item += f' <span class="muted">({text(operator.name)})</span>'
+        items.append(item + "</li>")
+    return mark_safe(f'<ul class="name-list">{"".join(items)}</ul>')
