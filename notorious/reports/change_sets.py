@@ -139,6 +139,10 @@ class ChangeSets:
     queryset of listings (`listings(name)`), all counted in two queries (`counts`).
     `record` is the readers' record (published editions): it says which editions count."""
 
+    # Whether a returning market's change says the last edition naming it before
+    # (`last_from_year`, a subquery a row).
+    says_last_listed = True
+
     def __init__(self, from_year, to_report, record):
         self.from_year, self.to_report, self.record = from_year, to_report, record
         self._sources = {}
@@ -235,7 +239,7 @@ class ChangeSets:
             .only(*CHANGE_FIELDS)
             .order_by("market__name", "market__pk")
         )
-        if name in ("returning", "entered_again"):
+        if name in ("returning", "entered_again") and self.says_last_listed:
             earlier = (
                 Listing.objects.published()
                 .filter(market=OuterRef("market"), report__year__lt=self.from_year)

@@ -240,7 +240,10 @@ NAMED_FIELDS = ["report_id", "market__name", "market__slug", "market__kind"] + [
 
 class NamedTurnSets(TurnSets):
     """An edition's turns for its own page and the home page, which name each market: the
-    groups' rows are read without their reasons, quotations and editions."""
+    groups' rows are read without their reasons, quotations and editions, nor the last
+    edition naming a returning market before."""
+
+    says_last_listed = False
 
     def _to_listings(self):
         """The edition's listings, without the flag of a section change (`moved`, an EXISTS
