@@ -215,7 +215,11 @@ class Search:
     def run(self):
         """The results page's groups: the first RESULTS_PER_GROUP of each, and counts."""
         self.tune_planner()
-        companies, markets, articles = self.selections()
+        # The matching outlets are read once, whole and by name: their keys find their
+        # coverage, and the same rows are the outlet group and its count (a few dozen
+        # outlets in all; three statements cost more than the rows).
+        outlets = list(self.matching_outlets().order_by("name"))
+        companies, company_count, markets, articles = self.selections({o.pk for o in outlets})
         # The first COVERAGE_RANKED + 1 keys found are the count (capped) and the candidates
         # ranked; as a list, a small set the planner probes articles with (not a join it
         # would price as a walk of every article: 188 ms for "alibaba").
@@ -230,22 +234,22 @@ class Search:
             companies=list(
                 self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
             ),
-            company_count=companies.count(),
-            markets=first_markets(markets.ranked(found_markets[:MARKETS_RANKED]), MARKETS_SHOWN),
+            company_count=company_count,
+            markets=first_markets(markets, found_markets[:MARKETS_RANKED], MARKETS_SHOWN),
             market_count=min(len(found_markets), MARKETS_RANKED),
             more_markets=len(found_markets) > MARKETS_RANKED,
             articles=self.coverage.first(articles, RESULTS_PER_GROUP),
             article_count=article_count,
             more_articles=more_articles,
-            outlets=list(self.matching_outlets().order_by("name")[:RESULTS_PER_GROUP]),
-            outlet_count=self.matching_outlets().count(),
+            outlets=outlets[:RESULTS_PER_GROUP],
+            outlet_count=len(outlets),
         )
 
     def ranked_ids(self):
         """The primary keys of every match, uncut, in the order `run` shows them: three
         lists (companies, markets, coverage). For downloads of the whole selection."""
         self.tune_planner()
-        companies, markets, articles = self.selections()
+        companies, _count, markets, articles = self.selections(self.outlet_ids())
         return (
             ids_in_order(self.rank_companies(companies)),
             [pk for pk, *_ in markets.ranked(markets.found())],
@@ -271,12 +275,14 @@ class Search:
                 ],
             )
 
-    def selections(self):
-        """The three selections: published companies matching the query (unordered),
-        published markets matching it or run by a company it names (`MarketMatches`), and
-        the keys of the coverage it finds (`matching_articles`)."""
+    def selections(self, outlet_ids):
+        """The selections: published companies matching the query (unordered) and how
+        many there are, published markets matching it or run by a company it names
+        (`MarketMatches`), and the keys of the coverage it finds (`matching_articles`;
+        `outlet_ids` are the outlets it names)."""
         # One read of the matching companies' keys, each marked whether it is named; the
-        # conditions then run once, not again for the count and the names.
+        # conditions then run once, not again for the count and the names. The keys are
+        # distinct (`any_of` is a `pk IN`), so their number is the count.
         matched = self.matching_companies(Company.objects.published()).values_list("pk", "named")
         companies = Company.objects.published().filter(
             pk__in=key_array([pk for pk, _named in matched])
@@ -284,8 +290,9 @@ class Search:
         family = Company.objects.family_ids([pk for pk, named in matched if named])
         return (
             companies,
+            len(matched),
             self.matching_markets(family),
-            self.matching_articles(family, self.outlet_ids()),
+            self.matching_articles(family, outlet_ids),
         )
 
     def outlet_ids(self):
