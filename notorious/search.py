@@ -299,8 +299,16 @@ class Search:
         return set(self.matching_outlets().values_list("pk", flat=True))
 
     def matching_outlets(self):
-        """Published outlets whose name or an alias contains the query (or nearly does)."""
-        return any_of(Outlet.objects.published(), self.name_conditions())
+        """Published outlets whose name or an alias contains the query (or nearly does).
+
+        One OR, not `any_of`'s scan per condition: there are a few dozen outlets (42 at
+        10,000 markets), which PostgreSQL reads in less time than Django takes to compile
+        four more subqueries."""
+        conditions = self.name_conditions()
+        either = conditions[0]
+        for condition in conditions[1:]:
+            either |= condition
+        return Outlet.objects.published().filter(either)
 
     def matching_articles(self, family, outlet_ids):
         """Unordered querysets of the keys of published coverage matching the query's
