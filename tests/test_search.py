@@ -228,6 +228,34 @@ def test_market_results_of_complete_editions_state_their_counts(client):
     assert "Not listed in any edition." in said["Never"]
 
 
+def test_each_market_result_names_its_kind_country_and_published_operator(client):
+    owner = make_company("Quokka Holdings")
+    draft_owner = make_company("Quokka Secret Parent", is_published=False)
+    operator = make_company("Quokka Operator", parent=owner)
+    hidden_parent = make_company("Quokka Other Operator", parent=draft_owner)
+    list_market(make_market("Quokka Bazaar", operator=operator, country="CN", aliases="Q&B"), 2021)
+    make_market("Market <b>Quokka</b>", operator=hidden_parent)
+    make_market("Quokka Draft Run", operator=make_company("Hidden Co", is_published=False))
+
+    page = get_search(client, "quokka operator").content.decode()
+    said = market_results(client, "quokka operator")
+
+    assert said["Bazaar"] == (
+        "Quokka Bazaar also Q&amp;B Online · E-commerce · China Operated by Quokka Operator, "
+        "part of Quokka Holdings found through its operator Listed in at least 1 edition on "
+        "record, first entered from the 2021 review (earlier editions are incomplete), and in "
+        "the latest. 21 F 2021: listed, first entered"
+    )
+    # Only a published owner is named; the name is text, never markup.
+    assert "Market &lt;b&gt;Quokka&lt;/b&gt;" in page and "Secret Parent" not in page
+    assert 'aria-label="Quokka Bazaar listing timeline"' in page
+    # Found by its words alone, a market does not carry the operator's badge.
+    by_words = market_results(client, "bazaar")
+    assert "found through its operator" not in by_words["Bazaar"]
+    assert "Operated by Quokka Operator, part of Quokka Holdings" in by_words["Bazaar"]
+    assert "Hidden Co" not in get_search(client, "quokka draft").content.decode()
+
+
 def market_results(client, query):
     """Each market result's text, by the second word of its name."""
     items = result_items(get_search(client, query).content.decode(), "markets")
