@@ -26,6 +26,8 @@ results' text, by `search_text.py`.
 """
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -229,16 +231,17 @@ class Search:
         articles = Article.objects.filter(pk__in=key_array(found[:COVERAGE_RANKED]))
         # Markets likewise: "market" matches nearly all 10,000, each scored to be ranked.
         found_markets = markets.found(MARKETS_RANKED + 1)
+        ranked_companies = self.rank_companies(companies).select_related("parent")
+        # A group that found nothing reads nothing more (a statement each, which a query
+        # matching only coverage, or nothing at all, would spend on empty lists).
         return SearchResults(
             query=self.query,
-            companies=list(
-                self.rank_companies(companies).select_related("parent")[:RESULTS_PER_GROUP]
-            ),
+            companies=list(ranked_companies[:RESULTS_PER_GROUP]) if company_count else [],
             company_count=company_count,
             markets=first_markets(markets, found_markets[:MARKETS_RANKED], MARKETS_SHOWN),
             market_count=min(len(found_markets), MARKETS_RANKED),
             more_markets=len(found_markets) > MARKETS_RANKED,
-            articles=self.coverage.first(articles, RESULTS_PER_GROUP),
+            articles=self.coverage.first(articles, RESULTS_PER_GROUP) if found else [],
             article_count=article_count,
             more_articles=more_articles,
             outlets=outlets[:RESULTS_PER_GROUP],
@@ -304,11 +307,7 @@ class Search:
         One OR, not `any_of`'s scan per condition: there are a few dozen outlets (42 at
         10,000 markets), which PostgreSQL reads in less time than Django takes to compile
         four more subqueries."""
-        conditions = self.name_conditions()
-        either = conditions[0]
-        for condition in conditions[1:]:
-            either |= condition
-        return Outlet.objects.published().filter(either)
+        return Outlet.objects.published().filter(reduce(or_, self.name_conditions()))
 
     def matching_articles(self, family, outlet_ids):
         """Unordered querysets of the keys of published coverage matching the query's

@@ -70,6 +70,8 @@ def first_markets(matches, keys, limit):
     page's markets cost two compilations and round trips; joining every candidate to the
     companies before the sort cost more than both.
     """
+    if not keys:
+        return []  # no statement to read nothing
     page = matches.ordered(key_array(keys)).values("pk")[:limit]
     return with_market_histories(list(with_market_details(matches.ordered(page))))
 

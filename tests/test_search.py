@@ -514,6 +514,27 @@ def test_query_count_does_not_grow_with_results(world):
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_outlets_are_read_once_and_a_search_finding_nothing_reads_no_empty_group(world):
+    make_outlet("Alibaba Watch")
+
+    with CaptureQueriesContext(connection) as found:
+        results = search("alibaba")
+    with CaptureQueriesContext(connection) as nothing:
+        assert not search("zzqqxx").total
+
+    statements = [q["sql"] for q in found.captured_queries]
+    outlet_reads = [sql for sql in statements if sql.startswith('SELECT "press_outlet"')]
+    assert (names(results.outlets), results.outlet_count, len(outlet_reads)) == (
+        ["Alibaba Watch"],
+        1,
+        1,
+    )
+    # The ranked groups' pages (markets read whole, the coverage's highlights) are only
+    # read when something was found.
+    assert len(nothing.captured_queries) < len(found.captured_queries) - 2
+    assert "ts_headline" not in " ".join(q["sql"] for q in nothing.captured_queries)
+
+
 def test_markets_through_the_company_come_first_then_text_matches_each_once(world):
     owner = make_company("Quokka Owner")
     make_market("Wombat Market", operator=owner)
