@@ -3,10 +3,10 @@ which finds it)."""
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db.models import F
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
+from notorious.core.escaping import text
 from notorious.core.languages import lang_attribute
 from notorious.core.models import if_published
 from notorious.core.search import SEARCH_CONFIG
@@ -62,23 +62,30 @@ def with_result_meta(article):
     """`article` with what its search result shows besides its text: `lang_html`, the
     `lang` attribute of its headline and snippet, and `meta_html`, its published outlet,
     date and the published outlet it republishes. Built here rather than by a block of
-    template lookups and filters per result (50 a page), in the same words and markup."""
+    template lookups and filters per result (50 a page), in the same words and markup;
+    text is escaped as templates escape it (`core.escaping.text`)."""
     article.lang_html = lang_attribute(article.text_language)
     outlet = if_published(article.outlet)
     original = if_published(article.republishes)
-    parts = [format_html("{}", outlet.name_html)] if outlet else []
+    parts = [text(outlet.name_html)] if outlet else []
     if article.published_on:
         if outlet:
             parts.append(", ")
         day = article.published_on
-        parts.append(
-            format_html(
-                '<time datetime="{}">{}</time>',
-                date_format(day, "Y-m-d"),
-                date_format(day, "j F Y"),
-            )
-        )
+        parts.append(f'<time datetime="{day_iso(day)}">{text(day_in_words(day))}</time>')
     if original:
-        parts.append(format_html(" (republishing {})", original.name_html))
+        parts.append(f" (republishing {text(original.name_html)})")
     article.meta_html = mark_safe("".join(parts))
     return article
+
+
+def day_iso(day):
+    """`day` as `date_format(day, "Y-m-d")` gives it (digits and hyphens only)."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def day_in_words(day):
+    """`day` as `date_format(day, "j F Y")` gives it, e.g. "7 March 2024", the month named
+    in the active language. Formatting 100 dates a page through Django's date formatter
+    took about 2 ms at 10,000 markets."""
+    return f"{day.day} {MONTHS[day.month]} {day.year:04d}"

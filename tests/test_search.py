@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +22,7 @@ from notorious.core.search import first_keys
 from notorious.press.models import Article
 from notorious.reports.models import Report
 from notorious.search import search
+from notorious.search_coverage import day_in_words, day_iso
 from notorious.search_text import clean_query
 from tests.factories import (
     list_market,
@@ -727,3 +730,13 @@ def test_company_name_brings_coverage_of_it_its_subsidiaries_and_their_markets(c
     assert results.article_count == 3
     assert 'Coverage <span class="count">(3)</span>' in page
     assert len(search_module.search_selection("alibaba").article_ids) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh-hans"])
+def test_result_dates_are_written_as_djangos_date_format_writes_them(language):
+    days = [datetime.date(1, 1, 1), datetime.date(999, 12, 31), datetime.date(2024, 2, 29)]
+    days += [datetime.date(2021, month, day) for month in range(1, 13) for day in (1, 9, 28)]
+    with translation.override(language):
+        for day in days:
+            assert day_iso(day) == date_format(day, "Y-m-d")
+            assert day_in_words(day) == date_format(day, "j F Y")
