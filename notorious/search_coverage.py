@@ -13,6 +13,9 @@ from notorious.core.search import SEARCH_CONFIG
 from notorious.press.models import Article
 from notorious.search_text import MARK_END, MARK_START, with_marked_text
 
+# The lines' indentation in templates/search/results.html.
+RESULT_LINE_BREAK = "\n              "
+
 
 class CoverageRanking:
     """How one search orders the coverage it found: by full-text rank against `tsquery`,
@@ -32,7 +35,10 @@ class CoverageRanking:
         page = self.ordered(articles).values("pk")[:limit]
         ranked = self.marked(Article.objects.filter(pk__in=page))
         articles = ranked.select_related("outlet", "republishes")
-        return [with_result_meta(with_marked_text(article, self.query)) for article in articles]
+        return [
+            with_result_html(with_result_meta(with_marked_text(article, self.query)))
+            for article in articles
+        ]
 
     def ordered(self, articles):
         return articles.annotate(score=SearchRank(F("search_vector"), self.tsquery)).order_by(
@@ -76,6 +82,22 @@ def with_result_meta(article):
     if original:
         parts.append(f" (republishing {text(original.name_html)})")
     article.meta_html = mark_safe("".join(parts))
+    return article
+
+
+def with_result_html(article):
+    """`article` (`with_marked_text`, `with_result_meta`) with `result_html`, the lines of
+    its search result: the linked headline, the meta line and the snippet, as the
+    template wrote them from five lookups an article."""
+    lang = article.lang_html
+    lines = [
+        f'<a class="result-title" href="{text(article.get_absolute_url())}"{lang}>'
+        f"{text(article.headline_html)}</a>",
+        f'<span class="result-meta">{article.meta_html}</span>',
+    ]
+    if article.snippet_html:
+        lines.append(f'<p class="result-snippet"{lang}>{text(article.snippet_html)}</p>')
+    article.result_html = mark_safe(RESULT_LINE_BREAK.join(lines))
     return article
 
 

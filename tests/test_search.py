@@ -274,7 +274,12 @@ def test_each_coverage_result_names_its_published_outlets_and_date(client):
         published_on=datetime.date(2022, 3, 4),
     )
     make_article("Counterfeit bags seized", outlet=make_outlet("Draft Paper", is_published=False))
-    make_article("Counterfeit 假货 seized", language="zh", published_on=datetime.date(2021, 1, 2))
+    make_article(
+        "Counterfeit 假货 seized",
+        language="zh",
+        summary="海关 seized 假货",
+        published_on=datetime.date(2021, 1, 2),
+    )
 
     page = get_search(client, "seized").content.decode()
     items = {item.split(" ")[1]: item for item in result_items(page, "coverage")}
@@ -283,8 +288,10 @@ def test_each_coverage_result_names_its_published_outlets_and_date(client):
     assert '<time datetime="2022-03-04">4 March 2022</time>' in page
     assert items["bags"].endswith("Counterfeit bags seized")  # the draft outlet is not named
     assert "Draft Paper" not in page
-    assert items["假货"].endswith("2 January 2021")
+    assert items["假货"].endswith("2 January 2021 海关 seized 假货")
     assert '<a class="result-title" href="/coverage/counterfeit-seized/" lang="zh">' in page
+    # The snippet is in the article's language too, with the match marked.
+    assert '<p class="result-snippet" lang="zh">海关 <mark>seized</mark> 假货</p>' in page
 
 
 def test_first_keys_of_one_scan_read_only_the_keys(world):
