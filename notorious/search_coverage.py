@@ -3,15 +3,18 @@ which finds it)."""
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db.models import F
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
+from notorious.core.escaping import text
 from notorious.core.languages import lang_attribute
 from notorious.core.models import if_published
 from notorious.core.search import SEARCH_CONFIG
 from notorious.press.models import Article
 from notorious.search_text import MARK_END, MARK_START, with_marked_text
+
+# The lines' indentation in templates/search/results.html.
+RESULT_LINE_BREAK = "\n              "
 
 
 class CoverageRanking:
@@ -32,7 +35,10 @@ class CoverageRanking:
         page = self.ordered(articles).values("pk")[:limit]
         ranked = self.marked(Article.objects.filter(pk__in=page))
         articles = ranked.select_related("outlet", "republishes")
-        return [with_result_meta(with_marked_text(article, self.query)) for article in articles]
+        return [
+            with_result_html(with_result_meta(with_marked_text(article, self.query)))
+            for article in articles
+        ]
 
     def ordered(self, articles):
         return articles.annotate(score=SearchRank(F("search_vector"), self.tsquery)).order_by(
@@ -62,23 +68,46 @@ def with_result_meta(article):
     """`article` with what its search result shows besides its text: `lang_html`, the
     `lang` attribute of its headline and snippet, and `meta_html`, its published outlet,
     date and the published outlet it republishes. Built here rather than by a block of
-    template lookups and filters per result (50 a page), in the same words and markup."""
+    template lookups and filters per result (50 a page), in the same words and markup;
+    text is escaped as templates escape it (`core.escaping.text`)."""
     article.lang_html = lang_attribute(article.text_language)
     outlet = if_published(article.outlet)
     original = if_published(article.republishes)
-    parts = [format_html("{}", outlet.name_html)] if outlet else []
+    parts = [text(outlet.name_html)] if outlet else []
     if article.published_on:
         if outlet:
             parts.append(", ")
         day = article.published_on
-        parts.append(
-            format_html(
-                '<time datetime="{}">{}</time>',
-                date_format(day, "Y-m-d"),
-                date_format(day, "j F Y"),
-            )
-        )
+        parts.append(f'<time datetime="{day_iso(day)}">{text(day_in_words(day))}</time>')
     if original:
-        parts.append(format_html(" (republishing {})", original.name_html))
+        parts.append(f" (republishing {text(original.name_html)})")
     article.meta_html = mark_safe("".join(parts))
     return article
+
+
+def with_result_html(article):
+    """`article` (`with_marked_text`, `with_result_meta`) with `result_html`, the lines of
+    its search result: the linked headline, the meta line and the snippet, as the
+    template wrote them from five lookups an article."""
+    lang = article.lang_html
+    lines = [
+        f'<a class="result-title" href="{text(article.get_absolute_url())}"{lang}>'
+        f"{text(article.headline_html)}</a>",
+        f'<span class="result-meta">{article.meta_html}</span>',
+    ]
+    if article.snippet_html:
+        lines.append(f'<p class="result-snippet"{lang}>{text(article.snippet_html)}</p>')
+    article.result_html = mark_safe(RESULT_LINE_BREAK.join(lines))
+    return article
+
+
+def day_iso(day):
+    """`day` as `date_format(day, "Y-m-d")` gives it (digits and hyphens only)."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def day_in_words(day):
+    """`day` as `date_format(day, "j F Y")` gives it, e.g. "7 March 2024", the month named
+    in the active language. Formatting 100 dates a page through Django's date formatter
+    took about 2 ms at 10,000 markets."""
+    return f"{day.day} {MONTHS[day.month]} {day.year:04d}"

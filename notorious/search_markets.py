@@ -30,11 +30,18 @@ class MarketMatches:
         return first_keys(self.scans, limit)
 
     def ranked(self, keys):
-        """Rows of MARKET_COLUMNS for the published markets of `keys`: those through the
-        operator first (searching for a company is searching for what it runs), then by
-        score and name. Reading the keys first and ranking only them keeps the matching
-        conditions out of the ranking query: each is evaluated once, in `found`."""
+        """Rows of MARKET_COLUMNS for the published markets of `keys`, in rank order
+        (`ordered`)."""
+        return self.ordered(key_array(keys)).values_list(*MARKET_COLUMNS)
+
+    def ordered(self, keys):
+        """The published markets of `keys` (the right-hand side of a `pk__in`), annotated
+        with `via_company` and `score`: those through the operator first (searching for a
+        company is searching for what it runs), then by score and name. Reading the keys
+        first and ranking only them keeps the matching conditions out of the ranking
+        query: each is evaluated once, in `found`."""
         via_company = Value(False)
+        order = ["-score", "name"]
         if self.family:
             # Never NULL (a market with no operator is not found through one), so it
             # sorts as false.
@@ -42,30 +49,31 @@ class MarketMatches:
                 Q(operator_id__in=self.family, operator_id__isnull=False),
                 output_field=BooleanField(),
             )
+            # Otherwise it is false for every market and orders nothing (and a constant
+            # PostgreSQL refuses to order by, where it is not selected: `first_markets`).
+            order.insert(0, "-via_company")
         return (
             Market.objects.published()
-            .filter(pk__in=key_array(keys))
+            .filter(pk__in=keys)
             .annotate(via_company=via_company, score=self.score)
-            .order_by("-via_company", "-score", "name")
-            .values_list(*MARKET_COLUMNS)
+            .order_by(*order)
         )
 
 
-def first_markets(markets, limit):
-    """The first `limit` rows of a ranked market selection (`MarketMatches.ranked`)
-    as markets with their details, `via_company`, `score` and listing history."""
-    rows = list(markets[:limit])
-    ranked_ids = [row[0] for row in rows]
-    # Published still: the page is read by a second statement, which sees later commits.
-    loaded = with_market_details(Market.objects.published().filter(pk__in=ranked_ids))
-    by_pk = {market.pk: market for market in loaded}
-    found = []
-    for pk, via_company, score, _name in rows:
-        if pk in by_pk:
-            market = by_pk[pk]
-            market.via_company, market.score = via_company, score
-            found.append(market)
-    return with_market_histories(found)
+def first_markets(matches, keys, limit):
+    """The first `limit` of the markets of `keys` in rank order (`MarketMatches.ordered`),
+    with their details, `via_company`, `score` and listing history.
+
+    One statement, ranked as coverage is (`CoverageRanking.first`): the narrow rows are
+    scored and the page picked in a subquery, and only its markets are joined to their
+    operators and given their listing arrays. A ranking query and a second one to read the
+    page's markets cost two compilations and round trips; joining every candidate to the
+    companies before the sort cost more than both.
+    """
+    if not keys:
+        return []  # no statement to read nothing
+    page = matches.ordered(key_array(keys)).values("pk")[:limit]
+    return with_market_histories(list(with_market_details(matches.ordered(page))))
 
 
 def with_market_details(markets):

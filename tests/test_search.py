@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +22,7 @@ from notorious.core.search import first_keys
 from notorious.press.models import Article
 from notorious.reports.models import Report
 from notorious.search import search
+from notorious.search_coverage import day_in_words, day_iso
 from notorious.search_text import clean_query
 from tests.factories import (
     list_market,
@@ -228,6 +231,34 @@ def test_market_results_of_complete_editions_state_their_counts(client):
     assert "Not listed in any edition." in said["Never"]
 
 
+def test_each_market_result_names_its_kind_country_and_published_operator(client):
+    owner = make_company("Quokka Holdings")
+    draft_owner = make_company("Quokka Secret Parent", is_published=False)
+    operator = make_company("Quokka Operator", parent=owner)
+    hidden_parent = make_company("Quokka Other Operator", parent=draft_owner)
+    list_market(make_market("Quokka Bazaar", operator=operator, country="CN", aliases="Q&B"), 2021)
+    make_market("Market <b>Quokka</b>", operator=hidden_parent)
+    make_market("Quokka Draft Run", operator=make_company("Hidden Co", is_published=False))
+
+    page = get_search(client, "quokka operator").content.decode()
+    said = market_results(client, "quokka operator")
+
+    assert said["Bazaar"] == (
+        "Quokka Bazaar also Q&amp;B Online · E-commerce · China Operated by Quokka Operator, "
+        "part of Quokka Holdings found through its operator Listed in at least 1 edition on "
+        "record, first entered from the 2021 review (earlier editions are incomplete), and in "
+        "the latest. 21 F 2021: listed, first entered"
+    )
+    # Only a published owner is named; the name is text, never markup.
+    assert "Market &lt;b&gt;Quokka&lt;/b&gt;" in page and "Secret Parent" not in page
+    assert 'aria-label="Quokka Bazaar listing timeline"' in page
+    # Found by its words alone, a market does not carry the operator's badge.
+    by_words = market_results(client, "bazaar")
+    assert "found through its operator" not in by_words["Bazaar"]
+    assert "Operated by Quokka Operator, part of Quokka Holdings" in by_words["Bazaar"]
+    assert "Hidden Co" not in get_search(client, "quokka draft").content.decode()
+
+
 def market_results(client, query):
     """Each market result's text, by the second word of its name."""
     items = result_items(get_search(client, query).content.decode(), "markets")
@@ -243,7 +274,12 @@ def test_each_coverage_result_names_its_published_outlets_and_date(client):
         published_on=datetime.date(2022, 3, 4),
     )
     make_article("Counterfeit bags seized", outlet=make_outlet("Draft Paper", is_published=False))
-    make_article("Counterfeit 假货 seized", language="zh", published_on=datetime.date(2021, 1, 2))
+    make_article(
+        "Counterfeit 假货 seized",
+        language="zh",
+        summary="海关 seized 假货",
+        published_on=datetime.date(2021, 1, 2),
+    )
 
     page = get_search(client, "seized").content.decode()
     items = {item.split(" ")[1]: item for item in result_items(page, "coverage")}
@@ -252,8 +288,10 @@ def test_each_coverage_result_names_its_published_outlets_and_date(client):
     assert '<time datetime="2022-03-04">4 March 2022</time>' in page
     assert items["bags"].endswith("Counterfeit bags seized")  # the draft outlet is not named
     assert "Draft Paper" not in page
-    assert items["假货"].endswith("2 January 2021")
+    assert items["假货"].endswith("2 January 2021 海关 seized 假货")
     assert '<a class="result-title" href="/coverage/counterfeit-seized/" lang="zh">' in page
+    # The snippet is in the article's language too, with the match marked.
+    assert '<p class="result-snippet" lang="zh">海关 <mark>seized</mark> 假货</p>' in page
 
 
 def test_first_keys_of_one_scan_read_only_the_keys(world):
@@ -486,6 +524,27 @@ def test_query_count_does_not_grow_with_results(world):
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_outlets_are_read_once_and_a_search_finding_nothing_reads_no_empty_group(world):
+    make_outlet("Alibaba Watch")
+
+    with CaptureQueriesContext(connection) as found:
+        results = search("alibaba")
+    with CaptureQueriesContext(connection) as nothing:
+        assert not search("zzqqxx").total
+
+    statements = [q["sql"] for q in found.captured_queries]
+    outlet_reads = [sql for sql in statements if sql.startswith('SELECT "press_outlet"')]
+    assert (names(results.outlets), results.outlet_count, len(outlet_reads)) == (
+        ["Alibaba Watch"],
+        1,
+        1,
+    )
+    # The ranked groups' pages (markets read whole, the coverage's highlights) are only
+    # read when something was found.
+    assert len(nothing.captured_queries) < len(found.captured_queries) - 2
+    assert "ts_headline" not in " ".join(q["sql"] for q in nothing.captured_queries)
+
+
 def test_markets_through_the_company_come_first_then_text_matches_each_once(world):
     owner = make_company("Quokka Owner")
     make_market("Wombat Market", operator=owner)
@@ -678,3 +737,13 @@ def test_company_name_brings_coverage_of_it_its_subsidiaries_and_their_markets(c
     assert results.article_count == 3
     assert 'Coverage <span class="count">(3)</span>' in page
     assert len(search_module.search_selection("alibaba").article_ids) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh-hans"])
+def test_result_dates_are_written_as_djangos_date_format_writes_them(language):
+    days = [datetime.date(1, 1, 1), datetime.date(999, 12, 31), datetime.date(2024, 2, 29)]
+    days += [datetime.date(2021, month, day) for month in range(1, 13) for day in (1, 9, 28)]
+    with translation.override(language):
+        for day in days:
+            assert day_iso(day) == date_format(day, "Y-m-d")
+            assert day_in_words(day) == date_format(day, "j F Y")

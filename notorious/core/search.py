@@ -123,4 +123,8 @@ def key_array(keys):
     on its own (the 2,300 keys of one "counterfeit" search were its costliest Python under
     cProfile) and PostgreSQL may test every row against the whole list; unnested, it knows
     how many keys there are and probes the primary key for each."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [list(keys)])
+    # Written as the array's text ('{1,2,3}'): psycopg's list dumper checks and adapts each
+    # key on its own (3 ms for the 2,300 keys of one "counterfeit" search at 10,000
+    # markets). The keys are integers, so the text holds only digits and commas.
+    text = "{" + ",".join(map(str, map(int, keys))) + "}"
+    return RawSQL("SELECT unnest(%s::bigint[])", [text])
