@@ -3,9 +3,9 @@ which finds it)."""
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db.models import F
-from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
+from notorious.core.dates import time_html
 from notorious.core.escaping import text
 from notorious.core.languages import lang_attribute
 from notorious.core.models import if_published
@@ -78,7 +78,7 @@ def with_result_meta(article):
         if outlet:
             parts.append(", ")
         day = article.published_on
-        parts.append(f'<time datetime="{day_iso(day)}">{text(day_in_words(day))}</time>')
+        parts.append(time_html(day))
     if original:
         parts.append(f" (republishing {text(original.name_html)})")
     article.meta_html = mark_safe("".join(parts))
@@ -99,15 +99,3 @@ def with_result_html(article):
         lines.append(f'<p class="result-snippet"{lang}>{text(article.snippet_html)}</p>')
     article.result_html = mark_safe(RESULT_LINE_BREAK.join(lines))
     return article
-
-
-def day_iso(day):
-    """`day` as `date_format(day, "Y-m-d")` gives it (digits and hyphens only)."""
-    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
-
-
-def day_in_words(day):
-    """`day` as `date_format(day, "j F Y")` gives it, e.g. "7 March 2024", the month named
-    in the active language. Formatting 100 dates a page through Django's date formatter
-    took about 2 ms at 10,000 markets."""
-    return f"{day.day} {MONTHS[day.month]} {day.year:04d}"

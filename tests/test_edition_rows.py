@@ -99,7 +99,7 @@ def test_the_edition_page_shows_its_rows(client):
 
 
 def test_the_coverage_items_dates_are_cached_by_language(client):
-    """An article's date is written once per day and language (`coverage_items.dated`):
+    """An article's date is written once per day and language (`core.dates.time_html`):
     a page in one language never shows another's month names."""
     report = make_report(2021)
     make_article("Dated", reports=[report], published_on=datetime.date(2024, 3, 5))

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 from notorious import search as search_module
 from notorious.companies.models import Company
+from notorious.core.dates import time_html
 from notorious.core.search import first_keys
 from notorious.press.models import Article
 from notorious.reports.models import Report
 from notorious.search import search
-from notorious.search_coverage import day_in_words, day_iso
 from notorious.search_text import clean_query
 from tests.factories import (
     list_market,
@@ -740,10 +740,11 @@ def test_company_name_brings_coverage_of_it_its_subsidiaries_and_their_markets(c
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "zh-hans"])
-def test_result_dates_are_written_as_djangos_date_format_writes_them(language):
+def test_dates_are_written_as_djangos_date_format_writes_them_whatever_the_language(language):
     days = [datetime.date(1, 1, 1), datetime.date(999, 12, 31), datetime.date(2024, 2, 29)]
     days += [datetime.date(2021, month, day) for month in range(1, 13) for day in (1, 9, 28)]
     with translation.override(language):
         for day in days:
-            assert day_iso(day) == date_format(day, "Y-m-d")
-            assert day_in_words(day) == date_format(day, "j F Y")
+            assert time_html(day) == (
+                f'<time datetime="{date_format(day, "Y-m-d")}">{date_format(day, "j F Y")}</time>'
+            )

@@ -8,14 +8,11 @@ shorter item of the short lists on profiles, editions and the home page (the sam
 and meta line).
 """
 
-from functools import lru_cache
-
 from django import template
 from django.template.defaultfilters import truncatewords
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
+from notorious.core.dates import time_html
 from notorious.core.escaping import text
 from notorious.core.languages import lang_attribute
 from notorious.core.markup import markdown_to_text
@@ -36,18 +33,6 @@ def headline_link(article, lang):
     )
 
 
-@lru_cache(maxsize=1024)
-def dated(day, language):
-    """The `<time>` of `day`, its month named in `language` (the active one). Cached: the
-    short lists show the newest articles, so the same dates from request to request, and
-    `date_format` (a lookup of the language's formats, then a formatter) twice cost more
-    than the rest of an item."""
-    return (
-        f'<time datetime="{text(date_format(day, "Y-m-d"))}">'
-        f"{text(date_format(day, 'j F Y'))}</time>"
-    )
-
-
 def meta_parts(article):
     """The item's meta line, as its three parts: the published outlet (or that none is
     recorded), the date (or that none is), and the published outlet it republishes."""
@@ -58,7 +43,7 @@ def meta_parts(article):
     else:
         by = "Outlet not recorded"
     day = article.published_on
-    when = dated(day, get_language()) if day else "date not recorded"
+    when = time_html(day) if day else "date not recorded"
     credit = ""
     if original:
         credit = (
