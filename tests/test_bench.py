@@ -123,6 +123,21 @@ def test_a_run_waits_for_the_requests_its_client_gave_up_on(tmp_path):
     assert time.monotonic() - started < 1
 
 
+def test_a_request_answered_before_the_run_and_given_up_on_after_is_not_waited_for(tmp_path):
+    """The run before ended between gunicorn's line for a request and nginx's 499 for it
+    (its client left once answered): that request is done, and the run does not wait."""
+    log = tmp_path / "server.log"
+    answered = ' "GET /markets/ HTTP/1.0" 200 5120 13ms "wrk" aaa9\n'
+    log.write_text(answered)
+    offset = len(answered)
+    with log.open("a") as file:
+        file.write('127.0.0.1 "GET /markets/ HTTP/1.1" 499 0 0.013s upstream=0.013s aaa9\n')
+    options = type("Options", (), {"log": log})
+    started = time.monotonic()
+    measure.settle(options, offset, limit=5)
+    assert time.monotonic() - started < 1
+
+
 def test_a_page_slower_than_the_run_is_counted_by_what_the_server_served(tmp_path, monkeypatch):
     """wrk counts no request it did not see finish: for the site, the run's rate counts
     the requests gunicorn served for it, over the run and the time they took to finish."""

@@ -168,6 +168,10 @@ def read_log(log, offset):
         return file.read().decode("utf-8", "replace")
 
 
+# How far before a run's start `settle` looks for the answers of requests given up on.
+SERVED_LOOKBEHIND = 256 * 1024
+
+
 def settle(options, offset, limit=150):
     """Wait (up to `limit` s) until gunicorn has finished the requests wrk gave up on when
     its run ended, so that their work does not slow the next run down. (However slow the
@@ -176,9 +180,14 @@ def settle(options, offset, limit=150):
     if not options.log:
         return
     deadline = time.monotonic() + limit
+    # gunicorn logs a request when it has answered; nginx logs the 499 of one whose client
+    # left after that: the run before this one may have ended (and this one's offset been
+    # taken) between the two lines. Such a request was served before `offset`.
+    before = max(0, offset - SERVED_LOOKBEHIND)
     while time.monotonic() < deadline:
         text = read_log(options.log, offset)
-        left = set(ABANDONED_LINE.findall(text)) - set(SERVED_ID.findall(text))
+        served = set(SERVED_ID.findall(read_log(options.log, before)))
+        left = set(ABANDONED_LINE.findall(text)) - served
         if len(left) <= text.count("WORKER TIMEOUT"):  # killed workers log no access line
             return
         time.sleep(0.25)
