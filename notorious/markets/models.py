@@ -38,6 +38,10 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# What `get_kind_display` (or a listing's `get_section_display`) and
+# `get_category_display` give, from dicts made once: those methods rebuild the field's
+# choices on every call, and lists built in Python label hundreds of rows.
+KIND_LABELS = dict(Kind.choices)
 CATEGORY_LABELS = dict(Category.choices)
 
 

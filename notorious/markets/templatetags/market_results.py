@@ -13,7 +13,7 @@ from notorious.core.country_names import country_name
 from notorious.core.escaping import text
 from notorious.core.models import if_published
 from notorious.core.templatetags.timelines import listing_summary, timeline_strip
-from notorious.markets.templatetags.market_rows import KIND_LABELS
+from notorious.markets.models import KIND_LABELS
 
 register = template.Library()
 

@@ -14,11 +14,7 @@ from notorious.core.country_names import country_name
 from notorious.core.escaping import text
 from notorious.core.models import if_published
 from notorious.core.templatetags.timelines import first_listed, status_tag
-from notorious.markets.models import Kind
-
-# What `Market.get_kind_display` gives, from a dict made once (that method rebuilds the
-# field's choices on every call).
-KIND_LABELS = dict(Kind.choices)
+from notorious.markets.models import KIND_LABELS
 
 register = template.Library()
 

@@ -15,11 +15,9 @@ from notorious.core.addresses import number_url
 from notorious.core.escaping import text
 from notorious.core.markup import render_markdown
 from notorious.core.models import if_published
-from notorious.markets.models import Kind
+from notorious.markets.models import KIND_LABELS
 
 register = template.Library()
-
-SECTION_NAMES = {kind.value: kind.label.lower() for kind in Kind}
 
 
 def _quotation(listing, report):
@@ -55,7 +53,7 @@ def change_item(change):
     reasons (Markdown, sanitised) and quotation, and its source."""
     listing, market = change.listing, change.market
     report = listing.report
-    section = SECTION_NAMES.get(listing.section, listing.section)
+    section = KIND_LABELS.get(listing.section, listing.section).lower()
     parts = [
         f'<li class="listing change-item"><h3><a href="{text(market.get_absolute_url())}">'
         f'{text(market.name)}</a> <span class="muted">{text(section)}</span></h3>'
