@@ -1,4 +1,9 @@
+"""`manage.py recount_coverage`: store the counts of published articles again (in all, and
+each edition's), in one transaction, so that no reader sees one count repaired and the
+other not."""
+
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from notorious.press import article_count, edition_article_count
 
@@ -11,6 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        article_count.recount()
-        edition_article_count.recount()
+        with transaction.atomic():
+            article_count.recount()
+            edition_article_count.recount()
         self.stdout.write("Counted the published articles again, in all and by edition.")

@@ -1,4 +1,9 @@
+"""`manage.py recount_listings`: store again everything the pages read of the listings
+(entered counts, counts by country and category, market turns and their counts), in one
+transaction, so that no reader sees some repaired and others not."""
+
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from notorious.reports import group_counts, market_turns, turn_counts
 from notorious.reports.entry_counts import recount
@@ -13,10 +18,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        recount()
-        market_turns.rebuild()
-        turn_counts.recount()
-        group_counts.recount()
+        with transaction.atomic():
+            recount()
+            market_turns.rebuild()
+            turn_counts.recount()
+            group_counts.recount()
         self.stdout.write(
             "Counted every edition's listings (also by country and category), computed every "
             "market's turns and counted them by edition again."
