@@ -168,6 +168,10 @@ REPLICA_DOWN_SECONDS = float(os.environ.get("DJANGO_REPLICA_DOWN_SECONDS", "5"))
 DB_READER_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_READER_TIMEOUT_SECONDS", "3"))
 DB_HEALTH_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_HEALTH_TIMEOUT_SECONDS", "1"))
 DB_STAFF_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_STAFF_TIMEOUT_SECONDS", "25"))
+# The planner's price of a random page read, set on every connection (notorious/core/
+# planner.py): 1.1 for data in memory or on solid-state storage; 4 (PostgreSQL's default)
+# for spinning disks.
+DB_RANDOM_PAGE_COST = float(os.environ.get("DJANGO_DB_RANDOM_PAGE_COST", "1.1"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

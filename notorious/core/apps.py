@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +8,8 @@ class CoreConfig(AppConfig):
 
     name = "notorious.core"
     verbose_name = "Site"
+
+    def ready(self):
+        from .planner import set_planner_costs
+
+        connection_created.connect(set_planner_costs, dispatch_uid="notorious-planner-costs")
