@@ -1,14 +1,22 @@
 """The read-only JSON API: published entries only, slugs as identifiers, filters, schema, docs."""
 
+import datetime
+import decimal
 import json
+import random
 import re
+import uuid
 
 import pytest
 from django.core.management import call_command
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from drf_spectacular.validation import validate_schema
+from rest_framework import renderers
 from rest_framework.serializers import Serializer
 
 from notorious.api.history_serializers import MarketSerializer, TimelineCellSerializer
+from notorious.api.renderers import JSONRenderer
 from notorious.press.models import Outlet
 from notorious.reports.models import Report
 from tests.factories import (
@@ -501,3 +509,60 @@ def test_status_filter_help_says_statuses_may_be_unconfirmed(client):
     }
     assert "confirmed" in parameters["status"]["description"]
     assert parameters["confirmed"]["schema"]["enum"] == ["no", "yes"]
+
+
+def random_json_value(rnd, depth=0):
+    """A value such as the API's serializers give: nested lists and dictionaries of strings
+    (with the characters JSON escapes, U+2028/U+2029, non-ASCII, emoji), whole numbers,
+    booleans, nulls, marked-safe and lazy strings, dates and times, decimals and UUIDs."""
+    characters = ["a", "é", "\u2028", "\u2029", "\x00", "\x1f", "\n", "\t", '"', "\\", "/"]
+    characters += ["\x7f", "😀", "中", "<", "&"]
+    kind = rnd.randrange(12 if depth < 3 else 7)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rnd.choice([True, False])
+    if kind == 2:
+        return rnd.randrange(-(10**15), 10**15)
+    if kind == 3:
+        return "".join(rnd.choice(characters) for _ in range(rnd.randrange(8)))
+    if kind == 4:
+        return mark_safe("<b>safe</b>\u2028")
+    if kind == 5:
+        return datetime.datetime(2020, 1, 2, 3, 4, 5, rnd.randrange(10**6), tzinfo=datetime.UTC)
+    if kind == 6:
+        return rnd.choice(
+            [
+                datetime.date(2021, 3, 4),
+                decimal.Decimal("12.30"),
+                uuid.UUID(int=rnd.getrandbits(128)),
+                gettext_lazy("Not listed"),
+            ]
+        )
+    if kind in (7, 8):
+        return [random_json_value(rnd, depth + 1) for _ in range(rnd.randrange(4))]
+    return {
+        "".join(rnd.choice(characters) for _ in range(3)): random_json_value(rnd, depth + 1)
+        for _ in range(rnd.randrange(4))
+    }
+
+
+def test_the_api_writes_the_json_drf_would_byte_for_byte():
+    """The API's renderer (orjson) writes what DRF's JSONRenderer writes, for 3,000 random
+    values with every kind of character and value the serializers give, and falls back to
+    DRF's for what orjson refuses (a number beyond 64 bits) and for an indented answer."""
+    rnd = random.Random(11)
+    for _ in range(3000):
+        value = random_json_value(rnd)
+        assert JSONRenderer().render(value) == renderers.JSONRenderer().render(value), value
+    huge = {"count": 10**30}
+    assert JSONRenderer().render(huge) == b'{"count":1000000000000000000000000000000}'
+    indented = "application/json; indent=2"
+    assert JSONRenderer().render({"a": [1]}, indented) == b'{\n  "a": [\n    1\n  ]\n}'
+
+
+def test_api_answers_are_written_by_the_sites_renderer(client):
+    make_market("Line\u2028Break", country="CN")
+    response = client.get("/api/markets/", HTTP_ACCEPT="application/json")
+    assert b'"name":"Line\\u2028Break"' in response.content
+    assert response.json()["results"][0]["country_name"] == "China"

@@ -11,7 +11,7 @@ from django.utils import translation
 from django_countries import countries
 from django_countries.fields import Country
 
-from notorious.core.country_names import country_name
+from notorious.core.country_names import country_code, country_name
 from notorious.figures.models import About
 from notorious.markets.models import Market
 from notorious.reports.models import Report
@@ -619,3 +619,17 @@ def test_country_names_are_django_countries_own_in_the_active_language(db):
                 assert country_name(code) == Country(code).name
             assert country_name(market.country) == market.country.name == germany
     assert country_name(make_market("Nowhere").country) == ""
+
+
+def test_a_rows_country_code_is_its_country_fields(db):
+    """`country_code`, which lists read instead of building a `Country` per row, gives what
+    `country.code` gives: for a market with a country, one without, and one read without
+    its country column (django-countries then reads it)."""
+    make_market("Anywhere", country="DE")
+    make_market("Nowhere")
+    for market in [*Market.objects.all(), *Market.objects.defer("country")]:
+        assert country_code(market) == market.country.code
+    assert sorted(country_code(market) for market in Market.objects.defer("country")) == [
+        "",
+        "DE",
+    ]

@@ -14,7 +14,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from notorious.companies.models import Company
 from notorious.core.addresses import PLACEHOLDER, SLUG
-from notorious.core.country_names import country_name
+from notorious.core.country_names import country_code, country_name
 from notorious.core.models import if_published
 from notorious.core.sharing import absolute_url
 from notorious.figures.models import Figure
@@ -104,6 +104,8 @@ def model_column(field):
     model = getattr(getattr(field.parent, "Meta", None), "model", None)
     if model is None or len(field.source_attrs) != 1:
         return None
+    if type(field).get_attribute is not serializers.Field.get_attribute:
+        return None  # the field reads its value its own way
     try:
         model_field = model._meta.get_field(field.source_attrs[0])
     except FieldDoesNotExist:
@@ -152,7 +154,15 @@ class PageUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
-class CountryNameField(serializers.CharField):
+class CountryCodeField(serializers.CharField):
+    """The code in the entry's country column (`source`), read as `core.country_names
+    .country_code` reads it: no `Country` object built for every row."""
+
+    def get_attribute(self, instance):
+        return country_code(instance, self.source)
+
+
+class CountryNameField(CountryCodeField):
     """A country's name, as pages show it (`core.country_names`: not translated anew for
     every row)."""
 
@@ -161,9 +171,7 @@ class CountryNameField(serializers.CharField):
 
 
 class CountryMixin(serializers.Serializer):
-    country = serializers.CharField(
-        source="country.code", read_only=True, help_text="ISO 3166 alpha-2 code, or empty."
-    )
+    country = CountryCodeField(read_only=True, help_text="ISO 3166 alpha-2 code, or empty.")
     country_name = CountryNameField(source="country", read_only=True)
 
 

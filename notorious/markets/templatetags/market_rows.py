@@ -10,7 +10,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 
-from notorious.core.country_names import country_name
+from notorious.core.country_names import country_code, country_name
 from notorious.core.escaping import text
 from notorious.core.models import if_published
 from notorious.core.templatetags.timelines import first_listed, status_tag
@@ -31,7 +31,7 @@ def market_list_cells(market, cell, status_year):
     Text is escaped as templates escape it (`core.escaping.text`)."""
     history = market.history
     operator = if_published(market.operator)
-    where = text(country_name(market.country) or "—")
+    where = text(country_name(country_code(market)) or "—")
     if market.city:
         where += f' <span class="muted">({text(market.city)})</span>'
     if operator:

@@ -11,7 +11,7 @@ from django import template
 from django.template.defaultfilters import truncatewords
 from django.utils.safestring import mark_safe
 
-from notorious.core.country_names import country_name
+from notorious.core.country_names import country_code, country_name
 from notorious.core.escaping import text
 from notorious.core.markup import markdown_to_text
 from notorious.core.models import if_published
@@ -36,7 +36,7 @@ def edition_row(listing, cell):
     market = listing.market
     url = text(listing.get_absolute_url())
     status = status_tag(cell) if cell.listed else '<span class="muted">—</span>'
-    where = text(country_name(market.country) or "—")
+    where = text(country_name(country_code(market)) or "—")
     if market.city:
         where += f' <span class="muted">({text(market.city)})</span>'
     operator = if_published(market.operator)
