@@ -161,6 +161,21 @@ def test_a_filtered_list_is_counted_not_given_the_stored_count(client):
     assert client.get("/coverage/", {"q": " "}).context["paginator"].count == 999
 
 
+def test_the_api_lists_all_coverage_by_the_stored_count_and_counts_a_filtered_list(client):
+    """`/api/articles/` unfiltered states the stored count (its pages follow it); filtered,
+    it counts what matches."""
+    make_article("Counterfeit shoes")
+    make_article("Something else")
+    assert client.get("/api/articles/").json()["count"] == 2
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE press_article_count SET published = 999")
+    assert client.get("/api/articles/").json()["count"] == 999
+    assert client.get("/api/articles/", {"q": "counterfeit"}).json()["count"] == 1
+    assert client.get("/api/articles/", {"q": ""}).json()["count"] == 999
+    ArticleCount.objects.all().delete()  # no row: counted
+    assert client.get("/api/articles/").json()["count"] == 2
+
+
 def test_the_data_check_finds_a_wrong_count_and_recount_repairs_it(client):
     make_article("One")
     assert stored_article_count_not_live() == []

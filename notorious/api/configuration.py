@@ -9,7 +9,7 @@ REST_FRAMEWORK = {
         "notorious.api.renderers.JSONRenderer",
         "notorious.api.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["notorious.api.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "notorious.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "notorious.api.schema.AutoSchema",

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.paginator import Paginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -42,6 +44,11 @@ class FromEitherEndPaginator(Paginator):
     100,000 cost as much as sorting them all. The list's order must be total (end in a
     unique key), so that its reverse is its mirror image."""
 
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:  # the list's size, known without counting it
+            self.count = count
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -55,6 +62,10 @@ class FromEitherEndPaginator(Paginator):
 
 
 class FromEitherEndPagination(Pagination):
-    """`Pagination`, reading pages past the middle from the end (`FromEitherEndPaginator`)."""
+    """`Pagination`, reading pages past the middle from the end (`FromEitherEndPaginator`),
+    of a list whose size the view may know without counting it (`known_count`)."""
 
-    django_paginator_class = FromEitherEndPaginator
+    def paginate_queryset(self, queryset, request, view=None):
+        count = view.known_count() if view is not None else None
+        self.django_paginator_class = partial(FromEitherEndPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)

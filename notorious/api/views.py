@@ -8,10 +8,12 @@ from rest_framework import generics, mixins, viewsets
 from notorious.companies.filters import CompanyFilter
 from notorious.companies.models import Company
 from notorious.core.corrections import all_corrections, with_entries
+from notorious.core.filters import selects_everything
 from notorious.figures.filters import FigureFilter
 from notorious.figures.models import Figure
 from notorious.markets.filters import MarketFilter
 from notorious.markets.models import Market
+from notorious.press.article_count import stored_published_count
 from notorious.press.filters import ArticleFilter, OutletFilter
 from notorious.press.models import Article, Outlet
 from notorious.reports.filters import ListingFilter, ReportFilter
@@ -42,6 +44,17 @@ class PageOfIdsFirstMixin:
     """
 
     pagination_class = FromEitherEndPagination
+    # A function giving the size of the whole list, kept apart from it (or None): the list
+    # unfiltered is then not counted (`known_count`).
+    stored_count = None
+
+    def known_count(self):
+        """The list's size without counting it: the stored count, when the list is the
+        whole of it (no filter given) and the count is stored; else None."""
+        filterset = getattr(self, "filterset", None)
+        if self.stored_count is None or filterset is None:
+            return None
+        return self.stored_count() if selects_everything(filterset.form) else None
 
     def ids(self, queryset):
         """The filtered, ordered list as ids: what the paginator counts and slices."""
@@ -188,6 +201,8 @@ class OutletViewSet(viewsets.ReadOnlyModelViewSet):
 class ArticleViewSet(PageOfIdsFirstMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ArticleSerializer
     filterset_class = ArticleFilter
+    # All coverage: the stored count (one row), not a count of 200,000 articles (30 ms).
+    stored_count = staticmethod(stored_published_count)
     lookup_field = "slug"
     lookup_value_converter = "slug"
     queryset = (

@@ -27,6 +27,7 @@ from django.forms.widgets import Script
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django_filters.constants import EMPTY_VALUES
 
 # How many entries a message lists when a name matches several.
 AMBIGUOUS_SHOWN = 5
@@ -98,6 +99,12 @@ def flat_choices(choices):
             yield from flat_choices(label)
         else:
             yield str(value), label
+
+
+def selects_everything(form):
+    """Whether a list filtered by `form` is the whole of what it filters: every filter read
+    and empty (a list may then state a count kept apart rather than count it)."""
+    return form.is_valid() and all(value in EMPTY_VALUES for value in form.cleaned_data.values())
 
 
 def filter_problems(form):

@@ -3,10 +3,9 @@ preview as drafts."""
 
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
-from django_filters.constants import EMPTY_VALUES
 
 from .corrections import corrections_of
-from .filters import applied_filters, filter_problems
+from .filters import applied_filters, filter_problems, selects_everything
 from .paging import InvalidPage, page_problem, requested_page
 from .sharing import normalised_query, with_query
 
@@ -39,10 +38,7 @@ class FilteredListView(ListView):
     def unfiltered(self):
         """Whether the list is the whole of `get_base_queryset`: every filter read and
         empty (a view may then state a count kept apart rather than count it)."""
-        form = self.filterset.form
-        return form.is_valid() and all(
-            value in EMPTY_VALUES for value in form.cleaned_data.values()
-        )
+        return selects_everything(self.filterset.form)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
