@@ -66,6 +66,7 @@ class FromEitherEndPagination(Pagination):
     of a list whose size the view may know without counting it (`known_count`)."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        count = view.known_count() if view is not None else None
+        known_count = getattr(view, "known_count", None)
+        count = known_count() if known_count is not None else None
         self.django_paginator_class = partial(FromEitherEndPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
