@@ -8,6 +8,7 @@ import feedparser
 import pytest
 from django.urls import reverse
 
+from notorious.core.corrections import correction_rows, correction_rows_query
 from notorious.markets.models import Market
 from notorious.reports.models import Listing
 
@@ -16,8 +17,10 @@ from .factories import (
     make_article,
     make_company,
     make_correction,
+    make_figure,
     make_listing,
     make_market,
+    make_outlet,
     make_report,
 )
 from .page_helpers import grow, queries_for, text_of
@@ -229,3 +232,39 @@ def test_pages_cost_the_same_queries_whatever_the_number_of_corrections(client, 
         make_correction(anchor, "Anchor corrected again.")
         make_correction(listing, "Its listing again.")
     assert [queries_for(client, url) for url in urls] == small
+
+
+def test_each_entrys_corrections_are_its_own_from_sql_compiled_once(db):
+    """An entry's corrections come from SQL compiled once per kind of entry, the entry put
+    in: the same rows as the query built afresh, for every kind of entry, its dependants'
+    corrections included and other entries' left out (whatever their keys)."""
+    market, other_market = make_market("Corrected Market"), make_market("Other Market")
+    report, draft_report = make_report(2019), make_report(2020, is_published=False)
+    listing = make_listing(market, report)
+    entries = [
+        market,
+        other_market,
+        report,
+        draft_report,
+        listing,
+        make_listing(other_market, draft_report),
+        make_company("Corrected Holdings"),
+        make_article("A corrected story"),
+        make_outlet("A corrected outlet"),
+        make_figure(about="market", market=market),
+    ]
+    for entry in entries:
+        make_correction(entry, f"{entry} corrected.")
+        make_correction(entry, f"{entry} corrected again.")
+    make_correction(listing, "Its listing corrected.")
+    for entry in entries:
+        rows = correction_rows(entry)
+        assert rows == list(correction_rows_query(type(entry), entry.pk))
+    assert [note for *_, note in correction_rows(market)] == [
+        "Its listing corrected.",
+        f"{listing} corrected again.",
+        f"{listing} corrected.",
+        "Corrected Market corrected again.",
+        "Corrected Market corrected.",
+    ]
+    assert correction_rows(draft_report) == []

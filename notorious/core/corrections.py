@@ -11,9 +11,10 @@ Each read costs the same few queries whatever the number of entries or correctio
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.apps import apps
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 
 from notorious.core.edit_history import history_of, is_tracked
 
@@ -90,16 +91,51 @@ def dependants(model):
 
 def corrections_of(entry):
     """The visible corrections of `entry` and of its dependants, newest first: one query."""
-    model = type(entry)
-    pk = model._meta.pk.attname
-    parts = [_rows(model, published_corrections(model).filter(**{pk: entry.pk}).order_by())]
+    return with_entries(correction_rows(entry), own=entry)
+
+
+def correction_rows_query(model, pk):
+    """(kind, entry id, history id, date, note) rows of the visible corrections of the
+    `model` entry `pk` and of its dependants, newest first."""
+    parts = [_rows(model, published_corrections(model).filter(**{model._meta.pk.attname: pk}))]
     parts += [
-        _rows(related, published_corrections(related).filter(**{field: entry.pk}).order_by())
+        _rows(related, published_corrections(related).filter(**{field: pk}))
         for related, field in dependants(model)
     ]
-    first, *rest = parts
+    first, *rest = [part.order_by() for part in parts]
     rows = first.union(*rest, all=True) if rest else first
-    return with_entries(rows.order_by("-history_date", "-history_id"), own=entry)
+    return rows.order_by("-history_date", "-history_id")
+
+
+# Stands for the entry in `correction_rows_query`'s SQL compiled once per model: never a
+# primary key (they count up from 1), nor any other parameter of the query.
+ENTRY_STAND_IN = -7_000_000_007
+
+
+@cache
+def compiled_correction_rows(model):
+    """`correction_rows_query`'s SQL for entries of `model`, its parameters, and the
+    positions of those that are the entry's key. Only the entry changes from one page to
+    the next, and building and compiling this UNION of history tables took 5 ms of CPU a
+    page (every market, company, edition and article page shows its corrections), running
+    it 0.3 ms. Every database the site reads is PostgreSQL: one SQL serves them all."""
+    query = correction_rows_query(model, ENTRY_STAND_IN).query
+    sql, params = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+    positions = [position for position, value in enumerate(params) if value == ENTRY_STAND_IN]
+    if len(positions) != 1 + len(dependants(model)):  # the key in each part, and only there
+        raise RuntimeError(f"Corrections of {model._meta.label}: {params} in {sql}")
+    return sql, params, positions
+
+
+def correction_rows(entry):
+    """`correction_rows_query`'s rows for `entry`, from the SQL compiled once per model."""
+    sql, params, positions = compiled_correction_rows(type(entry))
+    params = list(params)
+    for position in positions:
+        params[position] = type(params[position])(entry.pk)  # psycopg's int types kept
+    with connections[router.db_for_read(type(entry))].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def with_entries(rows, own=None):
