@@ -5,7 +5,8 @@ next one in order, is 4 by default: a price for spinning disks. The site's data 
 memory (PostgreSQL's shared buffers and the operating system's page cache) or solid-state
 storage, for which PostgreSQL's documentation suggests about 1.1. At the default, at 10,000
 markets, the planner hashed every company to join fifty markets' operators, and scanned whole
-indexes where a few lookups were cheaper (docs/benchmarks.md, "the planner's page cost").
+indexes where a few lookups were cheaper: figures in
+docs/benchmarks.md, "Speed at scale: the planner's page cost".
 
 It is set when a connection is made (one statement per new connection, which a persistent
 connection makes rare), not as a libpq startup option: PgBouncer, which docs/deployment.md
