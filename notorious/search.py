@@ -262,15 +262,18 @@ class Search:
     def tune_planner(self):
         """Settings for this search's transaction (call inside it)."""
         with connection.cursor() as cursor:
-            # Both settings are local (is_local=true): they end with the transaction
-            # `search` opened. At the default random_page_cost (4) the planner often
-            # prefers to scan whole tables and run the trigram operators, whose cost it
-            # underestimates, on every row; priced as the small, cached GIN indexes they
-            # are, it combines the indexes instead (figures in docs/benchmarks.md).
+            # Local settings (is_local=true), ending with the transaction `search` opened.
+            # At random_page_cost 4 the planner often scans whole tables and runs the
+            # trigram operators, whose cost it underestimates, on every row; priced as the
+            # small, cached GIN indexes they are, it combines the indexes instead
+            # (docs/benchmarks.md). No parallel workers: which 1,001 matches of a common
+            # word are ranked would depend on which worker's rows came first, and a search
+            # would now and then show other results ("market", 10,000 markets: 2 in 30).
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
                 "set_config('random_page_cost', %s, true), "
-                "set_config('cpu_operator_cost', %s, true)",
+                "set_config('cpu_operator_cost', %s, true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)",
                 [
                     str(WORD_SIMILARITY_THRESHOLD),
                     str(SEARCH_RANDOM_PAGE_COST),

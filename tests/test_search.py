@@ -748,3 +748,22 @@ def test_dates_are_written_as_djangos_date_format_writes_them_whatever_the_langu
             assert time_html(day) == (
                 f'<time datetime="{date_format(day, "Y-m-d")}">{date_format(day, "j F Y")}</time>'
             )
+
+
+def test_a_search_runs_without_parallel_workers(db):
+    """Which of a common word's matches are ranked must not depend on which parallel
+    worker's rows come first: the same search shows the same results every time."""
+    seen = []
+
+    def record_setting(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "set_config" in sql:
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute("SHOW max_parallel_workers_per_gather")
+                seen.append(cursor.fetchone()[0])
+        return result
+
+    make_article("Counterfeit goods seized")
+    with connection.execute_wrapper(record_setting):
+        assert search("counterfeit").article_count == 1
+    assert seen == ["0"]
