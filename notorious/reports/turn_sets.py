@@ -100,12 +100,14 @@ class TurnSets(ChangeSets):
 
     def _to_listings(self):
         """The edition's listings with only what the section changes ask (the turn groups
-        are picked by `condition`): not `before_from`, which probes every earlier edition."""
+        are picked by `condition`): not `before_from`, which probes every earlier edition.
+        `moved` is an alias, tested by the section changes' condition alone: selected, it
+        was an EXISTS probed on every row of every group."""
         in_from = self._editions(lambda year: year == self.from_year)
         return (
             Listing.objects.published()
             .filter(report=self.to_report)
-            .annotate(moved=_named(in_from, ~Q(section=OuterRef("section"))))
+            .alias(moved=_named(in_from, ~Q(section=OuterRef("section"))))
         )
 
     def turn_counts(self):
