@@ -122,7 +122,7 @@ def _counted(listings):
     return columns.values("pk", "source_says_first", "market__kind", *flags)[:UNBOUNDED]
 
 
-# What a change shows of its listing and market (`MarketChange`, `{% change_item %}`).
+# What a change shows of its listing and market (`MarketChange`, `{% change_items %}`).
 CHANGE_FIELDS = [
     "report_id",
     "market_id",
@@ -232,7 +232,7 @@ class ChangeSets:
             # entered of 5,000 listings: 217 ms at 10,000 markets, under load).
             ids = members.order_by().values_list("pk", flat=True)[:UNBOUNDED]
             members = Listing.objects.filter(pk__in=list(ids))
-        # Only what a change's item shows (`{% change_item %}`): the markets' search vectors,
+        # Only what a change's item shows (`{% change_items %}`): the markets' search vectors,
         # descriptions and operators, and the edition joined again on every row, were most
         # of what this read. The edition is put back by `changes`, from the record.
         listings = (
