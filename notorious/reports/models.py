@@ -383,7 +383,12 @@ class Listing(models.Model):
         return f"{self.market} in the {self.report.year} review"
 
     def get_absolute_url(self):
-        return f"{self.market.get_absolute_url()}#listing-{self.report.year}"
+        return self.address_on(self.market.get_absolute_url())
+
+    def address_on(self, market_url):
+        """The listing's address, its place on its market's page (`market_url`, that page's
+        address, for a caller that has it already)."""
+        return f"{market_url}#listing-{self.report.year}"
 
     def clean(self):
         self.quotation = self.quotation.strip()

@@ -45,12 +45,12 @@ def _quotation(listing, edition):
     )
 
 
-def _source(change, edition):
+def _source(change, edition, market_url):
     listing = change.listing
     page = f", page {text(listing.quotation_page)}" if listing.quotation_page else ""
     return (
         f'<p class="meta">Source: {edition.link}{page}{edition.itself} · '
-        f'<a href="{text(listing.get_absolute_url())}">this listing on '
+        f'<a href="{text(listing.address_on(market_url))}">this listing on '
         f"{text(change.market.name)}'s page</a></p>"
     )
 
@@ -61,8 +61,9 @@ def _item(change, edition):
     reasons (Markdown, sanitised) and quotation, and its source (`edition`, its listing's)."""
     listing, market = change.listing, change.market
     section = KIND_LABELS.get(listing.section, listing.section).lower()
+    market_url = market.get_absolute_url()
     parts = [
-        f'<li class="listing change-item"><h3><a href="{text(market.get_absolute_url())}">'
+        f'<li class="listing change-item"><h3><a href="{text(market_url)}">'
         f'{text(market.name)}</a> <span class="muted">{text(section)}</span></h3>'
     ]
     if change.previous_section:
@@ -82,7 +83,7 @@ def _item(change, edition):
         parts.append('<p class="muted">The reasons are not yet entered.</p>')
     if listing.quotation:
         parts.append(_quotation(listing, edition))
-    parts.append(_source(change, edition))
+    parts.append(_source(change, edition, market_url))
     parts.append("</li>")
     return "".join(parts)
 
