@@ -111,16 +111,28 @@ class TurnSets(ChangeSets):
         return condition
 
     def _to_listings(self):
-        """The edition's listings with only what the section changes ask (the turn groups
-        are picked by `condition`): not `before_from`, which probes every earlier edition.
-        `moved` is an alias, tested by the section changes' condition alone: selected, it
-        was an EXISTS probed on every row of every group."""
-        in_from = self._editions(lambda year: year == self.from_year)
-        return (
-            Listing.objects.published()
-            .filter(report=self.to_report)
-            .alias(moved=_named(in_from, ~Q(section=OuterRef("section"))))
-        )
+        """The edition's listings, what the groups of the later edition are drawn from
+        (the turn groups picked by `condition`): without `before_from`, which probes every
+        earlier edition, and the section changes' `moved` (`source`). The edition is
+        published (callers refuse drafts), so its flag is not joined again."""
+        return Listing.objects.published(of="report").filter(report=self.to_report)
+
+    def _from_listings(self):
+        """The earlier edition's listings (the record's, so published), without `in_to`:
+        the groups drawn from them are picked by their stored turns (`condition`)."""
+        editions = self._editions(lambda year: year == self.from_year)
+        return Listing.objects.published(of="report").filter(report__in=editions)
+
+    def source(self, name):
+        """`ChangeSets.source`; the section changes' with their flag, `moved`, an EXISTS
+        built only for them: the turn groups never test it (building it cost about 1,400
+        function calls for each edition's listings), and selected it was probed on every
+        row."""
+        listings = super().source(name)
+        if name == "section_changed":
+            in_from = self._editions(lambda year: year == self.from_year)
+            listings = listings.alias(moved=_named(in_from, ~Q(section=OuterRef("section"))))
+        return listings
 
     def turn_counts(self):
         """{group: {kind: how many}} for the groups of turns (new, returning, dropped and
