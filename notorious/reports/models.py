@@ -382,13 +382,8 @@ class Listing(models.Model):
     def __str__(self):
         return f"{self.market} in the {self.report.year} review"
 
-    def get_absolute_url(self):
-        return self.address_on(self.market.get_absolute_url())
-
-    def address_on(self, market_url):
-        """The listing's address, its place on its market's page (`market_url`, that page's
-        address, for a caller that has it already)."""
-        return f"{market_url}#listing-{self.report.year}"
+    def get_absolute_url(self, market_url=None):  # its market's address, if known already
+        return f"{market_url or self.market.get_absolute_url()}#listing-{self.report.year}"
 
     def clean(self):
         self.quotation = self.quotation.strip()

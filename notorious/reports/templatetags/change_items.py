@@ -50,7 +50,7 @@ def _source(change, edition, market_url):
     page = f", page {text(listing.quotation_page)}" if listing.quotation_page else ""
     return (
         f'<p class="meta">Source: {edition.link}{page}{edition.itself} · '
-        f'<a href="{text(listing.address_on(market_url))}">this listing on '
+        f'<a href="{text(listing.get_absolute_url(market_url))}">this listing on '
         f"{text(change.market.name)}'s page</a></p>"
     )
 
