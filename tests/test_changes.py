@@ -5,9 +5,12 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django import forms
 from django.test import Client
 
 from notorious.reports.changes import compare_editions
+from notorious.reports.forms import CompareEditionsForm
+from notorious.reports.models import Report
 from tests.factories import list_market, make_listing, make_market, make_report
 from tests.page_helpers import canonical, grow, queries_for, text_of
 
@@ -82,6 +85,28 @@ def test_compare_editions_sorts_every_market_into_its_change(history):
     assert changes.added[0].listing.reasons == "Sells **counterfeit** handbags."
     assert changes.dropped[0].listing.reasons == "Hosted pirated music."
     assert changes.dropped[0].listing.report == history[2020]
+
+
+def test_a_returning_market_names_the_latest_edition_before_its_gap(client, history):
+    # Listed in 2018 and 2019, not in 2020, back in 2021: last named before in 2019.
+    list_market(make_market("Twice Back"), 2018, 2019, 2021)
+    changes = compare_editions(history[2020], history[2021])
+    assert [(change.market.name, change.last_listed_before) for change in changes.returning] == [
+        ("Returner", 2018),
+        ("Twice Back", 2019),
+    ]
+    returning = section_text(client.get("/reports/2021/changes/"), "returning-heading")
+    assert "Twice Back" in returning and "Last named before that in the 2019 review." in returning
+
+
+def test_a_market_moved_between_sections_counts_only_when_published(client, history):
+    text = text_of(client.get("/reports/2021/changes/"))
+    assert "1 moved to another section" in text
+    mover = history[2021].listings.get(market__name="Mover").market
+    mover.is_published = False
+    mover.save()
+    text = text_of(client.get("/reports/2021/changes/"))
+    assert "0 moved to another section" in text and "Mover" not in text
 
 
 def test_editions_further_apart(history):
@@ -227,6 +252,26 @@ def test_bad_editions_give_a_400_with_a_message(client, history, params, message
     assert "These editions cannot be compared" in text
     assert message in text
     assert "Added (" not in text
+
+
+@pytest.mark.parametrize(
+    "params, chosen",
+    [({}, "2020"), ({"from": "2019"}, "2019"), ({"from": "<b>", "to": "2021"}, None)],
+)
+def test_the_edition_selects_are_djangos_own_markup(history, params, chosen):
+    """The form's selects are written in Python (`EditionSelect`): the same markup as
+    Django's select, the chosen edition selected and a refused one marked invalid."""
+    editions = list(Report.objects.published().order_by("year"))
+    form = CompareEditionsForm(params, editions)
+    form.is_valid()
+    for name in ("from", "to"):
+        field = form[name]
+        assert str(field) == field.as_widget(forms.Select(choices=field.field.choices))
+    choice = str(form["from"])
+    assert ('aria-invalid="true"' in choice) == (chosen is None)
+    assert choice.count(" selected>") == (chosen is not None)
+    if chosen:
+        assert f'<option value="{chosen}" selected>{chosen} review</option>' in choice
 
 
 def test_editions_in_the_wrong_order_offer_the_swap(client, history):

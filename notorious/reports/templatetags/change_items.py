@@ -1,10 +1,12 @@
-"""`{% load change_items %}`: one market of a changes page's group, built in Python.
+"""`{% load change_items %}`: the markets of a changes page's group, built in Python.
 
 A changes page shows up to 20 markets in each of its groups, each with its section, what
 moved, its reasons, quotation and source: some thirty template lookups and filters an item,
-most of the page's time at 10,000 markets. `{% change_item change %}` writes the same item,
+most of the page's time at 10,000 markets. `{% change_items group %}` writes the same items,
 in the same words and markup, every entered text escaped as templates do
-(`notorious.core.escaping.text`); tests/test_changes.py reads them.
+(`notorious.core.escaping.text`); tests/test_changes.py reads them. A group's listings come
+from one or two editions, so what an item says of its edition (its link, the report's
+address, its name) is written once a group, not once an item.
 """
 
 from django import template
@@ -20,42 +22,48 @@ from notorious.markets.models import KIND_LABELS
 register = template.Library()
 
 
-def _quotation(listing, report):
-    cite = f' cite="{text(report.source_url)}"' if report.source_url else ""
+class _Edition:
+    """What the items of a group say of one edition (`report`), written once."""
+
+    def __init__(self, report):
+        self.name = text(report)
+        self.cite = f' cite="{text(report.source_url)}"' if report.source_url else ""
+        self.link = f'<a href="{text(report.get_absolute_url())}">{report.year} review</a>'
+        self.itself = (
+            f' (<a href="{text(report.source_url)}" rel="noopener">the report itself</a>)'
+            if report.source_url
+            else ""
+        )
+
+
+def _quotation(listing, edition):
     page = f", page {text(listing.quotation_page)}" if listing.quotation_page else ""
     return (
-        f'<figure class="quotation"><blockquote{cite}>'
+        f'<figure class="quotation"><blockquote{edition.cite}>'
         f"{linebreaks(listing.quotation, autoescape=True)}</blockquote>"
-        f"<figcaption>{text(report)}{page}</figcaption></figure>"
+        f"<figcaption>{edition.name}{page}</figcaption></figure>"
     )
 
 
-def _source(change, report):
+def _source(change, edition, market_url):
     listing = change.listing
     page = f", page {text(listing.quotation_page)}" if listing.quotation_page else ""
-    itself = (
-        f' (<a href="{text(report.source_url)}" rel="noopener">the report itself</a>)'
-        if report.source_url
-        else ""
-    )
     return (
-        f'<p class="meta">Source: <a href="{text(report.get_absolute_url())}">'
-        f"{report.year} review</a>{page}{itself} · "
-        f'<a href="{text(listing.get_absolute_url())}">this listing on '
+        f'<p class="meta">Source: {edition.link}{page}{edition.itself} · '
+        f'<a href="{text(listing.get_absolute_url(market_url))}">this listing on '
         f"{text(change.market.name)}'s page</a></p>"
     )
 
 
-@register.simple_tag
-def change_item(change):
+def _item(change, edition):
     """`change` (a `MarketChange`) as an item of its group's list: the market and its
     section, the section it moved from, the last edition naming it before, the listing's
-    reasons (Markdown, sanitised) and quotation, and its source."""
+    reasons (Markdown, sanitised) and quotation, and its source (`edition`, its listing's)."""
     listing, market = change.listing, change.market
-    report = listing.report
     section = KIND_LABELS.get(listing.section, listing.section).lower()
+    market_url = market.get_absolute_url()
     parts = [
-        f'<li class="listing change-item"><h3><a href="{text(market.get_absolute_url())}">'
+        f'<li class="listing change-item"><h3><a href="{text(market_url)}">'
         f'{text(market.name)}</a> <span class="muted">{text(section)}</span></h3>'
     ]
     if change.previous_section:
@@ -74,10 +82,25 @@ def change_item(change):
     else:
         parts.append('<p class="muted">The reasons are not yet entered.</p>')
     if listing.quotation:
-        parts.append(_quotation(listing, report))
-    parts.append(_source(change, report))
+        parts.append(_quotation(listing, edition))
+    parts.append(_source(change, edition, market_url))
     parts.append("</li>")
-    return mark_safe("".join(parts))
+    return "".join(parts)
+
+
+@register.simple_tag
+def change_items(changes):
+    """The changes of a group (`changes`, its shown `MarketChange`s) as the items of its
+    list, each written by `_item`."""
+    editions = {}
+    items = []
+    for change in changes:
+        report = change.listing.report
+        edition = editions.get(report.pk)
+        if edition is None:
+            edition = editions[report.pk] = _Edition(report)
+        items.append(_item(change, edition))
+    return mark_safe("".join(items))
 
 
 @register.simple_tag
