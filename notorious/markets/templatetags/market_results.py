@@ -9,7 +9,7 @@ number strips_shown %}` gives the same lines, in the same words and markup, in o
 from django import template
 from django.utils.safestring import mark_safe
 
-from notorious.core.country_names import country_name
+from notorious.core.country_names import country_code, country_name
 from notorious.core.escaping import text
 from notorious.core.models import if_published
 from notorious.core.templatetags.timelines import listing_summary, timeline_strip
@@ -36,7 +36,8 @@ def market_result(market, number, strips_shown):
     ]
     if market.alias_list:
         lines.append(f'<span class="result-aliases">also {text(market.aliases_html)}</span>')
-    where = f" · {text(country_name(market.country))}" if market.country else ""
+    code = country_code(market)
+    where = f" · {text(country_name(code))}" if code else ""
     lines.append(
         f'<span class="result-meta">{text(KIND_LABELS.get(market.kind, market.kind))} · '
         f"{text(market.category_label)}{where}</span>"
