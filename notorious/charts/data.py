@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
-from django_countries import countries
 
+from notorious.core.country_names import country_name
 from notorious.core.page_cache import cached_for_generation
 from notorious.markets.models import Category, Kind, Market
 from notorious.reports import group_counts
@@ -145,9 +145,10 @@ def _grouped(rows, label_of, record):
     totals = Counter()
     for (_, value), number in counts.items():
         totals[value] += number
-    ranked = sorted(totals, key=lambda value: (-totals[value], label_of(value)))
+    labels = {value: label_of(value) for value in totals}
+    ranked = sorted(totals, key=lambda value: (-totals[value], labels[value]))
     shown, rest = ranked[:MOST_GROUPS], ranked[MOST_GROUPS:]
-    series = [Series(label_of(value), [counts[(year, value)] for year in years]) for value in shown]
+    series = [Series(labels[value], [counts[(year, value)] for year in years]) for value in shown]
     if rest:
         series.append(
             Series(
@@ -159,7 +160,7 @@ def _grouped(rows, label_of, record):
 
 
 def _country_label(code):
-    return countries.name(code) if code else f"Country {NOT_RECORDED}"
+    return country_name(code) if code else f"Country {NOT_RECORDED}"
 
 
 def _category_label(value):
@@ -204,13 +205,16 @@ def categories_chart(record=None):
     )
 
 
-def company_chart(company):
-    """A company's markets (its own and its subsidiaries') named in each edition, by section."""
-    return cached_for_generation(f"chart:company:{company.pk}", lambda: _company_chart(company))
+def company_chart(company, record=None):
+    """A company's markets (its own and its subsidiaries') named in each edition, by section
+    (against `record`, the edition record, when the page has read it already)."""
+    return cached_for_generation(
+        f"chart:company:{company.pk}", lambda: _company_chart(company, record)
+    )
 
 
-def _company_chart(company):
-    record = Report.objects.edition_record()
+def _company_chart(company, record):
+    record = record or Report.objects.edition_record()
     markets = Market.objects.published().for_company(company)
     listings = Listing.objects.published().filter(market__in=markets)
     rows = (

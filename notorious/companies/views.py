@@ -71,5 +71,7 @@ class CompanyDetailView(PublishedDetailView):
             ),
             figures=Figure.objects.published().for_company(company).for_lists(),
             citation=Citation.for_page(self.request, company),
+            # The company's chart draws from the same record, not a second read of it.
+            record=record,
         )
         return context

@@ -21,9 +21,10 @@ def chart(name, record=None, heading_level=2, open=False):
 
 
 @register.inclusion_tag("charts/chart.html")
-def company_chart(company, heading_level=2):
-    """A company's markets in each edition, with its table, notes and downloads."""
-    return {"chart": data.company_chart(company), "heading_level": heading_level}
+def company_chart(company, record=None, heading_level=2):
+    """A company's markets in each edition, with its table, notes and downloads; `record` is
+    the page's edition record, if it has read it."""
+    return {"chart": data.company_chart(company, record), "heading_level": heading_level}
 
 
 @register.simple_tag
