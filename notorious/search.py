@@ -31,21 +31,13 @@ from operator import or_
 
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
 )
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
-    Case,
     ExpressionWrapper,
-    F,
-    FloatField,
     Q,
-    Value,
-    When,
 )
-from django.db.models.functions import Greatest
 
 from notorious.companies.models import Company
 from notorious.core.search import (
@@ -68,6 +60,7 @@ from notorious.press.models import (
 )
 from notorious.search_coverage import CoverageRanking
 from notorious.search_markets import MarketMatches, first_markets
+from notorious.search_names import NAME_COLUMNS, WORD_SIMILARITY_THRESHOLD, name_score
 from notorious.search_text import (
     MIN_FUZZY_LENGTH,
     clean_query,
@@ -94,13 +87,8 @@ MARKETS_RANKED = 2000
 # Only this many market results carry a timeline strip (about 6 KB of HTML each); the rest
 # state their listing history in words, and each market's page has its strip.
 STRIPS_SHOWN = 10
-# word_similarity above which a name counts as a typo of the query. pg_trgm's default
-# (0.6) misses "alibba" (0.57 against "Alibaba") and "tencnet" (0.5 against "Tencent").
-WORD_SIMILARITY_THRESHOLD = 0.45
 # The planner's price of running an operator on a row during a search (see tune_planner).
 SEARCH_CPU_OPERATOR_COST = 0.05
-# The columns a reader's query is looked for in as a name (substring or near-miss).
-NAME_COLUMNS = ("name", "aliases")
 # The planner's price of a random page read during a search (see Search.tune_planner).
 SEARCH_RANDOM_PAGE_COST = 1.1
 
@@ -335,12 +323,17 @@ class Search:
         index (the operator's B-tree; the full-text and trigram GIN indexes, as `any_of`).
         """
         published = Market.objects.published().order_by()
-        # One scan per condition, each LIMITed by `first_keys` on its own: a name matching
-        # nearly every market stops at the cap instead of running every condition in full.
-        scans = [published.filter(condition).values("pk") for condition in self.text_conditions()]
+
+        def scans(conditions):
+            return [published.filter(condition).values("pk") for condition in conditions]
+
+        # One scan per condition, each LIMITed by `first_keys_marking` on its own: a name
+        # matching nearly every market stops at the cap instead of running every condition
+        # in full. The typo scans' keys are kept apart: only they are scored for closeness.
+        text = scans([Q(search_vector=self.tsquery), *self.substring_conditions()])
         if family:
-            scans.insert(0, published.filter(operator_id__in=family).values("pk"))
-        return MarketMatches(scans, self.name_score(), family)
+            text.insert(0, published.filter(operator_id__in=family).values("pk"))
+        return MarketMatches(text, self.name_score, family, scans(self.typo_conditions()))
 
     def rank_companies(self, companies):
         return companies.annotate(score=self.name_score()).order_by("-score", "name")
@@ -349,13 +342,18 @@ class Search:
         """The name or an alias contains the query, or (for typos) nearly does: one
         condition per column and operator, for `any_of`, each a scan of that column's
         trigram GIN index (even an OR of two on one index is priced above reading every
-        row). `%>` is word similarity at the threshold set in `tune_planner`."""
-        conditions = [Q(contains_ignoring_case(column, self.query)) for column in NAME_COLUMNS]
-        if self.fuzzy:
-            conditions += [
-                Q(**{f"{column}__trigram_word_similar": self.query}) for column in NAME_COLUMNS
-            ]
-        return conditions
+        row)."""
+        return [*self.substring_conditions(), *self.typo_conditions()]
+
+    def substring_conditions(self):
+        return [Q(contains_ignoring_case(column, self.query)) for column in NAME_COLUMNS]
+
+    def typo_conditions(self):
+        """A name or an alias is close to the query (for typos): `%>`, word similarity at
+        the threshold set in `tune_planner`."""
+        if not self.fuzzy:
+            return []
+        return [Q(**{f"{column}__trigram_word_similar": self.query}) for column in NAME_COLUMNS]
 
     def text_conditions(self):
         """The stored vector matches the query, or a name does (`name_conditions`)."""
@@ -383,18 +381,6 @@ class Search:
             condition |= Q(headline__icontains=self.query) | Q(summary__icontains=self.query)
         return condition
 
-    def name_score(self):
-        """Full-text rank, plus trigram closeness, plus a bonus for an exact name (2) or
-        one that starts with the query (1)."""
-        score = SearchRank(F("search_vector"), self.tsquery) + Case(
-            When(name__iexact=self.query, then=Value(2.0)),
-            When(name__istartswith=self.query, then=Value(1.0)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        if self.fuzzy:
-            score = score + Greatest(
-                TrigramWordSimilarity(self.query, "name"),
-                TrigramWordSimilarity(self.query, "aliases"),
-            )
-        return score
+    def name_score(self, typo_keys=(), typos_complete=False):
+        """How a company or market found is scored (`search_names.name_score`)."""
+        return name_score(self.query, self.tsquery, self.fuzzy, typo_keys, typos_complete)

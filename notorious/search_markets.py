@@ -2,11 +2,12 @@
 names and those matching it otherwise, ranked, counted, and the first of them loaded with
 their details and listing histories."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
-from notorious.core.search import first_keys, key_array
+from notorious.core.search import first_keys_marking, key_array
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -17,17 +18,26 @@ MARKET_COLUMNS = ("pk", "via_company", "score", "name")
 @dataclass
 class MarketMatches:
     """The markets a search finds: those run by a company it names (of `family`) and those
-    matching it otherwise, as unordered key querysets (`scans`), and the expression that
-    scores a market against the query (`score`)."""
+    matching it otherwise, as unordered key querysets (`scans`, and `typo_scans`, those
+    of the names close to the query), and how a market is scored against the query
+    (`score(typo_keys, typos_complete)`: `search_names.name_score` for the query)."""
 
     scans: list
-    score: Expression
+    score: Callable
     family: set = field(default_factory=set)
+    typo_scans: list = field(default_factory=list)
+    # What `found` learnt of the typo scans: the keys they found, and whether those are
+    # all the typo matches there are (see `search_names.name_score`).
+    typo_keys: list = field(default_factory=list)
+    typos_complete: bool = False
 
     def found(self, limit=None):
         """The distinct keys of the first `limit` matches of each scan (every match without
-        a limit), sorted by key (`first_keys`)."""
-        return first_keys(self.scans, limit)
+        a limit), sorted by key (`first_keys_marking`); notes which the typo scans found."""
+        keys, self.typo_keys, self.typos_complete = first_keys_marking(
+            self.scans, self.typo_scans, limit
+        )
+        return keys
 
     def ranked(self, keys):
         """Rows of MARKET_COLUMNS for the published markets of `keys`, in rank order
@@ -52,10 +62,11 @@ class MarketMatches:
             # Otherwise it is false for every market and orders nothing (and a constant
             # PostgreSQL refuses to order by, where it is not selected: `first_markets`).
             order.insert(0, "-via_company")
+        score = self.score(self.typo_keys, self.typos_complete)
         return (
             Market.objects.published()
             .filter(pk__in=keys)
-            .annotate(via_company=via_company, score=self.score)
+            .annotate(via_company=via_company, score=score)
             .order_by(*order)
         )
 

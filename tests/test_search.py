@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,11 +20,13 @@ from hypothesis import strategies as st
 from notorious import search as search_module
 from notorious.companies.models import Company
 from notorious.core.dates import time_html
-from notorious.core.search import first_keys
+from notorious.core.search import first_keys, first_keys_marking
+from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Report
 from notorious.search import search
-from notorious.search_text import clean_query
+from notorious.search_names import WORD_SIMILARITY_THRESHOLD, name_score
+from notorious.search_text import clean_query, prefix_tsquery
 from tests.factories import (
     list_market,
     make_article,
@@ -302,6 +305,59 @@ def test_first_keys_of_one_scan_read_only_the_keys(world):
 
     assert found == sorted(Article.objects.values_list("pk", flat=True))
     assert '"press_article"."headline"' not in queries.captured_queries[0]["sql"]
+
+
+def test_first_keys_marking_keeps_the_marked_scans_keys_apart_until_one_is_cut(world):
+    markets = Market.objects.order_by()
+    aliexpress, wechat = world["aliexpress"].pk, world["wechat"].pk
+    every = sorted(markets.values_list("pk", flat=True))
+    named = markets.filter(pk__in=[aliexpress, wechat]).values("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        keys, marked, complete = first_keys_marking([markets.values("pk")], [named], 100)
+
+    assert len(queries) == 1
+    assert (keys, marked, complete) == (every, sorted([aliexpress, wechat]), True)
+    # A marked scan cut at the limit may have found more: its keys are not all there are.
+    first = min(aliexpress, wechat)
+    assert first_keys_marking([], [named.order_by("pk")], 1) == ([first], [first], False)
+
+
+def test_a_name_merely_sharing_letters_with_the_query_does_not_rank_a_text_match(world):
+    """Closeness to a name counts where the name is a typo of the query (search's
+    threshold), not below it: two markets matching a word in their descriptions alike are
+    ranked by name, whatever letters their names share with the word."""
+    make_market("Zulu Quo Stall", description="Sells quagga hides.")
+    make_market("Alpha Stall", description="Sells quagga hides.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word_similarity('quagga', 'Zulu Quo Stall')")
+        closeness = cursor.fetchone()[0]
+    assert 0 < closeness < WORD_SIMILARITY_THRESHOLD  # noise, not a typo
+
+    assert names(search("quagga").markets) == ["Alpha Stall", "Zulu Quo Stall"]
+
+
+def test_a_markets_score_is_the_same_whatever_the_typo_scans_told(world):
+    """`name_score` gives each row the same score whether the typo matches are known whole
+    (only they are scored for closeness), in part (the rest tested) or not at all."""
+    for name in ("Quagga Hub", "Quaga Stall", "Zulu Quo Stall", "Alpha Stall"):
+        make_market(name, description="Sells quagga hides.")
+    query = "quagga"
+    tsquery = SearchQuery(prefix_tsquery(query), config="simple", search_type="raw")
+    markets = Market.objects.filter(name__in=["Quagga Hub", "Quaga Stall", "Zulu Quo Stall"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
+    typos = sorted(markets.filter(name__trigram_word_similar=query).values_list("pk", flat=True))
+    assert len(typos) == 2  # Quagga Hub, Quaga Stall: Zulu Quo Stall is not a typo
+
+    def scores(*told):
+        scored = Market.objects.annotate(score=name_score(query, tsquery, True, *told))
+        return dict(scored.values_list("name", "score"))
+
+    known = scores(typos, True)
+    assert known == scores((), False) == scores(typos[:1], False)
+    assert known["Quagga Hub"] > known["Quaga Stall"] > known["Zulu Quo Stall"]
+    assert known["Zulu Quo Stall"] == known["Alpha Stall"]
 
 
 # --- Drafts -------------------------------------------------------------------------------

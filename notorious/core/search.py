@@ -3,10 +3,12 @@ built, and the SQL expressions searches read them (and the trigram-indexed names
 Readers' searches are in notorious/search.py; this part lives in core because the models
 of several apps declare the column."""
 
+from collections import Counter
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Func, Lookup
+from django.db.models import F, Func, Lookup, Value
 from django.db.models.expressions import RawSQL
 
 # 'simple' rather than 'english': names such as Pinduoduo or 微信 must not be stemmed.
@@ -115,6 +117,24 @@ def first_keys(key_querysets, limit):
         # articles whole, their stored vectors included, for one "counterfeit" search.)
         keys = scans[0].values_list(*scans[0].query.values_select, flat=True)
     return sorted(set(keys))
+
+
+def first_keys_marking(key_querysets, marked_querysets, limit):
+    """`first_keys` of `key_querysets` and `marked_querysets` together, in the same one
+    statement, and apart the keys `marked_querysets` found: (keys, marked keys, whether
+    the marked keys are all there are: False when one of those scans reached `limit`)."""
+    every = [*key_querysets, *marked_querysets]
+    scans = [keys.annotate(scan=Value(index))[:limit] for index, keys in enumerate(every)]
+    if len(scans) > 1:
+        rows = list(scans[0].union(*scans[1:], all=True).values_list("pk", "scan"))
+    else:
+        rows = list(scans[0].values_list("pk", "scan"))
+    first_marked = len(key_querysets)
+    found = Counter(scan for _key, scan in rows)
+    marked_scans = range(first_marked, len(scans))
+    complete = limit is None or all(found[scan] < limit for scan in marked_scans)
+    marked = sorted({key for key, scan in rows if scan >= first_marked})
+    return sorted({key for key, _scan in rows}), marked, complete
 
 
 def key_array(keys):
