@@ -34,8 +34,6 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
     Q,
 )
 
@@ -43,11 +41,12 @@ from notorious.companies.models import Company
 from notorious.core.search import (
     SEARCH_CONFIG,
     NamesOnly,
-    any_of,
     contains_ignoring_case,
     first_keys,
+    found_by,
     ids_in_order,
     key_array,
+    keys_found_by,
 )
 from notorious.markets.models import Market
 from notorious.press.models import (
@@ -219,7 +218,7 @@ class Search:
         articles = Article.objects.filter(pk__in=key_array(found[:COVERAGE_RANKED]))
         # Markets likewise: "market" matches nearly all 10,000, each scored to be ranked.
         found_markets = markets.found(MARKETS_RANKED + 1)
-        ranked_companies = self.rank_companies(companies).select_related("parent")
+        ranked_companies = companies.select_related("parent")
         # A group that found nothing reads nothing more (a statement each, which a query
         # matching only coverage, or nothing at all, would spend on empty lists).
         return SearchResults(
@@ -242,7 +241,7 @@ class Search:
         self.tune_planner()
         companies, _count, markets, articles = self.selections(self.outlet_ids())
         return (
-            ids_in_order(self.rank_companies(companies)),
+            ids_in_order(companies),
             [pk for pk, *_ in markets.ranked(markets.found())],
             ids_in_order(self.coverage.ordered(Article.objects.filter(pk__in=union_of(articles)))),
         )
@@ -270,21 +269,23 @@ class Search:
             )
 
     def selections(self, outlet_ids):
-        """The selections: published companies matching the query (unordered) and how
+        """The selections: published companies matching the query (ranked) and how
         many there are, published markets matching it or run by a company it names
         (`MarketMatches`), and the keys of the coverage it finds (`matching_articles`;
         `outlet_ids` are the outlets it names)."""
-        # One read of the matching companies' keys, each marked whether it is named; the
-        # conditions then run once, not again for the count and the names. The keys are
-        # distinct (`any_of` is a `pk IN`), so their number is the count.
-        matched = self.matching_companies(Company.objects.published()).values_list("pk", "named")
-        companies = Company.objects.published().filter(
-            pk__in=key_array([pk for pk, _named in matched])
+        # One read of the matching companies' keys (`matching_companies`): the conditions
+        # run once, not again for the count, the names and the ranking.
+        keys, named, typos = self.matching_companies()
+        companies = (
+            Company.objects.published()
+            .filter(pk__in=key_array(sorted(keys)))
+            .annotate(score=self.name_score(sorted(typos)))
+            .order_by("-score", "name")
         )
-        family = Company.objects.family_ids([pk for pk, named in matched if named])
+        family = Company.objects.family_ids(sorted(named))
         return (
             companies,
-            len(matched),
+            len(keys),
             self.matching_markets(family),
             self.matching_articles(family, outlet_ids),
         )
@@ -295,7 +296,7 @@ class Search:
     def matching_outlets(self):
         """Published outlets whose name or an alias contains the query (or nearly does).
 
-        One OR, not `any_of`'s scan per condition: there are a few dozen outlets (42 at
+        One OR, not a scan per condition (`keys_found_by`): there are a few dozen outlets (42 at
         10,000 markets), which PostgreSQL reads in less time than Django takes to compile
         four more subqueries."""
         return Outlet.objects.published().filter(reduce(or_, self.name_conditions()))
@@ -320,7 +321,7 @@ class Search:
         Separate scans rather than one query with an OR: "operator in family OR text
         matches" cannot be answered from the indexes, so PostgreSQL read every market and
         ran the trigram operators on each (162 ms at 10,000 markets); each alone uses its
-        index (the operator's B-tree; the full-text and trigram GIN indexes, as `any_of`).
+        index (the operator's B-tree; the full-text and trigram GIN indexes).
         """
         published = Market.objects.published().order_by()
 
@@ -335,12 +336,9 @@ class Search:
             text.insert(0, published.filter(operator_id__in=family).values("pk"))
         return MarketMatches(text, self.name_score, family, scans(self.typo_conditions()))
 
-    def rank_companies(self, companies):
-        return companies.annotate(score=self.name_score()).order_by("-score", "name")
-
     def name_conditions(self):
         """The name or an alias contains the query, or (for typos) nearly does: one
-        condition per column and operator, for `any_of`, each a scan of that column's
+        condition per column and operator, each a scan of that column's
         trigram GIN index (even an OR of two on one index is priced above reading every
         row)."""
         return [*self.substring_conditions(), *self.typo_conditions()]
@@ -355,22 +353,24 @@ class Search:
             return []
         return [Q(**{f"{column}__trigram_word_similar": self.query}) for column in NAME_COLUMNS]
 
-    def text_conditions(self):
-        """The stored vector matches the query, or a name does (`name_conditions`)."""
-        return [Q(search_vector=self.tsquery), *self.name_conditions()]
-
-    def matching_companies(self, companies):
-        """`companies` matching the query, annotated with whether each is `named`: its
-        name or an alias matches. Only a named company brings in its markets and their
-        coverage: one whose description happens to mention a word is not what the
-        reader named."""
-        names = Q(names_vector=self.tsquery)
-        for condition in self.name_conditions():
-            names |= condition
-        return any_of(companies, self.text_conditions()).annotate(
-            names_vector=NamesOnly("search_vector"),
-            named=ExpressionWrapper(names, output_field=BooleanField()),
-        )
+    def matching_companies(self):
+        """The keys of the published companies matching the query, as three sets: all of
+        them, those `named` (the name or an alias matches) and the typos among those (see
+        `search_names.name_score`). Only a named company brings in its markets and their
+        coverage: one whose description happens to mention a word is not what the reader
+        named. One statement, a scan per condition (`keys_found_by`)."""
+        published = Company.objects.published().order_by()
+        published = published.alias(names_vector=NamesOnly("search_vector"))
+        typo_conditions = self.typo_conditions()
+        conditions = [
+            Q(search_vector=self.tsquery),
+            Q(search_vector=self.tsquery, names_vector=self.tsquery),
+            *self.substring_conditions(),
+            *typo_conditions,
+        ]
+        found = keys_found_by([published.filter(each).values("pk") for each in conditions], None)
+        typos = range(len(conditions) - len(typo_conditions), len(conditions))
+        return set(found), found_by(found, range(1, len(conditions))), found_by(found, typos)
 
     def article_filter(self):
         condition = Q(search_vector=self.tsquery)
@@ -381,6 +381,6 @@ class Search:
             condition |= Q(headline__icontains=self.query) | Q(summary__icontains=self.query)
         return condition
 
-    def name_score(self, typo_keys=(), typos_complete=False):
+    def name_score(self, typo_keys=None):
         """How a company or market found is scored (`search_names.name_score`)."""
-        return name_score(self.query, self.tsquery, self.fuzzy, typo_keys, typos_complete)
+        return name_score(self.query, self.tsquery, self.fuzzy, typo_keys)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
-from notorious.core.search import first_keys_marking, key_array
+from notorious.core.search import found_by, key_array, keys_found_by
 from notorious.markets.models import Market
 from notorious.reports.models import Report
 
@@ -20,24 +20,24 @@ class MarketMatches:
     """The markets a search finds: those run by a company it names (of `family`) and those
     matching it otherwise, as unordered key querysets (`scans`, and `typo_scans`, those
     of the names close to the query), and how a market is scored against the query
-    (`score(typo_keys, typos_complete)`: `search_names.name_score` for the query)."""
+    (`score(typo_keys)`: `search_names.name_score` for the query)."""
 
     scans: list
     score: Callable
     family: set = field(default_factory=set)
     typo_scans: list = field(default_factory=list)
-    # What `found` learnt of the typo scans: the keys they found, and whether those are
-    # all the typo matches there are (see `search_names.name_score`).
-    typo_keys: list = field(default_factory=list)
-    typos_complete: bool = False
+    # The keys the typo scans found, set by `found` when they are all there are (no scan
+    # reached its limit); else None (see `search_names.name_score`).
+    typo_keys: list | None = None
 
     def found(self, limit=None):
         """The distinct keys of the first `limit` matches of each scan (every match without
-        a limit), sorted by key (`first_keys_marking`); notes which the typo scans found."""
-        keys, self.typo_keys, self.typos_complete = first_keys_marking(
-            self.scans, self.typo_scans, limit
-        )
-        return keys
+        a limit), sorted by key (`keys_found_by`); notes which the typo scans found."""
+        found = keys_found_by([*self.scans, *self.typo_scans], limit)
+        typo_scans = range(len(self.scans), len(self.scans) + len(self.typo_scans))
+        cut = limit is not None and any(len(found_by(found, [n])) >= limit for n in typo_scans)
+        self.typo_keys = None if cut else sorted(found_by(found, typo_scans))
+        return sorted(found)
 
     def ranked(self, keys):
         """Rows of MARKET_COLUMNS for the published markets of `keys`, in rank order
@@ -62,7 +62,7 @@ class MarketMatches:
             # Otherwise it is false for every market and orders nothing (and a constant
             # PostgreSQL refuses to order by, where it is not selected: `first_markets`).
             order.insert(0, "-via_company")
-        score = self.score(self.typo_keys, self.typos_complete)
+        score = self.score(self.typo_keys)
         return (
             Market.objects.published()
             .filter(pk__in=keys)

@@ -3,9 +3,8 @@ notorious/search.py, which finds them): full-text rank, a bonus for an exact nam
 that starts with the query, and for a typo of a name its closeness."""
 
 from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, Value, When
+from django.db.models import Case, F, FloatField, Func, Value, When
 from django.db.models.functions import Greatest
-from django.db.models.lookups import GreaterThanOrEqual
 
 from notorious.core.search import key_array
 
@@ -16,7 +15,20 @@ WORD_SIMILARITY_THRESHOLD = 0.45
 NAME_COLUMNS = ("name", "aliases")
 
 
-def name_score(query, tsquery, fuzzy, typo_keys=(), typos_complete=False):
+class AtLeast(Func):
+    """`expression` where it is at least `threshold`, else 0, with `expression` computed
+    once a row: written plainly (CASE WHEN x >= t THEN x ...), PostgreSQL computes it twice
+    where it holds, and `word_similarity` on 2,000 markets took 14 ms instead of 9. The
+    subquery's OFFSET 0 keeps the planner from folding it back into that."""
+
+    template = (
+        "(SELECT CASE WHEN value >= %(threshold)s THEN value ELSE 0 END "
+        "FROM (SELECT %(expressions)s AS value OFFSET 0) AS computed)"
+    )
+    output_field = FloatField()
+
+
+def name_score(query, tsquery, fuzzy, typo_keys=None):
     """Full-text rank against `tsquery`, plus a bonus for an exact name (2) or one that
     starts with `query` (1), plus, where `fuzzy` and a name or an alias is a typo of the
     query, how close it is (`word_similarity`, 0.45 to 1).
@@ -25,10 +37,11 @@ def name_score(query, tsquery, fuzzy, typo_keys=(), typos_complete=False):
     a typo of the query (its `%>` scans): below it, it measures the trigrams unrelated
     words happen to share, and ranked matches of a word by that noise.
 
-    `typo_keys`, keys the typo scans found, are scored without the test, and when they are
-    all there are (`typos_complete`), no other row is tested at all: scoring each of the
-    1,292 markets "counterfeit" matches at 10,000 markets spent 6-8 ms on
-    `word_similarity`, for none that is a typo.
+    `typo_keys`, when given, are every row that is a typo (what the typo scans found,
+    none cut short): only they are scored for closeness, every other row known to be under
+    the threshold. Scoring each of the 1,292 markets "counterfeit" matches at 10,000
+    markets spent 6-8 ms on `word_similarity`, for none that is a typo. None: each row is
+    tested.
     """
     score = SearchRank(F("search_vector"), tsquery) + Case(
         When(name__iexact=query, then=Value(2.0)),
@@ -36,30 +49,15 @@ def name_score(query, tsquery, fuzzy, typo_keys=(), typos_complete=False):
         default=Value(0.0),
         output_field=FloatField(),
     )
-    if not fuzzy:
+    if not fuzzy or typo_keys == []:
         return score
-    closeness = [TrigramWordSimilarity(query, column) for column in NAME_COLUMNS]
-    if typos_complete:
-        others = Value(0.0)
-    else:
-        # Each column's closeness where it reaches the threshold (computed twice there:
-        # PostgreSQL does not share the two, hence the typo keys).
-        others = Greatest(
-            *(
-                Case(
-                    When(GreaterThanOrEqual(each, WORD_SIMILARITY_THRESHOLD), then=each),
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
-                for each in closeness
-            )
-        )
-    if not typo_keys:
-        return score if typos_complete else score + others
-    # A typo match: its name or an alias reaches the threshold, so the greater of the two
-    # is the closeness that counts.
+    # A name or an alias is a typo where either reaches the threshold: the greater of the
+    # two is then the closeness that counts.
+    closeness = Greatest(*(TrigramWordSimilarity(query, column) for column in NAME_COLUMNS))
+    if typo_keys is None:
+        return score + AtLeast(closeness, threshold=WORD_SIMILARITY_THRESHOLD)
     return score + Case(
-        When(pk__in=key_array(typo_keys), then=Greatest(*closeness)),
-        default=others,
+        When(pk__in=key_array(typo_keys), then=closeness),
+        default=Value(0.0),
         output_field=FloatField(),
     )

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from notorious import search as search_module
 from notorious.companies.models import Company
 from notorious.core.dates import time_html
-from notorious.core.search import first_keys, first_keys_marking
+from notorious.core.search import first_keys, found_by, keys_found_by
 from notorious.markets.models import Market
 from notorious.press.models import Article
 from notorious.reports.models import Report
@@ -307,20 +307,21 @@ def test_first_keys_of_one_scan_read_only_the_keys(world):
     assert '"press_article"."headline"' not in queries.captured_queries[0]["sql"]
 
 
-def test_first_keys_marking_keeps_the_marked_scans_keys_apart_until_one_is_cut(world):
+def test_keys_found_by_tells_which_scan_found_each_key_in_one_statement(world):
     markets = Market.objects.order_by()
     aliexpress, wechat = world["aliexpress"].pk, world["wechat"].pk
-    every = sorted(markets.values_list("pk", flat=True))
+    every = set(markets.values_list("pk", flat=True))
     named = markets.filter(pk__in=[aliexpress, wechat]).values("pk")
 
     with CaptureQueriesContext(connection) as queries:
-        keys, marked, complete = first_keys_marking([markets.values("pk")], [named], 100)
+        found = keys_found_by([markets.values("pk"), named], None)
 
     assert len(queries) == 1
-    assert (keys, marked, complete) == (every, sorted([aliexpress, wechat]), True)
-    # A marked scan cut at the limit may have found more: its keys are not all there are.
-    first = min(aliexpress, wechat)
-    assert first_keys_marking([], [named.order_by("pk")], 1) == ([first], [first], False)
+    assert set(found) == found_by(found, [0]) == every
+    assert found_by(found, [1]) == {aliexpress, wechat}
+    assert found[aliexpress] == 0b11  # both scans found it
+    # Each scan stops at the limit.
+    assert keys_found_by([named.order_by("pk")], 1) == {min(aliexpress, wechat): 1}
 
 
 def test_a_name_merely_sharing_letters_with_the_query_does_not_rank_a_text_match(world):
@@ -338,8 +339,8 @@ def test_a_name_merely_sharing_letters_with_the_query_does_not_rank_a_text_match
 
 
 def test_a_markets_score_is_the_same_whatever_the_typo_scans_told(world):
-    """`name_score` gives each row the same score whether the typo matches are known whole
-    (only they are scored for closeness), in part (the rest tested) or not at all."""
+    """`name_score` gives each row the same score whether the typo matches are known (only
+    they are scored for closeness) or not (each row tested)."""
     for name in ("Quagga Hub", "Quaga Stall", "Zulu Quo Stall", "Alpha Stall"):
         make_market(name, description="Sells quagga hides.")
     query = "quagga"
@@ -354,8 +355,8 @@ def test_a_markets_score_is_the_same_whatever_the_typo_scans_told(world):
         scored = Market.objects.annotate(score=name_score(query, tsquery, True, *told))
         return dict(scored.values_list("name", "score"))
 
-    known = scores(typos, True)
-    assert known == scores((), False) == scores(typos[:1], False)
+    known = scores(typos)
+    assert known == scores(None)
     assert known["Quagga Hub"] > known["Quaga Stall"] > known["Zulu Quo Stall"]
     assert known["Zulu Quo Stall"] == known["Alpha Stall"]
 
