@@ -197,6 +197,12 @@ class Search:
             self.tsquery = SearchQuery(
                 prefix_tsquery(query), config=SEARCH_CONFIG, search_type="raw"
             )
+        # What finds coverage: the same matches, in the form the planner prices best.
+        self.coverage_tsquery = self.tsquery
+        if not self.exact:
+            self.coverage_tsquery = SearchQuery(
+                prefix_tsquery(query, spelled_out=True), config=SEARCH_CONFIG, search_type="raw"
+            )
         # Typo tolerance would undo an exclusion ("china -wechat" is close to "WeChat").
         self.fuzzy = len(query) >= MIN_FUZZY_LENGTH and not self.exact
         self.coverage = CoverageRanking(query, self.tsquery)
@@ -256,11 +262,13 @@ class Search:
             # (docs/benchmarks.md). No parallel workers: which 1,001 matches of a common
             # word are ranked would depend on which worker's rows came first, and a search
             # would now and then show other results ("market", 10,000 markets: 2 in 30).
+            # Nor a table scan joining one already under way, for the same reason.
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
                 "set_config('random_page_cost', %s, true), "
                 "set_config('cpu_operator_cost', %s, true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)",
+                "set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('synchronize_seqscans', 'off', true)",
                 [
                     str(WORD_SIMILARITY_THRESHOLD),
                     str(SEARCH_RANDOM_PAGE_COST),
@@ -373,7 +381,7 @@ class Search:
         return set(found), found_by(found, range(1, len(conditions))), found_by(found, typos)
 
     def article_filter(self):
-        condition = Q(search_vector=self.tsquery)
+        condition = Q(search_vector=self.coverage_tsquery)
         if is_unspaced_script(self.query):
             # 'simple' keeps a CJK run as one word; find it inside longer runs too. As
             # icontains (UPPER ... LIKE), which the coverage list's trigram indexes serve

@@ -58,19 +58,31 @@ def clean_query(raw):
     return query, ""
 
 
-def prefix_tsquery(query):
+def prefix_tsquery(query, spelled_out=False):
     """A raw tsquery requiring each space-separated term, as a prefix once it is
     MIN_FUZZY_LENGTH characters long, e.g. `'counterfeit':* & 'aliexpress.com':*`.
 
     Each term is quoted (quotes doubled, backslashes escaped), so whatever the reader typed
     is text for PostgreSQL's parser, never tsquery syntax; the parser splits it as it split
     the stored text, keeping "aliexpress.com" whole as it did in the vector.
+
+    `spelled_out`: each prefix also as the whole word, `('counterfeit' | 'counterfeit':*)`,
+    which matches the same rows, for a query that only finds them. PostgreSQL guesses a
+    prefix's matches poorly (2% of 200,000 articles for "counterfeit:*", which matches
+    20%) and then collects every match from the index before taking the first 1,001 (9.8
+    ms); told the word's own frequency, it reads the table until it has them (2.6 ms). A
+    ranking keeps the plain form: `ts_rank` would score the repeated term twice.
     """
     terms = []
     for term in query.split()[:MAX_QUERY_WORDS]:
         quoted = "'{}'".format(term.replace("\\", "\\\\").replace("'", "''"))
         letters = sum(char.isalnum() for char in term)
-        terms.append(f"{quoted}:*" if letters >= MIN_FUZZY_LENGTH else quoted)
+        if letters < MIN_FUZZY_LENGTH:
+            terms.append(quoted)
+        elif spelled_out:
+            terms.append(f"({quoted} | {quoted}:*)")
+        else:
+            terms.append(f"{quoted}:*")
     return " & ".join(terms)
 
 

@@ -807,9 +807,10 @@ def test_dates_are_written_as_djangos_date_format_writes_them_whatever_the_langu
             )
 
 
-def test_a_search_runs_without_parallel_workers(db):
+def test_a_search_runs_without_parallel_workers_or_a_shared_table_scan(db):
     """Which of a common word's matches are ranked must not depend on which parallel
-    worker's rows come first: the same search shows the same results every time."""
+    worker's rows come first, nor on where another scan of the table had got to: the same
+    search shows the same results every time."""
     seen = []
 
     def record_setting(execute, sql, params, many, context):
@@ -818,9 +819,37 @@ def test_a_search_runs_without_parallel_workers(db):
             with context["connection"].connection.cursor() as cursor:
                 cursor.execute("SHOW max_parallel_workers_per_gather")
                 seen.append(cursor.fetchone()[0])
+                cursor.execute("SHOW synchronize_seqscans")
+                seen.append(cursor.fetchone()[0])
         return result
 
     make_article("Counterfeit goods seized")
     with connection.execute_wrapper(record_setting):
         assert search("counterfeit").article_count == 1
-    assert seen == ["0"]
+    assert seen == ["0", "off"]
+
+
+def test_coverage_is_found_by_each_prefix_spelled_out_too_matching_the_same_articles(db):
+    """The query that finds coverage names each word whole as well as as a prefix (for the
+    planner's estimate: `prefix_tsquery`); it matches exactly what the prefix alone does."""
+    for headline in ("Counterfeit goods", "Counterfeiting rings", "Counting goods", "Goodwill"):
+        make_article(headline)
+    assert prefix_tsquery("counterfeit go", spelled_out=True) == (
+        "('counterfeit' | 'counterfeit':*) & 'go'"
+    )
+
+    for query in ("counterfeit", "count", "goods", "counterfeit goods", "good"):
+        plain, spelled = (
+            set(
+                Article.objects.filter(
+                    search_vector=SearchQuery(
+                        prefix_tsquery(query, spelled_out=spelled_out),
+                        config="simple",
+                        search_type="raw",
+                    )
+                ).values_list("headline", flat=True)
+            )
+            for spelled_out in (False, True)
+        )
+        assert plain == spelled
+        assert {each.headline for each in search(query).articles} == plain
