@@ -181,17 +181,19 @@ class EditionChanges(Changes):
 
 
 def read_changes(sets, shown=None, more_url=None, counts=None):
-    """Every group of `sets`, counted, with its first `shown` changes: three queries, and
-    one per group that is not empty (two for section changes). `more_url(name)` is the
-    address of a group's own pages. `counts`: the groups to read, counted (`sets.counts()`
-    by default, every group and the markets in both editions)."""
+    """Every group of `sets`, counted, with its first `shown` changes: the counts' queries,
+    then the changes of the groups that are not empty (`sets.first_changes`: one query, and
+    one more for section changes). `more_url(name)` is the address of a group's own pages.
+    `counts`: the groups to read, counted (`sets.counts()` by default, every group and the
+    markets in both editions)."""
     shown = CHANGES_SHOWN if shown is None else shown
     counts = sets.counts() if counts is None else counts
+    sizes = {name: sum(counts[name].values()) for name in GROUPS if name in counts}
+    read = sets.first_changes({name: size for name, size in sizes.items() if size}, shown)
     groups = {}
-    for name in (name for name in GROUPS if name in counts):
+    for name, count in sizes.items():
         by_kind = counts[name]
-        count = sum(by_kind.values())
-        entries = sets.changes(name, sets.listings(name, count)[:shown]) if count and shown else []
+        entries = read.get(name, [])
         kinds = [kind for kind, number in sorted(by_kind.items()) if number]
         url = more_url(name) if more_url and count > len(entries) else ""
         groups[name] = ChangeGroup(name, entries, count, kinds, url)
@@ -253,6 +255,15 @@ class NamedTurnSets(TurnSets):
     def listings(self, name, count=None):
         rows = super().listings(name, count).select_related(None)
         return rows.select_related("market__operator").only(*NAMED_FIELDS)
+
+    def first_changes(self, counts, shown):
+        """Each group's first `shown` changes, a query a group: these rows hold their
+        markets' operators, which `ChangeSets.first_changes`' columns do not."""
+        return {
+            name: self.changes(name, self.listings(name, count)[:shown])
+            for name, count in counts.items()
+            if shown
+        }
 
 
 def edition_changes(report, record, shown=None, more_url=None, turns_only=False):
