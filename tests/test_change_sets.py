@@ -5,7 +5,9 @@ that show them bounded, every change still reachable."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from notorious.markets.models import Kind, Market
 from notorious.reports import change_sets
@@ -214,3 +216,40 @@ def test_query_count_does_not_grow_with_the_changes(db, url):
     small = queries_for(client, url)
     grow(18, start=2)
     assert queries_for(client, url) == small
+
+
+def test_the_compiled_statement_follows_the_record(db):
+    """`ChangeSets.first_changes` keeps each statement compiled for what it is made from:
+    when the record changes, the same groups hold other markets (another statement); when
+    only the rows change, the same statement reads them as they are now."""
+    r2020 = make_report(2020)
+    r2021 = make_report(2021, online_all_entered=True)
+    for name, kind in [("Online gone", "online"), ("Physical gone", "physical")]:
+        make_listing(make_market(name, kind=kind), r2020)
+    make_listing(make_market("Staying", kind="online"), r2020)
+    make_listing(Market.objects.get(name="Staying"), r2021)
+
+    def groups():
+        changes = edition_changes(r2021, Report.objects.edition_record())
+        return {
+            name: [change.market.name for change in group]
+            for name, group in changes.groups.items()
+            if group
+        }
+
+    # A market not in the later edition is dropped when its section there is complete.
+    assert groups() == {"dropped": ["Online gone"], "not_entered": ["Physical gone"]}
+    Report.objects.filter(pk=r2021.pk).update(online_all_entered=False, physical_all_entered=True)
+    assert groups() == {"dropped": ["Physical gone"], "not_entered": ["Online gone"]}
+    Market.objects.filter(name="Physical gone").update(name="Aardvark")
+    assert groups() == {"dropped": ["Aardvark"], "not_entered": ["Online gone"]}
+
+
+def test_the_shown_changes_of_every_group_are_one_statement(tangled):
+    record = Report.objects.edition_record()
+    changes_module.edition_changes(tangled[2022], record)  # its statement compiled
+    with CaptureQueriesContext(connection) as captured:
+        changes = changes_module.edition_changes(tangled[2022], record)
+    assert len([group for group in changes.groups.values() if group.entries]) > 2
+    # The stored counts, the section changes counted, the groups' changes.
+    assert len(captured) == 3
