@@ -136,18 +136,13 @@ CHANGE_FIELDS = [
     "market__name",
     "market__slug",
 ]
-# The same as the columns of `ChangeSets.first_changes`' rows: the listing's (its id and
-# fields, in the model's order as `from_db` takes them), then its market's but its id.
-LISTING_COLUMNS = [
-    field.attname
-    for field in Listing._meta.concrete_fields
-    if field.primary_key or field.attname in CHANGE_FIELDS
-]
-MARKET_COLUMNS = [
-    field.attname
-    for field in Market._meta.concrete_fields
-    if f"market__{field.attname}" in CHANGE_FIELDS
-]
+
+
+def in_model_order(model, names):
+    """The columns `names` of `model` in its fields' order, as `from_db` takes them."""
+    return [field.attname for field in model._meta.concrete_fields if field.attname in names]
+
+
 # A group's `editions_before` in those rows when it says none (not a returning group).
 NO_EDITIONS = Value(None, output_field=ArrayField(BigIntegerField()))
 # `first_changes`' statements, compiled: {what one is made from: (SQL, parameters)}. One
@@ -165,6 +160,12 @@ class ChangeSets:
     # Whether a returning market's change says the last edition naming it before
     # (`editions_before`, an array subquery a row).
     says_last_listed = True
+    # What `first_rows` reads of each change, model by model from its listing: (model, path
+    # to it, its columns). The same as `CHANGE_FIELDS`, with the ids that join them.
+    row_models = (
+        (Listing, "", in_model_order(Listing, ["id", *CHANGE_FIELDS])),
+        (Market, "market__", in_model_order(Market, ["id", "name", "slug"])),
+    )
 
     def __init__(self, from_year, to_report, record):
         self.from_year, self.to_report, self.record = from_year, to_report, record
@@ -309,15 +310,10 @@ class ChangeSets:
         database the site reads is PostgreSQL: one SQL serves them all."""
         if not counts or not shown:
             return {}
-        key = (
-            type(self),
-            self.from_year,
-            (self.to_report.pk, self.to_report.year),
-            tuple((edition.pk, edition.year) for edition in self.record.editions),
-            tuple(self.record.sections.items()),
-            tuple((name, count <= FEW) for name, count in counts.items()),
-            shown,
-        )
+        editions = tuple((edition.pk, edition.year) for edition in self.record.editions)
+        key = (type(self), self.from_year, self.to_report.pk, self.to_report.year, editions)
+        key += (tuple(self.record.sections.items()), shown)
+        key += tuple((name, count <= FEW) for name, count in counts.items())
         statement = STATEMENTS.get(key)
         if statement is None:
             if len(STATEMENTS) >= STATEMENTS_KEPT:
@@ -329,15 +325,14 @@ class ChangeSets:
             rows = cursor.fetchall()
         listings = {name: [] for name in counts}
         for row in rows:
-            listings[row[-1]].append(_listing(database, row))
+            listings[row[-1]].append(self.from_row(database, row))
         return {name: self.changes(name, each) for name, each in listings.items()}
 
     def first_rows(self, counts, shown):
-        """`first_changes`' rows: each group's first `shown` listings (`LISTING_COLUMNS`,
-        their markets' `MARKET_COLUMNS`, `editions_before` and the group's name), joined by
-        UNION ALL and put in each group's order again (UNION ALL does not promise to keep
-        it). A small group's ids are read by a subquery with a LIMIT, which PostgreSQL
-        plans on its own and runs once: the plan of a second query (`listings`)."""
+        """`first_changes`' rows: each group's first `shown` listings (`row_models`' columns,
+        `editions_before`, the group's name) joined by UNION ALL, in each group's order again
+        (UNION ALL does not promise to keep it). A small group's ids are read by a subquery
+        with a LIMIT, planned on its own and run once, as `listings` reads them first."""
         parts = []
         for name, count in counts.items():
             members = self.members(name)
@@ -347,7 +342,7 @@ class ChangeSets:
             rows = self.in_order(name, members)
             if "editions_before" not in rows.query.annotations:
                 rows = rows.annotate(editions_before=NO_EDITIONS)  # the same columns in each
-            columns = [*LISTING_COLUMNS, *(f"market__{column}" for column in MARKET_COLUMNS)]
+            columns = [path + column for _, path, columns in self.row_models for column in columns]
             rows = rows.annotate(change_group=Value(name))
             rows = rows.values_list(*columns, "editions_before", "change_group")
             parts.append(rows[:shown])
@@ -355,6 +350,22 @@ class ChangeSets:
             return parts[0]
         rows = parts[0].union(*parts[1:], all=True)
         return rows.order_by("change_group", "market__name", "market_id")
+
+    def from_row(self, database, row):
+        """A row of `first_rows` as `listings` reads a listing: with its market (and the
+        market's operator, or None, when `row_models` go so far), as `select_related` does,
+        and `editions_before`."""
+        related, start = [], 0
+        for model, _path, columns in self.row_models:
+            values = row[start : start + len(columns)]
+            related.append(None if values[0] is None else model.from_db(database, columns, values))
+            start += len(columns)
+        listing, market, *operator = related
+        listing.market = market
+        if operator:
+            market.operator = operator[0]
+        listing.editions_before = row[-2]
+        return listing
 
     def changes(self, name, listings):
         """`listings` of the group `name` as MarketChanges (one query for a section change)."""
@@ -377,12 +388,3 @@ class ChangeSets:
             )
             for listing in listings
         ]
-
-
-def _listing(database, row):
-    """A row of `ChangeSets.first_rows` as the listing `listings` reads, with its market."""
-    listing = Listing.from_db(database, LISTING_COLUMNS, row[: len(LISTING_COLUMNS)])
-    market = row[len(LISTING_COLUMNS) : len(LISTING_COLUMNS) + len(MARKET_COLUMNS)]
-    listing.market = Market.from_db(database, ["id", *MARKET_COLUMNS], [listing.market_id, *market])
-    listing.editions_before = row[-2]
-    return listing

@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from notorious.companies.models import Company
 from notorious.markets.history import EditionRecord
+from notorious.markets.models import Market
 
-from .change_sets import GROUPS, ChangeSets, MarketChange  # noqa: F401 (MarketChange: for callers)
+from .change_sets import GROUPS, ChangeSets, MarketChange, in_model_order  # noqa: F401 (MarketChange: for callers)
 from .models import Listing, Report
 from .turn_sets import TurnSets
 
@@ -232,38 +234,29 @@ def compare_editions(from_report, to_report, record=None, shown=None, more_url=N
     )
 
 
-# What an edition's page and the home page show of each market in its turns: its name,
-# linked, and its operator's when published (and the listing's edition, which `changes`
-# sets from the record).
-NAMED_FIELDS = ["report_id", "market__name", "market__slug", "market__kind"] + [
-    f"market__operator__{name}" for name in ("name", "slug", "is_published")
-]
-
-
 class NamedTurnSets(TurnSets):
     """An edition's turns for its own page and the home page, which name each market: the
     groups' rows are read without their reasons, quotations and editions, nor the last
     edition naming a returning market before."""
 
     says_last_listed = False
+    # What the edition's page and the home page show of each market in its turns: its name,
+    # linked, and its operator's when published (and the listing's edition, which `changes`
+    # sets from the record).
+    row_models = (
+        (Listing, "", in_model_order(Listing, ["id", "report_id", "market_id"])),
+        (Market, "market__", in_model_order(Market, ["id", "name", "slug", "kind", "operator_id"])),
+        (
+            Company,
+            "market__operator__",
+            in_model_order(Company, ["id", "name", "slug", "is_published"]),
+        ),
+    )
 
     def _to_listings(self):
         """The edition's listings, without the flag of a section change (`moved`, an EXISTS
         a row) that no turn group reads: the groups are picked by their stored turns."""
         return Listing.objects.published().filter(report=self.to_report)
-
-    def listings(self, name, count=None):
-        rows = super().listings(name, count).select_related(None)
-        return rows.select_related("market__operator").only(*NAMED_FIELDS)
-
-    def first_changes(self, counts, shown):
-        """Each group's first `shown` changes, a query a group: these rows hold their
-        markets' operators, which `ChangeSets.first_changes`' columns do not."""
-        return {
-            name: self.changes(name, self.listings(name, count)[:shown])
-            for name, count in counts.items()
-            if shown
-        }
 
 
 def edition_changes(report, record, shown=None, more_url=None, turns_only=False):
