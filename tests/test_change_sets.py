@@ -15,7 +15,7 @@ from notorious.reports import changes as changes_module
 from notorious.reports import views as report_views
 from notorious.reports.changes import edition_changes, edition_turns
 from notorious.reports.models import Report
-from tests.factories import make_listing, make_market, make_report
+from tests.factories import make_company, make_listing, make_market, make_report
 from tests.page_helpers import grow, queries_for, text_of
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +253,24 @@ def test_the_shown_changes_of_every_group_are_one_statement(tangled):
     assert len([group for group in changes.groups.values() if group.entries]) > 2
     # The stored counts, the section changes counted, the groups' changes.
     assert len(captured) == 3
+
+
+def test_an_editions_turns_name_operators_only_when_published(client):
+    """The turns' statement reads each market's operator with it (`NamedTurnSets`): named
+    when published, left out when a draft, and a market without one has none."""
+    r2021 = make_report(2021, online_all_entered=True, physical_all_entered=True)
+    operators = {
+        "Shown Co": make_company("Shown Co"),
+        "Draft Co": make_company("Draft Co", is_published=False),
+    }
+    for name, operator in [("A market", "Shown Co"), ("B market", "Draft Co"), ("C market", None)]:
+        market = make_market(name, operator=operators.get(operator))
+        make_listing(market, r2021, source_says_first=True)
+    turns = edition_turns(r2021, Report.objects.edition_record())
+    assert [change.market.operator and change.market.operator.name for change in turns.new] == [
+        "Shown Co",
+        "Draft Co",
+        None,
+    ]
+    text = text_of(client.get("/reports/2021/"))
+    assert "A market (Shown Co)" in text and "Draft Co" not in text
