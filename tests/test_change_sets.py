@@ -5,7 +5,9 @@ that show them bounded, every change still reachable."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from notorious.markets.models import Kind, Market
 from notorious.reports import change_sets
@@ -13,7 +15,7 @@ from notorious.reports import changes as changes_module
 from notorious.reports import views as report_views
 from notorious.reports.changes import edition_changes, edition_turns
 from notorious.reports.models import Report
-from tests.factories import make_listing, make_market, make_report
+from tests.factories import make_company, make_listing, make_market, make_report
 from tests.page_helpers import grow, queries_for, text_of
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +216,61 @@ def test_query_count_does_not_grow_with_the_changes(db, url):
     small = queries_for(client, url)
     grow(18, start=2)
     assert queries_for(client, url) == small
+
+
+def test_the_compiled_statement_follows_the_record(db):
+    """`ChangeSets.first_changes` keeps each statement compiled for what it is made from:
+    when the record changes, the same groups hold other markets (another statement); when
+    only the rows change, the same statement reads them as they are now."""
+    r2020 = make_report(2020)
+    r2021 = make_report(2021, online_all_entered=True)
+    for name, kind in [("Online gone", "online"), ("Physical gone", "physical")]:
+        make_listing(make_market(name, kind=kind), r2020)
+    make_listing(make_market("Staying", kind="online"), r2020)
+    make_listing(Market.objects.get(name="Staying"), r2021)
+
+    def groups():
+        changes = edition_changes(r2021, Report.objects.edition_record())
+        return {
+            name: [change.market.name for change in group]
+            for name, group in changes.groups.items()
+            if group
+        }
+
+    # A market not in the later edition is dropped when its section there is complete.
+    assert groups() == {"dropped": ["Online gone"], "not_entered": ["Physical gone"]}
+    Report.objects.filter(pk=r2021.pk).update(online_all_entered=False, physical_all_entered=True)
+    assert groups() == {"dropped": ["Physical gone"], "not_entered": ["Online gone"]}
+    Market.objects.filter(name="Physical gone").update(name="Aardvark")
+    assert groups() == {"dropped": ["Aardvark"], "not_entered": ["Online gone"]}
+
+
+def test_the_shown_changes_of_every_group_are_one_statement(tangled):
+    record = Report.objects.edition_record()
+    changes_module.edition_changes(tangled[2022], record)  # its statement compiled
+    with CaptureQueriesContext(connection) as captured:
+        changes = changes_module.edition_changes(tangled[2022], record)
+    assert len([group for group in changes.groups.values() if group.entries]) > 2
+    # The stored counts, the section changes counted, the groups' changes.
+    assert len(captured) == 3
+
+
+def test_an_editions_turns_name_operators_only_when_published(client):
+    """The turns' statement reads each market's operator with it (`NamedTurnSets`): named
+    when published, left out when a draft, and a market without one has none."""
+    r2021 = make_report(2021, online_all_entered=True, physical_all_entered=True)
+    operators = {
+        "Shown Co": make_company("Shown Co"),
+        "Draft Co": make_company("Draft Co", is_published=False),
+    }
+    for name, operator in [("A market", "Shown Co"), ("B market", "Draft Co"), ("C market", None)]:
+        market = make_market(name, operator=operators.get(operator))
+        make_listing(market, r2021, source_says_first=True)
+    turns = edition_turns(r2021, Report.objects.edition_record())
+    assert [change.market.operator and change.market.operator.name for change in turns.new] == [
+        "Shown Co",
+        "Draft Co",
+        None,
+    ]
+    text = text_of(client.get("/reports/2021/"))
+    assert "A market (Shown Co)" in text and "Draft Co" not in text

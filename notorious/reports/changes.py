@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from notorious.companies.models import Company
 from notorious.markets.history import EditionRecord
+from notorious.markets.models import Market
 
-from .change_sets import GROUPS, ChangeSets, MarketChange  # noqa: F401 (MarketChange: for callers)
+from .change_sets import GROUPS, ChangeSets, MarketChange, in_model_order  # noqa: F401 (MarketChange: for callers)
 from .models import Listing, Report
 from .turn_sets import TurnSets
 
@@ -181,17 +183,19 @@ class EditionChanges(Changes):
 
 
 def read_changes(sets, shown=None, more_url=None, counts=None):
-    """Every group of `sets`, counted, with its first `shown` changes: three queries, and
-    one per group that is not empty (two for section changes). `more_url(name)` is the
-    address of a group's own pages. `counts`: the groups to read, counted (`sets.counts()`
-    by default, every group and the markets in both editions)."""
+    """Every group of `sets`, counted, with its first `shown` changes: the counts' queries,
+    then the changes of the groups that are not empty (`sets.first_changes`: one query, and
+    one more for section changes). `more_url(name)` is the address of a group's own pages.
+    `counts`: the groups to read, counted (`sets.counts()` by default, every group and the
+    markets in both editions)."""
     shown = CHANGES_SHOWN if shown is None else shown
     counts = sets.counts() if counts is None else counts
+    sizes = {name: sum(counts[name].values()) for name in GROUPS if name in counts}
+    read = sets.first_changes({name: size for name, size in sizes.items() if size}, shown)
     groups = {}
-    for name in (name for name in GROUPS if name in counts):
+    for name, count in sizes.items():
         by_kind = counts[name]
-        count = sum(by_kind.values())
-        entries = sets.changes(name, sets.listings(name, count)[:shown]) if count and shown else []
+        entries = read.get(name, [])
         kinds = [kind for kind, number in sorted(by_kind.items()) if number]
         url = more_url(name) if more_url and count > len(entries) else ""
         groups[name] = ChangeGroup(name, entries, count, kinds, url)
@@ -230,29 +234,29 @@ def compare_editions(from_report, to_report, record=None, shown=None, more_url=N
     )
 
 
-# What an edition's page and the home page show of each market in its turns: its name,
-# linked, and its operator's when published (and the listing's edition, which `changes`
-# sets from the record).
-NAMED_FIELDS = ["report_id", "market__name", "market__slug", "market__kind"] + [
-    f"market__operator__{name}" for name in ("name", "slug", "is_published")
-]
-
-
 class NamedTurnSets(TurnSets):
     """An edition's turns for its own page and the home page, which name each market: the
     groups' rows are read without their reasons, quotations and editions, nor the last
     edition naming a returning market before."""
 
     says_last_listed = False
+    # What the edition's page and the home page show of each market in its turns: its name,
+    # linked, and its operator's when published (and the listing's edition, which `changes`
+    # sets from the record).
+    row_models = (
+        (Listing, "", in_model_order(Listing, ["id", "report_id", "market_id"])),
+        (Market, "market__", in_model_order(Market, ["id", "name", "slug", "kind", "operator_id"])),
+        (
+            Company,
+            "market__operator__",
+            in_model_order(Company, ["id", "name", "slug", "is_published"]),
+        ),
+    )
 
     def _to_listings(self):
         """The edition's listings, without the flag of a section change (`moved`, an EXISTS
         a row) that no turn group reads: the groups are picked by their stored turns."""
         return Listing.objects.published().filter(report=self.to_report)
-
-    def listings(self, name, count=None):
-        rows = super().listings(name, count).select_related(None)
-        return rows.select_related("market__operator").only(*NAMED_FIELDS)
 
 
 def edition_changes(report, record, shown=None, more_url=None, turns_only=False):
