@@ -193,8 +193,9 @@ class ChangeSets:
         in_from = self._editions(lambda year: year == self.from_year)
         before = self._editions(lambda year: year < self.from_year)
         # Aliases, not annotations: a group's rows test them, and do not read them again.
+        # The edition is published (callers refuse drafts), so its flag is not joined again.
         return (
-            Listing.objects.published()
+            Listing.objects.published(of="report")
             .filter(report=self.to_report)
             .alias(
                 in_from=_named(in_from),
@@ -204,11 +205,12 @@ class ChangeSets:
         )
 
     def _from_listings(self):
-        # By the edition's id (the record's, so published), not its year: a year is a join
-        # to the editions that the planner may drive from every market's listings.
+        # By the edition's id (the record's, so published: its flag is not joined again),
+        # not its year: a year is a join to the editions that the planner may drive from
+        # every market's listings.
         editions = self._editions(lambda year: year == self.from_year)
         return (
-            Listing.objects.published()
+            Listing.objects.published(of="report")
             .filter(report__in=editions)
             .alias(in_to=_named([self.to_report]))
         )

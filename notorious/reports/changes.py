@@ -253,11 +253,6 @@ class NamedTurnSets(TurnSets):
         ),
     )
 
-    def _to_listings(self):
-        """The edition's listings, without the flag of a section change (`moved`, an EXISTS
-        a row) that no turn group reads: the groups are picked by their stored turns."""
-        return Listing.objects.published().filter(report=self.to_report)
-
 
 def edition_changes(report, record, shown=None, more_url=None, turns_only=False):
     """What the published edition `report` changed since the year before it, on record or
