@@ -29,13 +29,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-)
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import (
-    Q,
-)
+from django.db.models import Q
 
 from notorious.companies.models import Company
 from notorious.core.search import (
@@ -336,7 +332,7 @@ class Search:
         def scans(conditions):
             return [published.filter(condition).values("pk") for condition in conditions]
 
-        # One scan per condition, each LIMITed by `first_keys_marking` on its own: a name
+        # One scan per condition, each LIMITed by `keys_found_by` on its own: a name
         # matching nearly every market stops at the cap instead of running every condition
         # in full. The typo scans' keys are kept apart: only they are scored for closeness.
         text = scans([Q(search_vector=self.tsquery), *self.substring_conditions()])
@@ -346,9 +342,8 @@ class Search:
 
     def name_conditions(self):
         """The name or an alias contains the query, or (for typos) nearly does: one
-        condition per column and operator, each a scan of that column's
-        trigram GIN index (even an OR of two on one index is priced above reading every
-        row)."""
+        condition per column and operator (`substring_conditions`, `typo_conditions`),
+        for the outlets' OR; companies and markets scan each on its own."""
         return [*self.substring_conditions(), *self.typo_conditions()]
 
     def substring_conditions(self):
