@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.db import connections, router
+from django.db import router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.lookups import IsNull
 
+from notorious.core import prepared
 from notorious.markets.models import Kind, Market
 
 from .models import Listing
@@ -322,9 +323,7 @@ class ChangeSets:
                 STATEMENTS.clear()
             statement = STATEMENTS[key] = self.first_rows(counts, shown).query.sql_with_params()
         database = router.db_for_read(Listing)
-        with connections[database].cursor() as cursor:
-            cursor.execute(*statement)
-            rows = cursor.fetchall()
+        rows = prepared.fetch_all(database, *statement)
         listings = {name: [] for name in counts}
         for row in rows:
             listings[row[-1]].append(self.from_row(database, row))

@@ -13,9 +13,10 @@ turns.
 tests/test_market_turns.py checks both against `compute_history`, market by market.
 """
 
-from django.db import connection
+from django.db import router
 from django.db.models import OuterRef, Q
 
+from notorious.core import prepared
 from notorious.markets.models import Kind
 
 from .change_sets import ChangeSets, _named
@@ -168,13 +169,13 @@ class TurnSets(ChangeSets):
             for pair in _SECTION_PAIRS
             for value in (later, pair[0], earlier and earlier.pk, pair[1])
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(_MOVED, [*params, later])
-            for what, section, number in cursor.fetchall():
-                if what == "moved":
-                    counts["section_changed"][section] = number
-                else:
-                    listed = number
+        for what, section, number in prepared.fetch_all(
+            router.db_for_read(Listing), _MOVED, [*params, later]
+        ):
+            if what == "moved":
+                counts["section_changed"][section] = number
+            else:
+                listed = number
         starts = sum(sum(counts[name].values()) for name in STARTS)
         counts["continuing"] = {"all": listed - starts}
         return counts
