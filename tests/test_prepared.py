@@ -70,3 +70,13 @@ def test_a_new_session_prepares_its_statements_again():
     connection.close()
     assert prepared.fetch_all("default", NAMED, ["Delta"]) == [(0,)]
     assert len(prepared_names()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_replaced_after_a_failed_health_check_prepares_again():
+    assert prepared.fetch_all("default", NAMED, ["Epsilon"]) == [(0,)]
+    # The session lost (a database restart, say), found by Django's check of a persistent
+    # connection as a request's first query opens its cursor.
+    connection.connection.close()
+    connection.health_check_enabled, connection.health_check_done = True, False
+    assert prepared.fetch_all("default", NAMED, ["Epsilon"]) == [(0,)]

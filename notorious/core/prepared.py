@@ -30,11 +30,12 @@ def fetch_all(alias, sql, params=()):
     """The rows of `sql` with `params` on the database `alias`, from its prepared statement:
     prepared and run in one round trip the first time on a connection, run after that."""
     connection = connections[alias]
-    connection.ensure_connection()
-    text = connection.ops.compose_sql(sql, params)
-    name = "notorious_" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-    session = _session(connection)
     with connection.cursor() as cursor:
+        # The session once the cursor is open: opening it may replace a connection that
+        # failed its health check.
+        session = _session(connection)
+        text = connection.ops.compose_sql(sql, params)
+        name = "notorious_" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
         if name in session.names:
             statements = [f"EXECUTE {name}"]
         else:
