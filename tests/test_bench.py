@@ -78,20 +78,32 @@ def test_it_measures_every_page_of_the_issues_table_and_datasettes_equivalents()
 # The two servers' lines as `make serve` prints them (deploy/nginx.conf, gunicorn.conf.py).
 LOG = """\
 127.0.0.1 "GET /markets/ HTTP/1.1" 200 5120 0.051s upstream=0.050s aaa1
- "GET /markets/ HTTP/1.0" 200 5120 48ms "wrk" aaa1
- "GET /markets/?country=CN HTTP/1.0" 200 5120 7ms "wrk" aaa2
+ "GET /markets/ HTTP/1.0" 200 5120 0.048000s "wrk" aaa1
+ "GET /markets/?country=CN HTTP/1.0" 200 5120 0.007000s "wrk" aaa2
 127.0.0.1 "GET /markets/ HTTP/1.1" 499 0 0.900s upstream=0.900s aaa3
- "GET /markets/ HTTP/1.0" 200 5120 1250ms "wrk" aaa4
+ "GET /markets/ HTTP/1.0" 200 5120 1.250000s "wrk" aaa4
 """
 
 
 def test_server_times_are_gunicorns_own_for_that_page_only(tmp_path):
     log = tmp_path / "server.log"
     log.write_text(LOG)
-    assert measure.server_times(log, 0, "/markets/") == [(48, 200), (1250, 200)]
+    assert measure.server_times(log, 0, "/markets/") == [(48.0, 200), (1250.0, 200)]
     assert measure.percentile([48, 1250], 0.5) == 48
     assert measure.percentile([48, 1250], 0.99) == 1250
     assert measure.percentile([], 0.5) is None
+
+
+def test_server_times_keep_fractions_of_a_millisecond(tmp_path):
+    """gunicorn logs seconds to the microsecond: a 5.4 ms page and a 5.6 ms one are not
+    both "5 ms", so a ratio between two pages' p50s is the ratio of their times."""
+    log = tmp_path / "server.log"
+    log.write_text(
+        ' "GET /charts/ HTTP/1.0" 200 9 0.005417s "wrk" c1\n'
+        ' "GET /charts/ HTTP/1.0" 200 9 0.005683s "wrk" c2\n'
+        ' "GET /charts/ HTTP/1.0" 200 9 1.000001s "wrk" c3\n'
+    )
+    assert measure.server_times(log, 0, "/charts/") == [(5.417, 200), (5.683, 200), (1000.001, 200)]
 
 
 def test_the_one_connection_run_counts_only_its_own_requests(tmp_path):
@@ -100,11 +112,11 @@ def test_the_one_connection_run_counts_only_its_own_requests(tmp_path):
     log = tmp_path / "server.log"
     agent = measure.SINGLE_AGENT
     log.write_text(
-        ' "GET /reports/2041/ HTTP/1.0" 200 5120 317ms "-" aaa1\n'
-        f' "GET /reports/2041/ HTTP/1.0" 200 5120 97ms "{agent}" aaa2\n'
-        f' "GET /reports/2041/ HTTP/1.0" 200 5120 99ms "{agent}" aaa3\n'
+        ' "GET /reports/2041/ HTTP/1.0" 200 5120 0.317000s "-" aaa1\n'
+        f' "GET /reports/2041/ HTTP/1.0" 200 5120 0.097000s "{agent}" aaa2\n'
+        f' "GET /reports/2041/ HTTP/1.0" 200 5120 0.099000s "{agent}" aaa3\n'
     )
-    assert measure.server_times(log, 0, "/reports/2041/", agent) == [(97, 200), (99, 200)]
+    assert measure.server_times(log, 0, "/reports/2041/", agent) == [(97.0, 200), (99.0, 200)]
     assert len(measure.server_times(log, 0, "/reports/2041/")) == 3
 
 
@@ -117,7 +129,7 @@ def test_a_run_waits_for_the_requests_its_client_gave_up_on(tmp_path):
     started = time.monotonic()
     measure.settle(options, 0, limit=0.6)  # aaa3 was given up on and is still running
     assert time.monotonic() - started >= 0.5
-    log.write_text(LOG + ' "GET /markets/ HTTP/1.0" 200 5120 2000ms "wrk" aaa3\n')
+    log.write_text(LOG + ' "GET /markets/ HTTP/1.0" 200 5120 2.000000s "wrk" aaa3\n')
     started = time.monotonic()
     measure.settle(options, 0, limit=5)
     assert time.monotonic() - started < 1
@@ -127,7 +139,7 @@ def test_a_request_answered_before_the_run_and_given_up_on_after_is_not_waited_f
     """The run before ended between gunicorn's line for a request and nginx's 499 for it
     (its client left once answered): that request is done, and the run does not wait."""
     log = tmp_path / "server.log"
-    answered = ' "GET /markets/ HTTP/1.0" 200 5120 13ms "wrk" aaa9\n'
+    answered = ' "GET /markets/ HTTP/1.0" 200 5120 0.013000s "wrk" aaa9\n'
     log.write_text(answered)
     offset = len(answered)
     with log.open("a") as file:
@@ -146,11 +158,11 @@ def test_a_page_slower_than_the_run_is_counted_by_what_the_server_served(tmp_pat
 
     def slow_wrk(url, connections, seconds, timeout, headers=()):
         with log.open("a") as file:  # two served, one failed, one served after wrk left
-            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b1\n')
-            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b2\n')
-            file.write(' "GET /timeline/ HTTP/1.0" 500 9 30000ms "wrk" b3\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9.000000s "wrk" b1\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9.000000s "wrk" b2\n')
+            file.write(' "GET /timeline/ HTTP/1.0" 500 9 30.000000s "wrk" b3\n')
             file.write('127.0.0.1 "GET /timeline/ HTTP/1.1" 499 0 2.0s upstream=2.0s b4\n')
-            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9000ms "wrk" b4\n')  # after wrk left
+            file.write(' "GET /timeline/ HTTP/1.0" 200 9 9.000000s "wrk" b4\n')  # after wrk left
         return {"requests": 0, "duration_us": 2e6, "req_s": 0.0}
 
     monkeypatch.setattr(measure, "wrk", slow_wrk)
@@ -177,8 +189,9 @@ def run(requests, seconds=5.0, statuses=None, errors=0):
     }
 
 
-def results(tmp_path, fast_at_scale):
-    """Results for two pages at two scales, and one Datasette comparison."""
+def results(tmp_path, fast_at_scale, p50s=None):
+    """Results for two pages at two scales, and one Datasette comparison; `p50s` sets
+    a page's server time p50, by (dataset, label)."""
     lines = []
     for scale in ("demo", "10000"):
         slow = scale == "10000" and not fast_at_scale
@@ -192,7 +205,7 @@ def results(tmp_path, fast_at_scale):
                     "path": path,
                     "load": run(2, statuses={"500": 2}) if slow else run(200),
                     "server_ms_n": 40,
-                    "server_ms_p50": 900 if slow else 40,
+                    "server_ms_p50": (p50s or {}).get((scale, label), 900 if slow else 40),
                     "server_ms_p99": 30000 if slow else 70,
                     "server_failures": {"500": 2} if slow else {},
                 }
@@ -225,10 +238,10 @@ def results(tmp_path, fast_at_scale):
     return path
 
 
-def section(tmp_path, fast_at_scale):
+def section(tmp_path, fast_at_scale, p50s=None):
     env = dict(
         os.environ,
-        RESULTS=str(results(tmp_path, fast_at_scale)),
+        RESULTS=str(results(tmp_path, fast_at_scale, p50s)),
         STARTED="2026-11-30 14:00 UTC",
         COMMIT="abc1234",
         MACHINE="2 cores; load average 0.10 just before the run",
@@ -273,6 +286,23 @@ def test_the_section_names_every_page_that_misses_a_goal(tmp_path):
         "Missed by: `/` (900 / 30,000 ms (2 × 500)); a company (900 / 30,000 ms (2 × 500))." in text
     )
     assert "Missed by: `/` (40 → 900 ms; 2 × 500); a company (40 → 900 ms; 2 × 500)." in text
+
+
+def test_growth_is_judged_on_the_times_to_the_microsecond(tmp_path):
+    """Two pages double to the same 32.5 ms: from 16.2 ms it is over 2×, from 16.4 ms
+    under. In whole milliseconds both would read 16 → 32, and both "met"."""
+    p50s = {
+        ("demo", "`/`"): 16.213,
+        ("10000", "`/`"): 32.5,
+        ("demo", "a company"): 16.4,
+        ("10000", "a company"): 32.5,
+    }
+    text = section(tmp_path, fast_at_scale=True, p50s=p50s)
+    assert "| `/` | 40.0 | 16.2 / 70 ms | 20 KB | 40.0 | 32.5 / 70 ms | 20 KB |" in text
+    assert (
+        "- **Not met** (1 of 2 missed): every page's p50 at 10,000 markets within 2× of the "
+        "demo data's. Missed by: `/` (16.2 → 32.5 ms)."
+    ) in text
 
 
 def test_an_unknown_scale_is_refused_before_anything_is_made():

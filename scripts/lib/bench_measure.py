@@ -34,12 +34,13 @@ import urllib.request
 from pathlib import Path
 
 WRK_SCRIPT = Path(__file__).with_name("wrk-rotate.lua")
-# gunicorn's access log (gunicorn.conf.py): '... "GET /path HTTP/1.0" 200 1234 12ms "agent" id'.
-GUNICORN_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms "([^"]*)"')
+# gunicorn's access log (gunicorn.conf.py), the time in seconds to the microsecond:
+# '... "GET /path HTTP/1.0" 200 1234 0.012345s "agent" id'.
+GUNICORN_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+\.\d+)s "([^"]*)"')
 # nginx's (deploy/nginx.conf) for a request whose client left first: gunicorn still serves
 # it, and logs it with the same request id when done.
 ABANDONED_LINE = re.compile(r'"GET \S+ HTTP/[\d.]+" 499 \d+ \S+ upstream=\S+ (\w+)$', re.MULTILINE)
-SERVED_ID = re.compile(r'\d+ms "[^"]*" (\w+)$', re.MULTILINE)
+SERVED_ID = re.compile(r'\d+\.\d+s "[^"]*" (\w+)$', re.MULTILINE)
 STATIC_FILE = re.compile(r'href="(/static/[^"]+\.css)"')
 # What every browser says it accepts. The cached phase sends it for the pages and the static
 # file alike: the page cache then answers with its gzipped copy and WhiteNoise with the
@@ -218,12 +219,12 @@ def run(options, url, connections, seconds, headers=()):
 
 
 def server_times(log, offset, path, agent=None):
-    """gunicorn's time (ms) and status for each GET of `path` logged after byte `offset`
-    (only those sent as User-Agent `agent`, if given)."""
+    """gunicorn's time (ms, to the microsecond) and status for each GET of `path` logged
+    after byte `offset` (only those sent as User-Agent `agent`, if given)."""
     text = read_log(log, offset)
     return [
-        (int(ms), int(status))
-        for logged, status, ms, sent_as in GUNICORN_LINE.findall(text)
+        (round(float(seconds) * 1000, 3), int(status))
+        for logged, status, seconds, sent_as in GUNICORN_LINE.findall(text)
         if logged == path and agent in (None, sent_as)
     ]
 

@@ -94,6 +94,12 @@ def size(result):
     return f"{kb / 1024:.1f} MB" if kb >= 1024 else f"{kb:,.0f} KB" if kb >= 10 else f"{kb:.1f} KB"
 
 
+def milliseconds(value):
+    """A server time (ms, to the microsecond) as the tables give it: to a tenth below
+    100 ms, where a tenth can decide a ratio, whole above ("5.4", "112", "30,000")."""
+    return f"{value:,.1f}".removesuffix(".0") if value < 100 else f"{value:,.0f}"
+
+
 def server_time(row):
     """p50 / p99 of the page's successful answers, with how many and what else came."""
     notes = []
@@ -105,7 +111,8 @@ def server_time(row):
     note = f" ({'; '.join(notes)})" if notes else ""
     if not row["server_ms_n"]:
         return "none succeeded" + (f" ({failed})" if failed else "")
-    return f"{row['server_ms_p50']:,} / {row['server_ms_p99']:,} ms{note}"
+    p50, p99 = milliseconds(row["server_ms_p50"]), milliseconds(row["server_ms_p99"])
+    return f"{p50} / {p99} ms{note}"
 
 
 def server_failures(row):
@@ -243,7 +250,9 @@ def time_goals(scales, by):
         )
         if grown or server_failures(row):
             failed = f"; {server_failures(row)}" if server_failures(row) else ""
-            growth.append(f"{row['label']} ({base['server_ms_p50']} → {p50} ms{failed})")
+            before = milliseconds(base["server_ms_p50"]) if base["server_ms_p50"] else "none"
+            after = milliseconds(p50) if p50 is not None else "none"
+            growth.append(f"{row['label']} ({before} → {after} ms{failed})")
     total = len(rows["10000"])
     return [goal(text, misses, True, total), goal(growth_text, growth, "demo" in rows, total)]
 
