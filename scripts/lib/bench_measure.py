@@ -5,10 +5,12 @@ scripts/lib/bench_report.py turns into docs/benchmarks.md's "Speed at scale".
     bench_measure.py PHASE --dataset NAME --base URL --results FILE [options]
 
 Phases:
-  uncached   every page of issue 11's table: requests/s with --connections connections, then
-             the server's own time per request (gunicorn's access log, --log) with one
-             connection, so that no request waits for another, over at least 200 requests
-             (within --max-seconds), so that the p99 is not merely the slowest;
+  uncached   every page of issue 11's table: requests/s with --connections connections;
+  times      every page, uncached: the server's own time per request (gunicorn's access log,
+             --log) with one connection, so that no request waits for another, over at
+             least 200 requests (within --max-seconds), so that the p99 is not merely the
+             slowest; scripts/bench runs it in rounds (--round), the datasets in turn, and
+             the report pools each page's rounds;
   cached     every page, each run alternated with a static file through the same server,
              both asked for as a browser asks (`BROWSER_HEADERS`: compressed if the server
              can), so that both are measured as readers get them;
@@ -278,25 +280,34 @@ def measure_uncached(options, page_list, record):
         status, warm_seconds = warm(options.base, path, options)
         seconds = duration(options, warm_seconds)
         result = run(options, options.base + path, options.connections, seconds)
+        record(label=label, path=path, warm_status=status, load=result)
+
+
+def measure_times(options, page_list, record):
+    for label, path, _ in page_list[:TABLE_PAGES]:
+        warm(options.base, path, options)
         offset = os.path.getsize(options.log)
-        single, times = single_connection(options, path, seconds, offset)
-        # A page's time is that of its successful answers; a quick 503 is not a fast page.
-        ms = [t for t, s in times if s < 400]
-        failed = {}
-        for _, s in times:
-            if s >= 400:
-                failed[str(s)] = failed.get(str(s), 0) + 1
-        record(
-            label=label,
-            path=path,
-            warm_status=status,
-            load=result,
-            single=single,
-            server_ms_n=len(ms),
-            server_ms_p50=percentile(ms, 0.5),
-            server_ms_p99=percentile(ms, 0.99),
-            server_failures=failed,
-        )
+        # A second to start: a quick page has its 200 requests by then, a slow one goes on
+        # at the pace it showed.
+        single, times = single_connection(options, path, 1, offset)
+        record(label=label, path=path, round=options.round, load=single, server_times=times)
+
+
+def server_time_fields(times):
+    """A page's (ms, status) pairs, pooled over the rounds, as the report's fields: how
+    many succeeded, their p50 and p99, and the failures by status. A page's time is that
+    of its successful answers; a quick 503 is not a fast page."""
+    ms = [t for t, s in times if s < 400]
+    failed = {}
+    for _, s in times:
+        if s >= 400:
+            failed[str(s)] = failed.get(str(s), 0) + 1
+    return {
+        "server_ms_n": len(ms),
+        "server_ms_p50": percentile(ms, 0.5),
+        "server_ms_p99": percentile(ms, 0.99),
+        "server_failures": failed,
+    }
 
 
 def measure_cached(options, page_list, record):
@@ -372,7 +383,7 @@ def combined(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("phase", choices=["uncached", "cached", "datasette"])
+    parser.add_argument("phase", choices=["uncached", "times", "cached", "datasette"])
     parser.add_argument("--dataset", required=True)
     parser.add_argument("--base", required=True, help="the site, e.g. http://127.0.0.1:8140")
     parser.add_argument("--datasette", help="Datasette, e.g. http://127.0.0.1:8141")
@@ -383,6 +394,7 @@ def main(argv=None):
     parser.add_argument("--max-seconds", type=float, default=20)
     parser.add_argument("--timeout", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--round", type=int, default=1, help="the times phase's round")
     options = parser.parse_args(argv)
 
     def record(**fields):
@@ -394,6 +406,7 @@ def main(argv=None):
 
     measure = {
         "uncached": measure_uncached,
+        "times": measure_times,
         "cached": measure_cached,
         "datasette": measure_datasette,
     }

@@ -12,6 +12,8 @@ import os
 import statistics
 from pathlib import Path
 
+from bench_measure import server_time_fields
+
 SCALE_NAMES = {"demo": "demo data", "2000": "2,000 markets", "10000": "10,000 markets"}
 # Issue 11's goals.
 P50_GOAL_MS, P99_GOAL_MS, GROWTH_GOAL = 100, 300, 2.0
@@ -47,7 +49,20 @@ def load_results(path):
     by = {}
     for row in rows:
         by.setdefault(row["phase"], {}).setdefault(row["dataset"], []).append(row)
+    with_server_times(by)
     return scales, by
+
+
+def with_server_times(by):
+    """Each uncached page given its server time: the requests of every round of the times
+    phase (the datasets served in turn), pooled (`server_time_fields`)."""
+    pooled = {}
+    for rows in by.get("times", {}).values():
+        for row in rows:
+            pooled.setdefault((row["dataset"], row["label"]), []).extend(row["server_times"])
+    for dataset, rows in by.get("uncached", {}).items():
+        for row in rows:
+            row.update(server_time_fields(pooled.get((dataset, row["label"]), [])))
 
 
 def read_tsv(path):
@@ -96,8 +111,8 @@ def size(result):
 
 def milliseconds(value):
     """A server time (ms, to the microsecond) as the tables give it: to a tenth below
-    100 ms, where a tenth can decide a ratio, whole above ("5.4", "112", "30,000")."""
-    return f"{value:,.1f}".removesuffix(".0") if value < 100 else f"{value:,.0f}"
+    100 ms, where a tenth can decide a ratio, whole above ("5.4", "10.0", "112")."""
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
 
 
 def server_time(row):
@@ -295,8 +310,9 @@ def main():
         "those still running when wrk stopped included, over the run's time and the time they "
         "took to finish (wrk's own count would give a page slower than the run none); for "
         "Datasette, wrk's count. p50 / p99: gunicorn's own time per request, one connection, "
-        "so that no request waits for another, over at least 200 requests or 20 s of them "
-        "(n: how many, when fewer than 20 finished).",
+        "so that no request waits for another, at least 200 requests or 20 s of them a "
+        "round (n: how many, when fewer than 20 finished), in the command's rounds after "
+        "every other phase, each round serving the datasets in turn, pooled.",
         "",
         "### Speed at scale: uncached (every page from PostgreSQL)",
         "",
