@@ -31,6 +31,10 @@ LATEST_CHOICES = [
 ]
 
 
+# The sorts read from each market's listings (`MarketQuerySet.sortable_by_listing_summary`).
+SUMMARY_SORTS = {"first_year", "years_listed"}
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts with empty values (markets never listed) last either way, then by name.
 
@@ -56,6 +60,11 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
             )
         if not ordering:
             return qs
+        if seen & SUMMARY_SORTS and "years_listed" not in qs.query.annotations:
+            # Only a sort that asks for them has the listing summary's subqueries built:
+            # half a millisecond of Python a request of the lists and the API, which mostly
+            # sort by name.
+            qs = qs.sortable_by_listing_summary()
         return qs.order_by(*ordering, "name", "pk")
 
 
@@ -149,10 +158,7 @@ class MarketFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
             queryset = Market.objects.published()
-        # Sorting needs the listing summary (first_year, years_listed); add it once.
-        if "years_listed" not in queryset.query.annotations:
-            queryset = queryset.sortable_by_listing_summary()
-        # Aggregates drop the model's default ordering; pages need a stable one.
+        # Pages need a stable order: by name, and by key between equal names.
         if not queryset.query.order_by:
             queryset = queryset.order_by("name", "pk")
         super().__init__(data, queryset, **kwargs)
