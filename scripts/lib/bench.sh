@@ -60,9 +60,10 @@ ensure_template() {
     BUILD_DB=""
 }
 
-# copy_database SCALE: this run's copy of the template, migrated; sets RUN_DB.
+# copy_database SCALE: this run's copy of the template, migrated; sets RUN_DB and
+# DATABASE_URL (use_run_database).
 copy_database() {
-    RUN_DB="notorious_benchrun_$1"
+    use_run_database "$1"
     "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS \"$RUN_DB\" WITH (FORCE)" \
         -c "CREATE DATABASE \"$RUN_DB\" TEMPLATE \"$TEMPLATE\""
     manage "$RUN_DB" migrate --no-input -v 0
@@ -70,7 +71,14 @@ copy_database() {
     # so the planner knows the tables and index-only scans need not visit them. A freshly
     # copied template has neither, which no running site would.
     "${PSQL[@]}" -d "$RUN_DB" -c "VACUUM (ANALYZE)" >/dev/null
+}
+
+# use_run_database SCALE: the scale's copy (copy_database) as the one the server reads
+# (RUN_DB, DATABASE_URL), with cache keys of its own: no page cached from another dataset.
+use_run_database() {
+    RUN_DB="notorious_benchrun_$1"
     export DATABASE_URL="postgres://postgres@$PG_HOST:$PG_PORT/$RUN_DB"
+    export DJANGO_CACHE_KEY_PREFIX="bench-$$-$1"
 }
 
 # The pages' subjects in this dataset (scripts/lib/bench_measure.py, `pages`).
