@@ -22,6 +22,7 @@ from notorious.reports.change_sets import ChangeSets
 from notorious.reports.group_counts import live_group_counts, stored_group_counts
 from notorious.reports.market_turns import live_turns, rebuild, stored_turns, turn_kind
 from notorious.reports.models import Listing, Report
+from notorious.reports.section_moves import live_moves, stored_moves
 from notorious.reports.timeline import build_timeline, market_events
 from notorious.reports.turn_counts import counts_by_kind, live_turn_counts, stored_turn_counts
 from notorious.reports.turn_sets import TurnSets
@@ -70,6 +71,7 @@ def rule_counts():
 def assert_true_to_the_rule():
     assert stored_group_counts() == live_group_counts()
     assert stored_turns() == live_turns()
+    assert stored_moves() == live_moves()
     assert table_turns() == rule_turns()
     assert stored_turn_counts() == live_turn_counts()
     assert counts_by_kind(Report.objects.edition_record()) == rule_counts()
@@ -83,9 +85,18 @@ def assert_pages_follow_the_rule():
     record = Report.objects.edition_record()
     for report in record.editions:
         assert sql_groups(report, record) == python_groups(report, record), report.year
-        assert TurnSets(report, record).counts() == (
-            ChangeSets(report.year - 1, report, record).counts()
-        ), report.year
+        stored, live = TurnSets(report, record), ChangeSets(report.year - 1, report, record)
+        assert stored.counts() == live.counts(), report.year
+        assert moved(stored) == moved(live), report.year
+
+
+def moved(sets):
+    """The section changes `sets` reads (every one), as (market, section it moved from)."""
+    size = sum(sets.counts()["section_changed"].values())
+    if not size:
+        return []
+    changes = sets.first_changes({"section_changed": size}, 1000)["section_changed"]
+    return [(change.market.name, change.previous_section) for change in changes]
 
 
 def edit(rng):
@@ -187,10 +198,15 @@ def test_the_table_starts_as_the_rule_says(tangled):  # noqa: F811
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edits_keep_the_table_and_the_pages_true(tangled, seed):  # noqa: F811
+    # A market moved to the other section to start with, for the edits to move on.
+    Listing.objects.filter(market__name="Online 9", report__year=2021).update(section="physical")
+    assert stored_moves() == live_moves() != set()
+    assert_pages_follow_the_rule()
     rng, done = random.Random(seed), []
     for step in range(40):
         done.append(edit(rng))
         assert stored_turns() == live_turns(), done
+        assert stored_moves() == live_moves(), done
         assert stored_turn_counts() == live_turn_counts(), done
         assert stored_group_counts() == live_group_counts(), done
         if step % 8 == 7:

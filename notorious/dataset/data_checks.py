@@ -18,6 +18,7 @@ from notorious.reports.entry_counts import stored_entered_counts
 from notorious.reports.group_counts import live_group_counts, stored_group_counts
 from notorious.reports.market_turns import live_turns, stored_turns
 from notorious.reports.models import Listing, Report, published_listings_q
+from notorious.reports.section_moves import live_moves, stored_moves
 from notorious.reports.turn_counts import live_turn_counts, stored_turn_counts
 
 
@@ -203,11 +204,23 @@ def stored_turns_not_live():
     """Markets whose stored turns differ from turns computed now: never, while the
     database's triggers work (reports/market_turns.py); if so, the home page, the timeline
     and the editions' changes misstate them."""
-    stored, live = stored_turns(), live_turns()
+    return _markets_not_live("Stored turns wrong", stored_turns(), live_turns())
+
+
+def stored_moves_not_live():
+    """Markets whose stored moves to another section differ from moves computed now: never,
+    while the database's triggers work (reports/section_moves.py); if so, the editions'
+    changes misstate which markets moved."""
+    return _markets_not_live("Stored section moves wrong", stored_moves(), live_moves())
+
+
+def _markets_not_live(check, stored, live):
+    """A problem for each market whose rows (market id first) differ between `stored` and
+    `live`, naming both."""
     markets = sorted({row[0] for row in stored ^ live})
     return [
         Problem(
-            "Stored turns wrong",
+            check,
             f"Market {market}: stored {sorted(row[1:] for row in stored if row[0] == market)}, "
             f"computed {sorted(row[1:] for row in live if row[0] == market)}. Report this "
             "bug; `python manage.py recount_listings` computes them again.",
@@ -352,6 +365,7 @@ CHECKS = (
     published_listings_of_draft_markets,
     stored_counts_not_live,
     stored_turns_not_live,
+    stored_moves_not_live,
     stored_turn_counts_not_live,
     stored_group_counts_not_live,
     stored_article_count_not_live,

@@ -25,8 +25,8 @@ exactly as `markets.history.compute_history` says of each market.
 
 The groups are sets in SQL (`change_sets.ChangeSets`): all counted in two queries and read
 a bounded slice at a time (`ChangeGroup`, a page of a group), so a page costs the same
-whatever the number of markets. Between an edition and the year before it, the groups but
-the section changes are the edition's stored turns (`turn_sets.TurnSets`).
+whatever the number of markets. Between an edition and the year before it, the groups are
+the edition's stored turns, and its section changes its stored moves (`turn_sets.TurnSets`).
 tests/test_change_sets.py checks them against `compute_history` market by market.
 
 Category is not compared: it is an attribute of the market, not of its listing, so what

@@ -15,6 +15,7 @@ from .entry_counts import EntryCounts  # noqa: F401 (the model, registered with 
 from .group_counts import ListingGroupCount  # noqa: F401 (the model, registered with the app)
 from .indexes import LISTING_INDEXES
 from .market_turns import MarketTurn  # noqa: F401 (the model, registered with the app)
+from .section_moves import SectionMove  # noqa: F401 (the model, registered with the app)
 from .turn_counts import TurnCount  # noqa: F401 (the model, registered with the app)
 
 # Bounds for any year entered; leave room either side of the record.

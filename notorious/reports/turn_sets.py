@@ -6,20 +6,20 @@ edition and the year before it those groups are exactly the edition's stored tur
 (`market_turns.MarketTurn`, kept true by triggers): the year's starts and drops, each
 group the shapes of turn `market_turns.turn_kind` puts in it. So `TurnSets` counts them
 from the year's stored counts of those shapes (`turn_counts.TurnCount`); the markets in
-both editions are the edition's listings (its stored counts) that start no run, and only
-the section changes are counted from the two editions' listings (one join). Each group's
-listings are read as `ChangeSets` reads them, the group's markets picked from the stored
-turns.
+both editions are the edition's listings (its stored counts) that start no run, and the
+section changes are the year's stored moves (`section_moves.SectionMove`, kept true the same
+way). Each group's listings are read as `ChangeSets` reads them, the group's markets picked
+from the stored turns or moves.
 tests/test_market_turns.py checks both against `compute_history`, market by market.
 """
 
 from django.db import router
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 
 from notorious.core import prepared
 from notorious.markets.models import Kind
 
-from .change_sets import ChangeSets, _named
+from .change_sets import ChangeSets
 from .market_turns import (
     DROPPED,
     ENTERED_AGAIN,
@@ -31,6 +31,7 @@ from .market_turns import (
     turn_kinds,
 )
 from .models import Listing
+from .section_moves import SectionMove
 from .turn_counts import TurnCount
 
 # The changes pages' group of each kind of turn.
@@ -43,33 +44,16 @@ GROUP_OF_KIND = {
     NOT_ENTERED: "not_entered",
 }
 
-# The pairs of sections a market can move between: (its section in the later edition, in
-# the earlier one).
-_SECTION_PAIRS = [
-    (later, earlier) for later in Kind.values for earlier in Kind.values if later != earlier
-]
-# The published markets listed in one section of the later edition (its id, the first
-# parameter) and in another of the earlier (the third): for each pair of sections, a merge
-# of the two editions' index ranges by market (`listing_edition_section`, index-only). One
-# join of the two editions' listings with their sections compared after hashed 5,000 of
-# them at 10,000 markets (5-6 ms, and up to 8 ms to plan). Each match's market is looked up
-# by a subquery: joined, the planner, expecting hundreds of moves, read every market.
-_MOVED_PAIR = """
-    SELECT later.market_id FROM reports_listing later
-    JOIN reports_listing earlier ON earlier.market_id = later.market_id
-    WHERE later.report_id = %s AND later.is_published AND later.section = %s
-        AND earlier.report_id = %s AND earlier.is_published AND earlier.section = %s
-"""
-# Per section (the market's), how many published markets moved ("moved"); and how many
-# published listings of published markets the later edition holds ("listed": its stored
-# counts, `entry_counts`; the last parameter, its id again).
-_MOVED = f"""
-SELECT 'moved', kind, count(*) FROM (
-    SELECT (SELECT kind FROM markets_market WHERE id = pairs.market_id AND is_published) AS kind
-    FROM ({"UNION ALL".join([_MOVED_PAIR] * len(_SECTION_PAIRS))}) pairs
-) moved
-WHERE kind IS NOT NULL
-GROUP BY kind
+# Per section (the market's), how many published markets the edition reviewing the year (the
+# first parameter) moved from the other section (their stored moves, `section_moves`); and
+# how many published listings of published markets the edition holds ("listed": its stored
+# counts, `entry_counts`; the second parameter, its id).
+_MOVED = """
+SELECT 'moved', m.kind, count(*)
+FROM reports_section_moves s
+JOIN markets_market m ON m.id = s.market_id AND m.is_published
+WHERE s.year = %s
+GROUP BY m.kind
 UNION ALL
 SELECT 'listed', '', online_published + physical_published
 FROM reports_entry_counts WHERE report_id = %s
@@ -95,9 +79,10 @@ class TurnSets(ChangeSets):
         The turns are probed by year and shape only (the section is the listing's market's,
         already joined), so PostgreSQL reads the group's markets from the table's year index.
         Built for the groups read only (the counts are the stored ones): building all six
-        cost about 1 ms a changes page, which reads three at 10,000 markets."""
-        if name not in GROUP_OF_KIND.values():
-            return super().condition(name)
+        cost about 1 ms a changes page, which reads three at 10,000 markets. The section
+        changes are the markets of the year's stored moves (`moves`)."""
+        if name == "section_changed":
+            return Q(market__in=self.moves().values("market_id"))
         sections = {}
         for section, *shape in self.shapes.get(name, []):
             sections.setdefault(section, []).append(tuple(shape))
@@ -115,8 +100,8 @@ class TurnSets(ChangeSets):
 
     def _to_listings(self):
         """The edition's listings, what the groups of the later edition are drawn from
-        (the turn groups picked by `condition`): without `before_from`, which probes every
-        earlier edition, and the section changes' `moved` (`source`). The edition is
+        (each group picked by `condition`): without `before_from`, which probes every
+        earlier edition, nor `moved`, which probes the edition before. The edition is
         published (callers refuse drafts), so its flag is not joined again."""
         return Listing.objects.published(of="report").filter(report=self.to_report)
 
@@ -126,16 +111,17 @@ class TurnSets(ChangeSets):
         editions = self._editions(lambda year: year == self.from_year)
         return Listing.objects.published(of="report").filter(report__in=editions)
 
-    def source(self, name):
-        """`ChangeSets.source`; the section changes' with their flag, `moved`, an EXISTS
-        built only for them: the turn groups never test it (building it cost about 1,400
-        function calls for each edition's listings), and selected it was probed on every
-        row."""
-        listings = super().source(name)
-        if name == "section_changed":
-            in_from = self._editions(lambda year: year == self.from_year)
-            listings = listings.alias(moved=_named(in_from, ~Q(section=OuterRef("section"))))
-        return listings
+    def moves(self):
+        """The edition's stored moves from the other section (`section_moves`)."""
+        return SectionMove.objects.filter(year=self.to_report.year)
+
+    def previous_sections(self, listings):
+        """{market id: its section the year before} for the section changes among
+        `listings`, from their stored moves."""
+        markets = [each.market_id for each in listings]
+        return dict(
+            self.moves().filter(market__in=markets).values_list("market_id", "previous_section")
+        )
 
     def turn_counts(self):
         """{group: {kind: how many}} for the groups of turns (new, returning, dropped and
@@ -156,22 +142,15 @@ class TurnSets(ChangeSets):
 
     def counts(self):
         """{group: {kind: how many}} for every group, and "continuing": {"all": n}: two
-        queries (`turn_counts`; the section changes, and the edition's listings counted).
+        queries (`turn_counts`; the stored moves, and the edition's stored listing counts).
         The markets in both editions are the edition's listings that start no run."""
         counts = self.turn_counts()
         counts["section_changed"] = dict.fromkeys(Kind.values, 0)
         listed = 0
-        # The earlier edition by its id from the record (so published), none if not on it.
-        earlier = next(iter(self._editions(lambda year: year == self.from_year)), None)
-        later = self.to_report.pk
-        params = [
-            value
-            for pair in _SECTION_PAIRS
-            for value in (later, pair[0], earlier and earlier.pk, pair[1])
-        ]
-        for what, section, number in prepared.fetch_all(
-            router.db_for_read(Listing), _MOVED, [*params, later]
-        ):
+        rows = prepared.fetch_all(
+            router.db_for_read(Listing), _MOVED, [self.to_report.year, self.to_report.pk]
+        )
+        for what, section, number in rows:
             if what == "moved":
                 counts["section_changed"][section] = number
             else:
