@@ -1,12 +1,15 @@
 """Statements planned once per connection (notorious/core/prepared.py): the same rows as the
 statement run plainly, read afresh each time, and a session that stays usable whatever
-failed before."""
+failed before; and the models made from such rows (`core.models.instance_from_row`)."""
 
 import pytest
 from django.db import DataError, connection, transaction
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from notorious.core import prepared
+from notorious.core.models import instance_from_row
+from notorious.markets.models import Market
 from tests.factories import make_market
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +83,36 @@ def test_a_connection_replaced_after_a_failed_health_check_prepares_again():
     connection.connection.close()
     connection.health_check_enabled, connection.health_check_done = True, False
     assert prepared.fetch_all("default", NAMED, ["Epsilon"]) == [(0,)]
+
+
+def test_an_instance_from_a_prepared_row_is_the_orms_instance():
+    """`core.models.instance_from_row`, which makes models from the changes pages' rows:
+    the same entry as the ORM reads, its other fields loaded when asked for, saved as an
+    update."""
+    market = make_market("Alpha", description="Sells fakes.")
+    columns = ["id", "name", "slug"]
+    rows = prepared.fetch_all("default", "SELECT id, name, slug FROM markets_market", [])
+    read = instance_from_row(Market, "default", columns, rows[0])
+    assert read == market and read.name == "Alpha"
+    assert read.get_absolute_url() == market.get_absolute_url()
+    assert read.get_deferred_fields() == Market.objects.only(*columns).get().get_deferred_fields()
+    assert read.description == "Sells fakes."  # deferred, read on demand
+    assert not read._state.adding and read._state.db == "default"
+    read.name = "Alpha Bazaar"
+    read.save()
+    assert Market.objects.get().name == "Alpha Bazaar" and Market.objects.count() == 1
+
+
+def test_an_instance_watched_being_made_is_made_by_the_orm():
+    seen = []
+
+    def made(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    market = make_market("Alpha")
+    post_init.connect(made, sender=Market)
+    try:
+        read = instance_from_row(Market, "default", ["id", "name"], [market.pk, "Alpha"])
+    finally:
+        post_init.disconnect(made, sender=Market)
+    assert seen == [market.pk] and read == market

@@ -1,6 +1,8 @@
 """Building blocks shared by every public entity: slugs, timestamps, the published flag."""
 
 from django.db import models
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.db.models.functions import Lower
 
 from notorious.core.languages import language_of, names_in_languages, validate_language_tag
@@ -43,6 +45,23 @@ def if_published(entry):
     in templates (`{% load publishing %}`).
     """
     return entry if entry is not None and entry.is_published else None
+
+
+def instance_from_row(model, database, columns, values):
+    """An instance of `model` read from `database`, from some of its columns (`columns`,
+    attribute names) and their `values`, the others deferred: what `model.from_db` makes,
+    without `Model.__init__`. That walks every field of the model, setting each given value
+    through its descriptor and skipping the deferred ones, about 4 µs an instance; a
+    changes page builds 120 of them from its rows, the home page 450. A model whose
+    instances something watches being made (`pre_init` or `post_init` receivers) is made
+    by `from_db` all the same."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db(database, columns, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(columns, values, strict=True))
+    instance._state = ModelState()
+    instance._state.adding, instance._state.db = False, database
+    return instance
 
 
 class AliasedQuerySet(PublishableQuerySet):

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.lookups import IsNull
 
 from notorious.core import prepared
+from notorious.core.models import instance_from_row
 from notorious.markets.models import Kind, Market
 
 from .models import Listing
@@ -355,11 +356,13 @@ class ChangeSets:
     def from_row(self, database, row):
         """A row of `first_rows` as `listings` reads a listing: with its market (and the
         market's operator, or None, when `row_models` go so far), as `select_related` does,
-        and `editions_before`."""
+        and `editions_before`. Each made by `core.models.instance_from_row`, not `from_db`:
+        about 0.4 ms less for a changes page's 60 rows at 10,000 markets."""
         related, start = [], 0
         for model, _path, columns in self.row_models:
             values = row[start : start + len(columns)]
-            related.append(None if values[0] is None else model.from_db(database, columns, values))
+            missing = values[0] is None  # no operator
+            related.append(None if missing else instance_from_row(model, database, columns, values))
             start += len(columns)
         listing, market, *operator = related
         listing.market = market
