@@ -112,3 +112,17 @@ def test_the_data_check_finds_wrong_moves_and_recount_repairs_them(mover):
         cursor.execute("DELETE FROM reports_section_moves")
     call_command("recount_listings", stdout=None)
     assert stored_moves() == {(market.pk, 2021, "physical", "online")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_stores_the_moves_already_in_the_listings():
+    reports = {year: make_report(year, **COMPLETE) for year in (2020, 2021)}
+    market = make_market("Mover", kind=Kind.ONLINE)
+    make_listing(market, reports[2020])
+    make_listing(market, reports[2021], section=Kind.PHYSICAL)
+    try:
+        call_command("migrate", "reports", "0011", verbosity=0)
+        call_command("migrate", "reports", "0012", verbosity=0)
+        assert stored_moves() == {(market.pk, 2021, "physical", "online")}
+    finally:
+        call_command("migrate", verbosity=0)
