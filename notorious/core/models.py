@@ -52,10 +52,16 @@ def instance_from_row(model, database, columns, values):
     attribute names) and their `values`, the others deferred: what `model.from_db` makes,
     without `Model.__init__`. That walks every field of the model, setting each given value
     through its descriptor and skipping the deferred ones, about 4 µs an instance; a
-    changes page builds 120 of them from its rows, an edition's page 406. A model whose
-    instances something watches being made (`pre_init` or `post_init` receivers) is made
-    by `from_db` all the same."""
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+    changes page builds 120 of them from its rows, an edition's page 406. A model that
+    makes its instances its own way (its own `__init__` or `from_db`), or whose instances
+    something watches being made (`pre_init` or `post_init` receivers), is made by
+    `from_db` all the same."""
+    if (
+        model.__init__ is not models.Model.__init__
+        or model.from_db.__func__ is not models.Model.from_db.__func__
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
         return model.from_db(database, columns, values)
     instance = model.__new__(model)
     instance.__dict__.update(zip(columns, values, strict=True))
