@@ -160,9 +160,7 @@ def turn_kinds_params(record, years):
 
 def live_turns():
     """Every market's turns computed now from the listings, as a set of rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(LIVE.format(markets="true"))
-        return set(cursor.fetchall())
+    return live_rows(LIVE)
 
 
 def stored_turns():
@@ -174,10 +172,25 @@ def stored_turns():
 
 def rebuild():
     """Compute every market's turns again and store them: a repair, should the data check
-    ever find them wrong (`manage.py recount_listings`). Locks the listings and editions
+    ever find them wrong (`manage.py recount_listings`)."""
+    refill("reports_market_turns", COLUMNS, LIVE)
+
+
+def live_rows(live):
+    """The rows of `live` (a statement over markets' listings, `{markets}` a condition on
+    `l.market_id`, as `LIVE`) for every market, computed now, as a set."""
+    with connection.cursor() as cursor:
+        cursor.execute(live.format(markets="true"))
+        return set(cursor.fetchall())
+
+
+def refill(table, columns, live):
+    """Store `live`'s rows (as `live_rows`) for every market in `table`'s `columns`, in
+    place of what it held: a stored table kept true by triggers on listings and editions
+    (this module's, `section_moves`'), computed again. Locks the listings and editions
     against writes meanwhile (then the table, in the triggers' order)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE reports_listing, reports_report IN SHARE MODE")
-        cursor.execute("LOCK TABLE reports_market_turns IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("DELETE FROM reports_market_turns")
-        cursor.execute(f"INSERT INTO reports_market_turns ({COLUMNS}) {LIVE.format(markets='1=1')}")
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) {live.format(markets='true')}")

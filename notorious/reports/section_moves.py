@@ -27,7 +27,9 @@ moves again (`rebuild`); the data check `stored_moves_not_live` compares the tab
 computation made now.
 """
 
-from django.db import connection, models, transaction
+from django.db import models
+
+from .market_turns import live_rows, refill
 
 # Every market's moves from its listings (for some markets: `{markets}` is a condition on
 # `l.market_id`), as rows (market_id, year, section, previous_section): a published listing
@@ -88,9 +90,7 @@ class SectionMove(models.Model):
 
 def live_moves():
     """Every market's moves computed now from the listings, as a set of rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(LIVE.format(markets="true"))
-        return set(cursor.fetchall())
+    return live_rows(LIVE)
 
 
 def stored_moves():
@@ -100,11 +100,5 @@ def stored_moves():
 
 def rebuild():
     """Compute every market's moves again and store them: a repair, should the data check
-    ever find them wrong (`manage.py recount_listings`). Locks the listings and editions
-    against writes meanwhile (then the table, in the triggers' order)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE reports_listing, reports_report IN SHARE MODE")
-        cursor.execute("LOCK TABLE reports_section_moves IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("DELETE FROM reports_section_moves")
-        moves = LIVE.format(markets="true")
-        cursor.execute(f"INSERT INTO reports_section_moves ({COLUMNS}) {moves}")
+    ever find them wrong (`manage.py recount_listings`)."""
+    refill("reports_section_moves", COLUMNS, LIVE)
