@@ -155,6 +155,12 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
 # stall lasts (notorious/environment.py, stall_options).
 for _option, _value in stall_options(int(os.environ.get("DJANGO_DB_STALL_SECONDS", "5"))).items():
     DATABASES["default"]["OPTIONS"].setdefault(_option, _value)
+# Statements bound server-side and prepared where a view keeps plans, client-side (written
+# into the text) elsewhere: notorious/core/prepared.py chooses each cursor. Django told of
+# server-side binding writes a statement's values into its text itself for its query log,
+# which a prepared statement's cursor does not hold. Nothing here uses `.iterator()` (the
+# one other thing it changes: its cursor then binds server-side too).
+DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=0)
 # Replicas (comma-separated URLs) for readers' queries: notorious/core/db_routing.py.
 DATABASES.update(replica_databases(env_list("DATABASE_REPLICA_URLS"), DATABASES["default"]))
 REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]

@@ -1,6 +1,7 @@
 """Statements planned once per connection (notorious/core/prepared.py): the same rows as the
 statement run plainly, read afresh each time, and a session that stays usable whatever
-failed before; and the models made from such rows (`core.models.instance_from_row`)."""
+failed before; plans kept on the pages of one entry and nowhere else; and the models made
+from such rows (`core.models.instance_from_row`)."""
 
 import pytest
 from django.db import DataError, connection, transaction
@@ -10,35 +11,37 @@ from django.test.utils import CaptureQueriesContext
 from notorious.core import prepared
 from notorious.core.models import instance_from_row
 from notorious.markets.models import Market
-from tests.factories import make_market
+from tests.factories import make_listing, make_market, make_report
 
 pytestmark = pytest.mark.django_db
 
 NAMED = "SELECT count(*) FROM markets_market WHERE name = %s"
 
 
-def prepared_names():
+def prepared_statements(containing):
+    """This session's prepared statements whose text contains `containing`: (text, runs
+    planned for their own values, runs from the kept plan)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'notorious%%'")
-        return {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT statement, custom_plans, generic_plans FROM pg_prepared_statements"
+            " WHERE strpos(statement, %s) > 0",
+            [containing],
+        )
+        return cursor.fetchall()
 
 
-def test_a_statement_is_prepared_once_and_run_after_that(monkeypatch):
-    monkeypatch.setattr(prepared, "KEPT", 1000)  # whatever earlier tests left prepared
+def test_a_statement_is_prepared_once_and_run_after_that():
     make_market("Alpha")
-    before = prepared_names()
-    with CaptureQueriesContext(connection) as first:
-        assert prepared.fetch_all("default", NAMED, ["Alpha"]) == [(1,)]
-    with CaptureQueriesContext(connection) as second:
-        assert prepared.fetch_all("default", NAMED, ["Alpha"]) == [(1,)]
-    # One round trip each: prepared and run, then only run.
-    assert len(first) == len(second) == 1
-    assert first[0]["sql"].startswith("PREPARE notorious_")
-    assert second[0]["sql"].startswith("EXECUTE notorious_")
-    assert len(prepared_names() - before) == 1
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert prepared.fetch_all("default", NAMED, ["Alpha"]) == [(1,)]
+    assert len(queries) == 3  # one query each, prepared or not
+    # The values are written into the text, so the plan made once is for them.
+    [(text, custom, generic)] = prepared_statements("'Alpha'")
+    assert text.startswith("SELECT count(*)") and custom + generic == 3
     # Other values are another statement.
     assert prepared.fetch_all("default", NAMED, ["Beta"]) == [(0,)]
-    assert len(prepared_names() - before) == 2
+    assert len(prepared_statements("'Beta'")) == 1
 
 
 def test_its_rows_are_read_afresh():
@@ -48,8 +51,6 @@ def test_its_rows_are_read_afresh():
 
 
 def test_a_failed_run_leaves_the_next_one_working():
-    """A statement that failed when first run stays prepared (PREPARE outlives a rollback):
-    the next call starts its session's statements afresh instead of preparing it again."""
     failing = "SELECT 1 / count(*) FROM markets_market WHERE name = %s"
     with pytest.raises(DataError), transaction.atomic():
         prepared.fetch_all("default", failing, ["Gamma"])
@@ -59,11 +60,12 @@ def test_a_failed_run_leaves_the_next_one_working():
 
 
 def test_a_connection_keeps_a_bounded_number(monkeypatch):
-    monkeypatch.setattr(prepared, "KEPT", 2)
-    for name in ["One", "Two", "Three"]:
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepared_max", 2)
+    for name in ["One", "Two", "Three", "Four"]:
         make_market(name)
         assert prepared.fetch_all("default", NAMED, [name]) == [(1,)]
-    assert len(prepared_names()) <= 2
+    assert len(prepared_statements("FROM markets_market WHERE name =")) <= 3
     assert prepared.fetch_all("default", NAMED, ["One"]) == [(1,)]
 
 
@@ -72,7 +74,7 @@ def test_a_new_session_prepares_its_statements_again():
     assert prepared.fetch_all("default", NAMED, ["Delta"]) == [(0,)]
     connection.close()
     assert prepared.fetch_all("default", NAMED, ["Delta"]) == [(0,)]
-    assert len(prepared_names()) == 1
+    assert len(prepared_statements("'Delta'")) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -83,6 +85,30 @@ def test_a_connection_replaced_after_a_failed_health_check_prepares_again():
     connection.connection.close()
     connection.health_check_enabled, connection.health_check_done = True, False
     assert prepared.fetch_all("default", NAMED, ["Epsilon"]) == [(0,)]
+
+
+def test_a_markets_page_keeps_one_plan_for_every_market(client):
+    """The pages of one entry run with plans kept: one statement for every market, its
+    values bound apart, planned for its own values at first and then from one plan."""
+    report = make_report(2020)
+    for number in range(8):
+        market = make_market(f"Market {number}")
+        make_listing(market, report)
+        assert client.get(market.get_absolute_url()).status_code == 200
+    # The market's listings: one statement, whichever market.
+    [(text, custom, generic)] = prepared_statements('"reports_listing"."market_id" IN ($1)')
+    assert "Market" not in text
+    assert custom + generic == 8 and generic >= 1
+
+
+def test_a_search_plans_every_statement_for_its_words(client):
+    """Outside the pages of one entry (search, filtered lists) every statement is planned
+    for its own values: how much a search reads depends on its words."""
+    make_market("Alpha Bazaar")
+    for words in ["alpha", "bazaar", "alpha", "bazaar"]:
+        assert client.get("/search/", {"q": words}).status_code == 200
+        assert client.get("/coverage/", {"q": words}).status_code == 200
+    assert prepared_statements("alpha") == prepared_statements("$1") == []
 
 
 def test_an_instance_from_a_prepared_row_is_the_orms_instance():

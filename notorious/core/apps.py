@@ -11,5 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .planner import set_planner_costs
+        from .prepared import choose_binding
 
         connection_created.connect(set_planner_costs, dispatch_uid="notorious-planner-costs")
+        connection_created.connect(choose_binding, dispatch_uid="notorious-binding")

@@ -1,74 +1,72 @@
-"""Statements planned once per database connection (PostgreSQL's PREPARE and EXECUTE).
+"""Statements planned once per database connection (PostgreSQL's prepared statements, kept
+by psycopg).
 
-An edition's changes are read in one statement of a UNION ALL branch per group, the same
-text on every request for the same editions. At 10,000 markets PostgreSQL spent 5-7 ms
-planning it against about 2 ms running it, on every request of the home page, an edition's
-page and its changes page. Prepared on a connection, a statement is planned at its first
-execution and its plan kept for the session; PostgreSQL plans it again by itself when a
-table it reads changes shape or has its statistics refreshed (a migration, ANALYZE).
+PostgreSQL plans every statement it is sent. For the short statements of a page about one
+entry, planning costs more than running: at 10,000 markets a market's page spent 2.9 ms of
+PostgreSQL planning its six statements against 0.4 ms running them. A prepared statement is
+planned when it is first run on a connection; PostgreSQL keeps the plan for the session
+and plans again by itself when a table it reads changes shape or has its statistics
+refreshed (a migration, ANALYZE).
 
-The parameters are written into the text (`compose_sql`, as Django's client-side binding
-sends them anyway), so a prepared statement has none: PostgreSQL plans it for exactly those
-values, never a generic plan. Its name is a hash of the text, so the same statement is
-prepared once per connection whichever code asks for it. A connection keeps at most KEPT.
+Inside `plans_kept()`, statements go to PostgreSQL with their parameters apart from the text
+(server-side binding), and psycopg prepares each statement the first time it runs on the
+connection: the same text with other values is the same statement. PostgreSQL plans its
+first five runs for their own values, then keeps one plan for all values if that plan is
+priced no worse. That is right where a statement's values differ only in which entry
+they name (a market's listings, coverage, figures), and wrong where they decide how much
+a statement reads (a search's words, a list's filters): so plans are kept only where a
+view asks (`PublishedDetailView`, the pages of one entry). Everywhere else parameters are
+written into the text (Django's default, client-side binding) and every statement is
+planned for its values.
 
-Prepared statements belong to the database session, like the planner's costs
-(`core.planner`) and the request's statement timeout (`core.query_limits`): behind a
-connection pooler, its session mode (docs/deployment.md).
+`fetch_all` writes its values into the text and runs it with plans kept: a plan made for
+exactly those values, kept for the next request that asks the same (the changes of a pair
+of editions, planned in 5-7 ms at 10,000 markets against about 2 ms run).
+
+psycopg keeps at most `prepared_max` statements a connection (100), forgetting the least
+recently used, and starts afresh after a rollback. Prepared statements belong to the
+database session, like the planner's costs (`core.planner`) and the request's statement
+timeout (`core.query_limits`): behind a connection pooler, its session mode
+(docs/deployment.md).
 """
 
-import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connections
+from django.db.backends.postgresql.base import Cursor, ServerBindingCursor
 
-# Prepared statements a connection keeps (each holds its plan in PostgreSQL's memory): the
-# changes of a few pairs of editions, each read with a few sets of groups.
-KEPT = 64
+_keeping_plans = ContextVar("notorious_keeping_plans", default=False)
+
+
+@contextmanager
+def plans_kept():
+    """Inside: every statement this thread runs is prepared on its connection (see above)."""
+    token = _keeping_plans.set(True)
+    try:
+        yield
+    finally:
+        _keeping_plans.reset(token)
+
+
+def _cursor(connection, *args, **kwargs):
+    """psycopg's cursor factory for the site's connections: server-side binding, which
+    prepares, inside `plans_kept()`; client-side binding, Django's default, elsewhere."""
+    kind = ServerBindingCursor if _keeping_plans.get() else Cursor
+    return kind(connection, *args, **kwargs)
+
+
+def choose_binding(sender, connection, **kwargs):
+    """`connection_created` receiver: the new connection's cursors bind as `plans_kept`
+    says (settings.py has psycopg prepare a statement bound server-side at its first run)."""
+    connection.connection.cursor_factory = _cursor
 
 
 def fetch_all(alias, sql, params=()):
-    """The rows of `sql` with `params` on the database `alias`, from its prepared statement:
-    prepared and run in one round trip the first time on a connection, run after that."""
+    """The rows of `sql` with `params` on the database `alias`, from a statement prepared for
+    exactly these values: planned the first time on a connection, only run after that."""
     connection = connections[alias]
-    with connection.cursor() as cursor:
-        # The session once the cursor is open: opening it may replace a connection that
-        # failed its health check.
-        session = _session(connection)
-        text = connection.ops.compose_sql(sql, params)
-        name = "notorious_" + hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-        if name in session.names:
-            statements = [f"EXECUTE {name}"]
-        else:
-            statements = [f"PREPARE {name} AS {text}", f"EXECUTE {name}"]
-            if session.unsure or len(session.names) >= KEPT:
-                statements.insert(0, "DEALLOCATE ALL")
-        # Until this succeeds, which statements the session holds is unsure: a failed run
-        # may have prepared its statement all the same (PREPARE outlives a rollback).
-        session.unsure = True
-        # One call (the simple query protocol runs several statements): the rows are the
-        # last statement's, and a page's count of queries is the same prepared or not.
-        cursor.execute("; ".join(statements))
-        for _ in statements[1:]:
-            cursor.nextset()
-        rows = cursor.fetchall()
-    if statements[0] == "DEALLOCATE ALL":
-        session.names.clear()
-    session.names.add(name)
-    session.unsure = False
-    return rows
-
-
-class _Session:
-    """What one database session holds prepared: `names`, unless `unsure`."""
-
-    def __init__(self, raw):
-        self.raw, self.names, self.unsure = raw, set(), False
-
-
-def _session(connection):
-    """The prepared statements of `connection`'s current session (a Django connection is
-    its thread's own; after a reconnection, a new session has none)."""
-    session = getattr(connection, "_notorious_prepared", None)
-    if session is None or session.raw is not connection.connection:
-        session = connection._notorious_prepared = _Session(connection.connection)
-    return session
+    text = connection.ops.compose_sql(sql, params)
+    with plans_kept(), connection.cursor() as cursor:
+        cursor.execute(text)
+        return cursor.fetchall()

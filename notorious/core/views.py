@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 from .corrections import corrections_of
 from .filters import applied_filters, filter_problems, selects_everything
 from .paging import InvalidPage, page_problem, requested_page
+from .prepared import plans_kept
 from .sharing import normalised_query, with_query
 
 
@@ -85,7 +86,13 @@ class PublishedDetailView(DetailView):
         return context
 
     def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
+        # Every statement of one entry's page is keyed by that entry: a plan made once on a
+        # connection serves every entry of its kind (core.prepared). The page is rendered
+        # here, so that the statements its template runs are among them.
+        with plans_kept():
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
         entry = getattr(self, "object", None)
         if entry is not None and not entry.is_published:
             # A draft preview is for this editor only: no shared cache (a proxy, or the
